@@ -1,0 +1,133 @@
+package dev.xlatsentinel.lab;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * BIRD 2 running in the foreground inside a namespace, with its own config and control
+ * socket in the lab directory. {@code birdc} talks to the socket from the root namespace.
+ */
+public final class Bird implements AutoCloseable {
+    /** One row of {@code show bfd sessions}: BIRD shows state and intervals, not diagnostics. */
+    public record BfdSessionRow(String address, String iface, String state, String since, String interval,
+            String timeout) {
+    }
+
+    private final Netns ns;
+    private final String name;
+    private final Path config;
+    private final Path socket;
+    private final Daemon daemon;
+
+    private Bird(Netns ns, String name, Path config, Path socket, Daemon daemon) {
+        this.ns = ns;
+        this.name = name;
+        this.config = config;
+        this.socket = socket;
+        this.daemon = daemon;
+    }
+
+    /** Starts BIRD with {@code config} and waits until its control socket answers. */
+    public static Bird start(Netns ns, String config) {
+        Lab lab = ns.lab();
+        String name = ns.name() + "-bird";
+        Path conf = lab.file(name + ".conf", config);
+        Path socket = lab.dir().resolve(name + ".ctl");
+        Cmd.Result check = ns.exec("bird", "-p", "-c", conf.toString());
+        if (!check.ok()) {
+            throw new LabException("BIRD rejects its config: " + check.stderr().strip() + "\n" + config);
+        }
+        Daemon d = ns.start("bird", "bird", "-f", "-c", conf.toString(), "-s", socket.toString(), "-P",
+                lab.dir().resolve(name + ".pid").toString());
+        Bird bird = lab.register(new Bird(ns, name, conf, socket, d));
+        Poll.until(Duration.ofSeconds(10), Poll.DEFAULT_EVERY, "BIRD control socket in " + ns,
+                () -> !d.isAlive() || (Files.exists(socket) && bird.birdcResult("show status").ok()),
+                d::logText);
+        if (!d.isAlive()) {
+            throw new LabException("BIRD exited at start: " + d.logText());
+        }
+        return bird;
+    }
+
+    public Daemon daemon() {
+        return daemon;
+    }
+
+    public Netns netns() {
+        return ns;
+    }
+
+    /** Runs one birdc command and returns its output; throws if birdc fails. */
+    public String birdc(String command) {
+        return birdcResult(command).orThrow();
+    }
+
+    private Cmd.Result birdcResult(String command) {
+        List<String> argv = new ArrayList<>(List.of("birdc", "-s", socket.toString()));
+        argv.addAll(List.of(command.split("\\s+")));
+        return Cmd.exec(Duration.ofSeconds(10), argv);
+    }
+
+    /** Replaces the config and asks BIRD to apply it. */
+    public void reconfigure(String newConfig) {
+        try {
+            Files.writeString(config, newConfig);
+        } catch (java.io.IOException e) {
+            throw new LabException("cannot write " + config, e);
+        }
+        String out = birdc("configure");
+        if (!out.contains("Reconfigured") && !out.contains("Reconfiguration in progress")) {
+            throw new LabException("BIRD did not reconfigure: " + out);
+        }
+    }
+
+    /** Parses {@code show bfd sessions} (all BFD protocols). */
+    public List<BfdSessionRow> bfdSessions() {
+        List<BfdSessionRow> rows = new ArrayList<>();
+        for (String line : birdc("show bfd sessions").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            // address, interface, state, since (date [time]), interval, timeout
+            if (f.length >= 6 && (f[0].contains(":") || f[0].contains("."))
+                    && Character.isLetterOrDigit(f[0].charAt(0)) && !f[0].endsWith(":")) {
+                rows.add(new BfdSessionRow(f[0], f[1], f[2], String.join(" ", List.of(f).subList(3, f.length - 2)),
+                        f[f.length - 2], f[f.length - 1]));
+            }
+        }
+        return rows;
+    }
+
+    /** The session to {@code address}, if BIRD has one. */
+    public Optional<BfdSessionRow> bfdSession(String address) {
+        return bfdSessions().stream().filter(r -> r.address().equalsIgnoreCase(address)).findFirst();
+    }
+
+    /** {@code show route for PREFIX all} output, or empty text when BIRD has no route. */
+    public String route(String prefix) {
+        Cmd.Result r = birdcResult("show route " + prefix + " all");
+        return r.ok() ? r.stdout() : "";
+    }
+
+    /** True when BIRD has a route for exactly {@code prefix} (any next hop). */
+    public boolean hasRoute(String prefix) {
+        for (String line : route(prefix).split("\n")) {
+            if (line.startsWith(prefix + " ") || line.startsWith(prefix + "\t")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        daemon.close();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -116,6 +116,14 @@ public final class VtyClient implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /**
+     * The current connection's number (see {@link VtySession#generation()}); it changes when the
+     * client reconnects, which is when remembered "already applied" state goes stale.
+     */
+    public long generation() {
+        return generation.get();
+    }
+
     /** Command lines sent so far (every round trip counts one, whatever the reply). */
     public long roundTrips() {
         return roundTrips.sum();

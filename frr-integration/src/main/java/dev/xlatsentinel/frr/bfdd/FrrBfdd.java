@@ -21,7 +21,7 @@ import java.util.Optional;
  * unreachable, calls throw {@link dev.xlatsentinel.frr.vty.VtyUnreachableException} at once
  * and keep the new desired state for the reconnect; {@link #status()} says since when and why.
  *
- * <p>Note that {@link #shutdown} makes bfdd send AdminDown (diag 7) once and go silent: RFC
+ * <p>Note that {@link #shutdown} makes bfdd send one AdminDown packet and go silent: RFC
  * 5882 §3.2 lets the router keep its route then. See docs/frr.md.
  */
 public final class FrrBfdd implements AutoCloseable {
@@ -70,7 +70,7 @@ public final class FrrBfdd implements AutoCloseable {
         return ensurePeer(current(key).withShutdown(false));
     }
 
-    /** Deletes the peer from bfdd (its session sends AdminDown as it goes) and keeps it absent. */
+    /** Deletes the peer from bfdd and keeps it absent. bfdd sends nothing on deletion (the router notices by timeout). */
     public Outcome remove(PeerKey key) {
         Objects.requireNonNull(key, "key");
         return state.ensure(client, desiredKey(key).orElse(key), Optional.empty());

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FrrBfddIT {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FrrBfddIT.class);
     private static final Duration UP = Duration.ofSeconds(20);
     private static final PeerKey ROUTER = PeerKey.singleHop(GatewayLab.ROUTER_ADDR, GatewayLab.GW_ADDR, "eth0");
     private static final BfdPeerSpec ROUTER_FAST = BfdPeerSpec.of(ROUTER).withTimers(50, 50, 3);
@@ -81,9 +82,15 @@ class FrrBfddIT {
             assertThat(up.receiveInterval()).isEqualTo(50);
             assertThat(up.remoteReceiveInterval()).isEqualTo(50); // BIRD's side, learned over BFD
 
+            long t0 = System.nanoTime();
             assertThat(b.shutdown(ROUTER)).isEqualTo(Outcome.CHANGED);
+            long applied = System.nanoTime();
             assertThat(b.peer(ROUTER).orElseThrow().state()).isEqualTo(PeerState.ADMIN_DOWN);
             Poll.until(UP, "BIRD withdraws the route after AdminDown", () -> !net.bird.hasRoute(PREFIX));
+            // A figure for the report, not an assertion: birdc polling adds up to ~20 ms plus its own start-up.
+            LOG.info("shutdown() took {} ms ({} round trips in total so far); BIRD had withdrawn the route {} ms "
+                    + "after the call", (applied - t0) / 1_000_000, b.client().roundTrips(),
+                    (System.nanoTime() - t0) / 1_000_000);
             assertThat(net.birdSessionState()).isNotEqualTo("Up");
             Poll.until(UP, Poll.DEFAULT_EVERY, "listener saw Up -> AdminDown", () -> changes.stream()
                     .anyMatch(c -> c.key().equals(ROUTER) && c.from() == PeerState.UP && c.to() == PeerState.ADMIN_DOWN),

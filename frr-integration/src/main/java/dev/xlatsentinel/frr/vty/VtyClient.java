@@ -193,9 +193,13 @@ public final class VtyClient implements AutoCloseable {
     // ---- connection management (lock held unless stated) ----
 
     private void scheduleReconnect() {
+        scheduleReconnect(Duration.ZERO);
+    }
+
+    private void scheduleReconnect(Duration delay) {
         if (!closed && reconnectQueued.compareAndSet(false, true)) {
             try {
-                supervisor.execute(this::reconnect);
+                supervisor.schedule(this::reconnect, delay.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 reconnectQueued.set(false); // closing
             }
@@ -204,22 +208,26 @@ public final class VtyClient implements AutoCloseable {
 
     /** Supervisor thread: retries {@link #attempt} with backoff until it succeeds or the client closes. */
     private void reconnect() {
+        boolean connected = false;
         try {
             retry.executeCheckedSupplier(() -> {
                 attempt();
                 return null;
             });
+            connected = true;
         } catch (Throwable t) {
             if (!closed) {
-                LOG.warn("{}: reconnecting stopped: {}", endpoint, t.toString());
+                LOG.warn("{}: reconnect attempt failed unexpectedly, trying again in {}: {}", endpoint,
+                        config.retryMax(), t.toString());
             }
         } finally {
             reconnectQueued.set(false);
         }
-        // A failure seen after the last attempt succeeded but before the flag was cleared
-        // found the flag still set and did not queue a reconnect: catch it here.
+        // Either an unexpected error ended the retries (wait the longest backoff, no hot loop), or a
+        // failure came after the last attempt succeeded but before the flag was cleared and so
+        // queued nothing: catch both here.
         if (!closed && !reachability.reachable()) {
-            scheduleReconnect();
+            scheduleReconnect(connected ? config.retryInitial() : config.retryMax());
         }
     }
 
@@ -235,6 +243,8 @@ public final class VtyClient implements AutoCloseable {
                 c = VtyConnection.open(endpoint.socket(), config.connectTimeout());
             } catch (IOException e) {
                 throw markDown("cannot connect: " + reason(e), false);
+            } catch (RuntimeException e) {
+                throw markDown("cannot connect: " + e, false);
             }
             connection = c;
             Session s = new Session(c, generation.incrementAndGet());

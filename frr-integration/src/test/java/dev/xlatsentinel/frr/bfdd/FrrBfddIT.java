@@ -208,8 +208,11 @@ class FrrBfddIT {
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("callers never wait on a dead bfdd")
                     .isLessThan(Duration.ofSeconds(1));
 
-            net.frr.startDaemon("bfdd");
+            net.frr.startDaemon("bfdd"); // returns once bfdd's vty socket exists
+            long started = System.nanoTime();
             assertThat(b.client().awaitReachable(UP)).isTrue();
+            LOG.info("reconnected and desired state restored {} ms after bfdd's vty socket reappeared",
+                    (System.nanoTime() - started) / 1_000_000);
             assertThat(runningBlock(b, ROUTER)).containsExactlyInAnyOrder("receive-interval 50", "transmit-interval 50");
             assertThat(runningBlock(b, other)).containsExactly("shutdown");
             Poll.until(UP, "peer Up after the restart", () -> peerIs(b, ROUTER, PeerState.UP));

@@ -124,10 +124,7 @@ public final class ConfigValidator {
         boolean intervalOk = duration(path + ".interval", h.interval(), MIN_TIME, MAX_INTERVAL);
         Duration interval = h.interval() != null && intervalOk ? h.interval() : HealthPolicy.DEFAULTS.interval();
         duration(path + ".fastInterval", h.fastInterval(), MIN_TIME, interval);
-        if (duration(path + ".timeout", h.timeout(), MIN_TIME, interval) && h.timeout() == null
-                && h.interval() == null) {
-            return;
-        }
+        duration(path + ".timeout", h.timeout(), MIN_TIME, interval);
         if (h.required() != null && probes > 0 && h.required() > probes) {
             error(path + ".required", h.required() + " probes required but the instance has " + probes
                     + " (k must be <= n)");

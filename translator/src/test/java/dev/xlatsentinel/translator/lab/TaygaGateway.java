@@ -5,7 +5,16 @@ import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Netns;
 import dev.xlatsentinel.lab.Tayga;
 import dev.xlatsentinel.translator.netns.ProbeNamespaceSetup;
+import dev.xlatsentinel.translator.config.HealthSpec;
+import dev.xlatsentinel.translator.config.IcmpProbeSpec;
+import dev.xlatsentinel.translator.config.InstanceSpec;
+import dev.xlatsentinel.translator.config.ProbeNamespaceSpec;
+import dev.xlatsentinel.translator.config.RouteProbeSpec;
+import dev.xlatsentinel.translator.config.TaygaProbeSpec;
+import dev.xlatsentinel.translator.config.TranslatorConfig;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A NAT64 gateway with real TAYGA for the translator tests and the benchmark:
@@ -31,7 +40,8 @@ public final class TaygaGateway {
     public final Tayga tayga;
     public final String probeNamespace;
 
-    public TaygaGateway(Lab lab) {
+    /** Builds the gateway; the probe namespace is made here too unless {@code probeNamespaceFromConfig}. */
+    public TaygaGateway(Lab lab, boolean probeNamespaceFromConfig) {
         this.lab = lab;
         gw = lab.netns("gw");
         server = lab.netns("server");
@@ -45,8 +55,28 @@ public final class TaygaGateway {
                 "2001:db8:ffff::64"));
         probeNamespace = lab.prefix() + "-probe";
         lab.register(() -> ProbeNamespaceSetup.remove(probeNamespace));
-        ProbeNamespaceSetup.ensure(new ProbeNamespaceSetup.Plan(probeNamespace, gw.name(), "pr0", "p0",
-                PROBE_SOURCE + "/64", "2001:db8:ffff::1/64"));
+        if (!probeNamespaceFromConfig) {
+            ProbeNamespaceSetup.ensure(new ProbeNamespaceSetup.Plan(probeNamespace, gw.name(), "pr0", "p0",
+                    PROBE_SOURCE + "/64", "2001:db8:ffff::1/64"));
+        }
+    }
+
+    public TaygaGateway(Lab lab) {
+        this(lab, false);
+    }
+
+    /**
+     * The agent's config for this gateway: the probe namespace (created if missing), ICMP
+     * through TAYGA to both targets (1 of 2 required), TAYGA's own signals and gw's IPv4
+     * default route.
+     */
+    public TranslatorConfig config(int rise, int fall, Duration interval, Duration fast, Duration timeout) {
+        return new TranslatorConfig(Map.of("tayga", new InstanceSpec(gw.name(),
+                new ProbeNamespaceSpec(probeNamespace, true, "pr0", "p0", PROBE_SOURCE + "/64", "2001:db8:ffff::1/64"),
+                new HealthSpec(rise, fall, interval, fast, timeout, null),
+                List.of(new IcmpProbeSpec("icmp", PREFIX, TARGETS, 1, PROBE_SOURCE, null),
+                        new TaygaProbeSpec("tayga", tayga.pidFile().toString(), TUN, null, null),
+                        new RouteProbeSpec("egress", "0.0.0.0/0", null, null)))));
     }
 
     /** Drops translated traffic toward the targets on gw's IPv4 side. */

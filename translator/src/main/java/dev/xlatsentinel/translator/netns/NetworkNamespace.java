@@ -56,7 +56,8 @@ public final class NetworkNamespace implements AutoCloseable {
     public static NetworkNamespace open(String nameOrPath) {
         Objects.requireNonNull(nameOrPath, "nameOrPath");
         Path path = resolve(nameOrPath);
-        if (!Files.exists(path)) {
+        // /proc/PID/ns/net is a magic link to no real path: do not follow it.
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new NamespaceException("network namespace " + nameOrPath + " does not exist (no " + path + ")");
         }
         String name = nameOrPath.startsWith("/") ? path.toString() : nameOrPath;

@@ -116,7 +116,7 @@ public final class ProbeNamespaceSetup {
     private static String run(List<String> argv) {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            // Output is a few lines at most: reading before waiting cannot block on a full pipe.
+            // ip prints a few lines and exits; read all, then check the exit status.
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

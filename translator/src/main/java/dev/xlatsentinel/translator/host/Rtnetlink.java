@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionException;
  *           or nlmsghdr type NLMSG_ERROR | int error (-errno)
  * </pre>
  */
-public final class Rtnetlink implements AutoCloseable {
+public final class Rtnetlink implements LinkSource, AutoCloseable {
     private static final LibC C = LibC.INSTANCE;
     private static final int RTM_NEWLINK = 16;
     private static final int RTM_GETLINK = 18;
@@ -66,6 +66,7 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     /** The link called {@code name}, or empty if there is none in this namespace. */
+    @Override
     public synchronized Optional<LinkState> link(String name) throws IOException {
         if (closed) {
             throw new IOException("netlink socket closed");

@@ -1,7 +1,7 @@
 package dev.xlatsentinel.translator.tayga;
 
 import dev.xlatsentinel.translator.host.LinkState;
-import dev.xlatsentinel.translator.host.Rtnetlink;
+import dev.xlatsentinel.translator.host.LinkSource;
 import dev.xlatsentinel.translator.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
@@ -28,7 +28,7 @@ public final class TaygaProbe implements Probe {
     private final String name;
     private final Path pidFile;
     private final NetworkNamespace ns;
-    private final Rtnetlink rtnl;
+    private final LinkSource links;
     private final String tun;
     private final boolean expectTraffic;
     private final Path proc;
@@ -38,17 +38,17 @@ public final class TaygaProbe implements Probe {
     /**
      * @param expectTraffic also fail when no packet at all crossed the TUN since the last run
      */
-    public TaygaProbe(String name, Path pidFile, NetworkNamespace ns, Rtnetlink rtnl, String tun,
+    public TaygaProbe(String name, Path pidFile, NetworkNamespace ns, LinkSource links, String tun,
             boolean expectTraffic) {
-        this(name, pidFile, ns, rtnl, tun, expectTraffic, PROC);
+        this(name, pidFile, ns, links, tun, expectTraffic, PROC);
     }
 
-    TaygaProbe(String name, Path pidFile, NetworkNamespace ns, Rtnetlink rtnl, String tun, boolean expectTraffic,
+    TaygaProbe(String name, Path pidFile, NetworkNamespace ns, LinkSource links, String tun, boolean expectTraffic,
             Path proc) {
         this.name = name;
         this.pidFile = pidFile;
         this.ns = ns;
-        this.rtnl = rtnl;
+        this.links = links;
         this.tun = tun;
         this.expectTraffic = expectTraffic;
         this.proc = proc;
@@ -66,7 +66,7 @@ public final class TaygaProbe implements Probe {
 
     private synchronized ProbeResult check() throws IOException {
         String processProblem = processProblem();
-        Optional<LinkState> link = rtnl.link(tun);
+        Optional<LinkState> link = links.link(tun);
         if (processProblem != null) {
             forgetCounters();
             return ProbeResult.fail(name, processProblem);

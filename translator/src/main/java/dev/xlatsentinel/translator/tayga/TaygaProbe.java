@@ -19,11 +19,18 @@ import java.util.concurrent.CompletableFuture;
  * TAYGA's own signals: the process in the pid file is alive (from /proc/PID/stat, so a
  * zombie or a SIGSTOPped process fails), its TUN device exists and is up (carrier: TAYGA
  * holds it open), and the TUN counters move: when the kernel handed packets to TAYGA since
- * the last run and TAYGA wrote none back, it is not translating. That last check needs
+ * the last run ({@value #STALL_PACKETS} or more) and TAYGA wrote none back, it is not
+ * translating. That last check needs
  * traffic, which the datapath probe of the same instance provides every round.
  */
 public final class TaygaProbe implements Probe {
     private static final Path PROC = Path.of("/proc");
+    /**
+     * Packets handed to TAYGA between two checks, with none written back, that count as a
+     * stall. Not 1: the kernel itself sends the odd packet into the TUN (IPv6 MLD reports,
+     * router solicitations) that TAYGA rightly drops, and that was seen to fail a check.
+     */
+    static final int STALL_PACKETS = 5;
 
     private final String name;
     private final Path pidFile;
@@ -90,7 +97,7 @@ public final class TaygaProbe implements Probe {
         long out = lastFromTayga < 0 ? -1 : fromTayga - lastFromTayga;
         lastToTayga = toTayga;
         lastFromTayga = fromTayga;
-        if (in > 0 && out == 0) {
+        if (in >= STALL_PACKETS && out == 0) {
             return ProbeResult.fail(name, "TUN " + tun + ": the kernel handed " + in
                     + " packets to TAYGA since the last check and TAYGA wrote none back").withDetails(d);
         }

@@ -91,10 +91,13 @@ class TaygaProbeTest {
         assertThat(reason(p)).isEqualTo("TAYGA pid 4242 running, TUN nat64 up");
         tun = up(110, 109);
         assertThat(reason(p)).isEqualTo("TAYGA pid 4242 running, TUN nat64 up, 10 packets in, 9 out");
-        tun = up(113, 109);
-        assertThat(reason(p)).isEqualTo("TUN nat64: the kernel handed 3 packets to TAYGA since the last check and"
+        tun = up(114, 109);
+        assertThat(p.run(Duration.ofSeconds(1)).join().passed()).as("a few stray packets (MLD, RS) are no stall")
+                .isTrue();
+        tun = up(119, 109);
+        assertThat(reason(p)).isEqualTo("TUN nat64: the kernel handed 5 packets to TAYGA since the last check and"
                 + " TAYGA wrote none back");
-        tun = up(113, 109);
+        tun = up(119, 109);
         assertThat(p.run(Duration.ofSeconds(1)).join().passed()).as("no traffic at all is fine by default").isTrue();
         TaygaProbe strict = probe(true);
         assertThat(strict.run(Duration.ofSeconds(1)).join().passed()).isTrue();

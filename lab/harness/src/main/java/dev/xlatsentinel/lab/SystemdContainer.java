@@ -309,6 +309,22 @@ public final class SystemdContainer implements AutoCloseable {
         return exec("journalctl", "--no-pager", "-o", "short-monotonic", "-u", unit).stdout();
     }
 
+    /** What the unit logged after {@code cursor} (from {@link #journalCursor()}). */
+    public String journal(String unit, String cursor) {
+        return exec("journalctl", "--no-pager", "-o", "short-monotonic", "-u", unit, "--after-cursor=" + cursor)
+                .stdout();
+    }
+
+    /** The journal's current end, to read only what comes later. */
+    public String journalCursor() {
+        String out = exec("journalctl", "--no-pager", "-n", "0", "--show-cursor").orThrow();
+        int at = out.lastIndexOf("-- cursor: ");
+        if (at < 0) {
+            throw new LabException("journalctl printed no cursor: " + out);
+        }
+        return out.substring(at + "-- cursor: ".length()).strip();
+    }
+
     /** The nspawn log: the container's console (systemd's own messages). */
     public String log() {
         try {

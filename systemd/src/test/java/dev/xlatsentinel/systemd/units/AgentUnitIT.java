@@ -11,10 +11,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * xlat-sentinel.service, as shipped, under a real systemd 252 (booted in systemd-nspawn),
@@ -27,26 +26,14 @@ class AgentUnitIT {
     /** Generous: only separates "happens" from "never" on a loaded 2-core machine. */
     private static final Duration RESTART_WITHIN = Duration.ofSeconds(90);
 
-    private static UnitsTestbed bed;
-    private static SystemdContainer c;
+    @RegisterExtension
+    static final UnitsTestbed bed = new UnitsTestbed("systemd-agent", b -> b.file(CONFIG, config(0)));
+    private SystemdContainer c;
     private String cursor;
-
-    @BeforeAll
-    static void boot() {
-        bed = UnitsTestbed.boot("systemd-agent", b -> b.file(CONFIG, config(0)));
-        c = bed.container();
-    }
-
-    @AfterAll
-    static void tearDownAndCheckTheHost() {
-        if (bed != null) {
-            bed.close();
-            assertThat(bed.hostChanges()).as("left on the host").isEmpty();
-        }
-    }
 
     @BeforeEach
     void stopped() throws Exception {
+        c = bed.container();
         c.systemctl("stop", UNIT);
         c.systemctl("reset-failed", UNIT);
         cursor = c.journalCursor();

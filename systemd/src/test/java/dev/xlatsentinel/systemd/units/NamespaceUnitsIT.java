@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.xlatsentinel.lab.SystemdContainer;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * netns@, xlat-sentinel@ and tayga@ (a real TAYGA) as shipped, under a real systemd: the
@@ -23,39 +22,27 @@ class NamespaceUnitsIT {
     private static final String TAYGA = "tayga@" + NS + ".service";
     private static final Duration WITHIN = Duration.ofSeconds(60);
 
-    private static UnitsTestbed bed;
-    private static SystemdContainer c;
+    @RegisterExtension
+    static final UnitsTestbed bed = new UnitsTestbed("systemd-netns", b -> b
+            .file("/etc/xlat-sentinel/" + NS + ".yaml", "heartbeat-period-ms: 100\nheartbeat-limit-ms: 1000\n")
+            .file("/etc/tayga/" + NS + ".conf", """
+                    tun-device nat64
+                    ipv4-addr 100.64.10.1
+                    prefix 2001:db8:64::/96
+                    dynamic-pool 100.64.10.0/24
+                    data-dir /var/lib/tayga/%s
+                    """.formatted(NS))
+            .file("/etc/tayga/" + NS + ".env", """
+                    TAYGA_TUN=nat64
+                    TAYGA_PREFIX=2001:db8:64::/96
+                    TAYGA_POOL4=100.64.10.0/24
+                    """));
+    private SystemdContainer c;
     private String cursor;
-
-    @BeforeAll
-    static void boot() {
-        bed = UnitsTestbed.boot("systemd-netns", b -> b
-                .file("/etc/xlat-sentinel/" + NS + ".yaml", "heartbeat-period-ms: 100\nheartbeat-limit-ms: 1000\n")
-                .file("/etc/tayga/" + NS + ".conf", """
-                        tun-device nat64
-                        ipv4-addr 100.64.10.1
-                        prefix 2001:db8:64::/96
-                        dynamic-pool 100.64.10.0/24
-                        data-dir /var/lib/tayga/%s
-                        """.formatted(NS))
-                .file("/etc/tayga/" + NS + ".env", """
-                        TAYGA_TUN=nat64
-                        TAYGA_PREFIX=2001:db8:64::/96
-                        TAYGA_POOL4=100.64.10.0/24
-                        """));
-        c = bed.container();
-    }
-
-    @AfterAll
-    static void tearDownAndCheckTheHost() {
-        if (bed != null) {
-            bed.close();
-            assertThat(bed.hostChanges()).as("left on the host").isEmpty();
-        }
-    }
 
     @BeforeEach
     void nothingRuns() {
+        c = bed.container();
         c.systemctl("stop", AGENT, TAYGA, NETNS);
         c.systemctl("reset-failed");
         cursor = c.journalCursor();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,30 +25,28 @@ class UnitFilesIT {
     private static final Logger LOG = LoggerFactory.getLogger(UnitFilesIT.class);
     private static final Pattern EXPOSURE = Pattern.compile("Overall exposure level for \\S+: (\\d+\\.\\d)");
 
+    // verify checks that each Exec*= binary exists: the container has the test launcher as
+    // /usr/bin/xlat-sentinel, TAYGA and iproute2 from the host, and, because Jool cannot be
+    // installed on this kernel, a stand-in /usr/bin/jool that only exists to be found.
+    @RegisterExtension
+    static final UnitsTestbed bed = new UnitsTestbed("systemd-verify", b -> b
+            .executable("/usr/bin/jool", "#!/bin/sh\necho 'stand-in for systemd-analyze verify, not Jool' >&2\nexit 1\n")
+            .file("/etc/systemd/system/typo.service", "[Service]\nExecStart=/bin/true\nRestartSecs=1\n"));
+
     @Test
     void verifyPrintsNothingForAnyShippedUnit() {
-        // verify checks that each Exec*= binary exists: the container has the test launcher as
-        // /usr/bin/xlat-sentinel, TAYGA and iproute2 from the host, and, because Jool cannot be
-        // installed on this kernel, a stand-in /usr/bin/jool that only exists to be found.
-        UnitsTestbed bed = UnitsTestbed.boot("systemd-verify", b -> b
-                .executable("/usr/bin/jool", "#!/bin/sh\necho 'stand-in for systemd-analyze verify, not Jool' >&2\nexit 1\n")
-                .file("/etc/systemd/system/typo.service", "[Service]\nExecStart=/bin/true\nRestartSecs=1\n"));
-        try (bed) {
-            List<String> complaints = new ArrayList<>();
-            for (Path file : UnitsTestbed.shippedUnits()) {
-                complaints.addAll(verify(bed, instanceOf(file.getFileName().toString())));
-            }
-            assertThat(complaints).isEmpty();
-            assertThat(UnitsTestbed.shippedUnits()).hasSize(5);
-            // Control: verify exits 0 on an unknown key and only prints it, which this test catches.
-            assertThat(verify(bed, "typo.service")).singleElement().asString().contains("exit 0")
-                    .contains("RestartSecs");
+        List<String> complaints = new ArrayList<>();
+        for (Path file : UnitsTestbed.shippedUnits()) {
+            complaints.addAll(verify(instanceOf(file.getFileName().toString())));
         }
-        assertThat(bed.hostChanges()).as("left on the host").isEmpty();
+        assertThat(complaints).isEmpty();
+        assertThat(UnitsTestbed.shippedUnits()).hasSize(5);
+        // Control: verify exits 0 on an unknown key and only prints it, which this test catches.
+        assertThat(verify("typo.service")).singleElement().asString().contains("exit 0").contains("RestartSecs");
     }
 
     /** Any exit status but 0 or any output is a complaint. */
-    private static List<String> verify(UnitsTestbed bed, String unit) {
+    private static List<String> verify(String unit) {
         Cmd.Result r = bed.container().exec("systemd-analyze", "verify", unit);
         if (r.ok() && r.stdout().isBlank() && r.stderr().isBlank()) {
             return List.of();

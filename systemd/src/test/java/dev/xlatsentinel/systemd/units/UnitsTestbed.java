@@ -14,41 +14,55 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real systemd in a container with every shipped unit file installed unchanged, the
  * sysusers.d entry applied at boot, and {@link AgentPayload} as /usr/bin/xlat-sentinel.
- * Closing it stops the container; {@link #hostChanges()} then tells what the host kept.
+ * A JUnit extension: registered as a static field, it boots before the class's tests and,
+ * after them, stops the container and fails if anything was left on the host or a host
+ * sysctl changed.
  */
-final class UnitsTestbed implements AutoCloseable {
+final class UnitsTestbed implements BeforeAllCallback, AfterAllCallback {
     /** The shipped files, relative to the module directory (the tests' working directory). */
     static final Path UNITS = Path.of("src/main/units");
     static final Path SYSUSERS = Path.of("src/main/sysusers.d/xlat-sentinel.conf");
 
-    private final Map<String, String> sysctlsBefore;
-    private final Lab lab;
-    private final SystemdContainer container;
+    private final String label;
+    private final Consumer<SystemdContainer.Builder> extra;
+    private Map<String, String> sysctlsBefore;
+    private Lab lab;
+    private SystemdContainer container;
 
-    private UnitsTestbed(Map<String, String> sysctlsBefore, Lab lab, SystemdContainer container) {
-        this.sysctlsBefore = sysctlsBefore;
-        this.lab = lab;
-        this.container = container;
+    /** {@code extra} stages more files (configs, stand-ins) before the boot. */
+    UnitsTestbed(String label, Consumer<SystemdContainer.Builder> extra) {
+        this.label = label;
+        this.extra = extra;
     }
 
-    /** Boots; {@code extra} stages more files (configs, stubs) before the boot. */
-    static UnitsTestbed boot(String label, Consumer<SystemdContainer.Builder> extra) {
-        Map<String, String> sysctls = HostSysctls.snapshot();
-        Lab lab = Lab.open(label);
-        try {
-            SystemdContainer.Builder b = SystemdContainer.builder(lab);
-            shippedUnits().forEach(b::unitFile);
-            b.copy(SYSUSERS, "/usr/lib/sysusers.d/xlat-sentinel.conf");
-            AgentPayload.testAgent().stage(b);
-            extra.accept(b);
-            return new UnitsTestbed(sysctls, lab, b.boot());
-        } catch (RuntimeException e) {
-            lab.close();
-            throw e;
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        sysctlsBefore = HostSysctls.snapshot();
+        lab = Lab.open(label);
+        SystemdContainer.Builder b = SystemdContainer.builder(lab);
+        shippedUnits().forEach(b::unitFile);
+        b.copy(SYSUSERS, "/usr/lib/sysusers.d/xlat-sentinel.conf");
+        AgentPayload.testAgent().stage(b);
+        extra.accept(b);
+        container = b.boot();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (lab == null) {
+            return;
+        }
+        lab.close();
+        List<String> changes = hostChanges();
+        if (!changes.isEmpty()) {
+            throw new AssertionError("the container left this on the host: " + changes);
         }
     }
 
@@ -87,7 +101,7 @@ final class UnitsTestbed implements AutoCloseable {
     }
 
     /** What the container left on the host, and every host sysctl that changed since boot. */
-    List<String> hostChanges() {
+    private List<String> hostChanges() {
         List<String> changes = new java.util.ArrayList<>(container.leftovers());
         changes.addAll(HostSysctls.changes(sysctlsBefore, HostSysctls.snapshot()));
         if (Files.exists(lab.dir())) {
@@ -96,8 +110,5 @@ final class UnitsTestbed implements AutoCloseable {
         return changes;
     }
 
-    @Override
-    public void close() {
-        lab.close();
-    }
+
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * read-only inside, so the host's sysctls cannot change. It boots straight into a target of
  * its own (never the host's default target, which would start the host's services), and
  * the test drives it from outside with {@code nsenter ... systemctl}.
- * See docs/systemd.md and shared/notes/systemd-in-nspawn.md for why each step is there.
+ * See docs/systemd.md for why each step is there.
  *
  * <pre>{@code
  * try (Lab lab = Lab.open("units")) {

@@ -69,9 +69,9 @@ public final class SessionTable implements SessionContext {
     /**
      * Adds a session; throws {@link InvalidConfigException} (and changes nothing) when its
      * key or its addresses are taken. {@code ifindex} is the interface's index for a
-     * link-local session, else 0.
+     * link-local session, else 0; {@code attachment} is the transport's handle (its socket).
      */
-    public Session add(SessionConfig config, int ifindex, int sourcePort, long now) {
+    public Session add(SessionConfig config, int ifindex, int sourcePort, Object attachment, long now) {
         checkAddable(config, ifindex);
         int discr;
         do {
@@ -81,6 +81,7 @@ public final class SessionTable implements SessionContext {
         Authenticator auth = new Authenticator(config.auth(), random.nextInt());
         Session s = new Session(this, config, discr, timerId, auth, ifindex, now);
         s.sourcePort(sourcePort);
+        s.attach(attachment);
         if (timerId == byTimer.size()) {
             byTimer.add(s);
         } else {

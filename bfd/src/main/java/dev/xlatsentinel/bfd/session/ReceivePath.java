@@ -66,7 +66,9 @@ final class ReceivePath {
         } else if (p.state() != State.DOWN && p.state() != State.ADMIN_DOWN) {
             return drop(Counter.DROP_YOUR_DISCRIMINATOR_ZERO_NOT_DOWN, null, src, "state", p.state().code());
         } else {
-            s = table.byAddress(new SessionTable.AddressKey(hop, src, dst, linkLocalScope(src)));
+            s = dst == null || dst.isAnyLocalAddress()
+                    ? table.byPeer(new SessionTable.PeerKey(hop, src, linkLocalScope(src)))
+                    : table.byAddress(new SessionTable.AddressKey(hop, src, dst, linkLocalScope(src)));
             if (s == null) {
                 return drop(Counter.DROP_NO_SESSION, null, src, "your discriminator", 0);
             }

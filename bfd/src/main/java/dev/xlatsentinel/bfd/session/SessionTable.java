@@ -37,6 +37,10 @@ public final class SessionTable implements SessionContext {
     record AddressKey(HopMode hop, InetAddress peer, InetAddress local, int ifindex) {
     }
 
+    /** The same without the local address, for datagrams whose destination is not known. */
+    record PeerKey(HopMode hop, InetAddress peer, int ifindex) {
+    }
+
     private final PacketSink sink;
     private final Consumer<StateChange> events;
     private final RandomGenerator random;
@@ -47,6 +51,7 @@ public final class SessionTable implements SessionContext {
     private final IntObjectHashMap<Session> byDiscr = new IntObjectHashMap<>();
     private final Map<SessionKey, Session> byKey = new HashMap<>();
     private final Map<AddressKey, Session> byAddress = new HashMap<>();
+    private final Map<PeerKey, List<Session>> byPeer = new HashMap<>();
     private final List<Session> byTimer = new ArrayList<>();
     private final ArrayDeque<Integer> freeTimerIds = new ArrayDeque<>();
     private final Map<Session, Runnable> removalCallbacks = new HashMap<>();
@@ -90,6 +95,7 @@ public final class SessionTable implements SessionContext {
         byDiscr.put(discr, s);
         byKey.put(config.key(), s);
         byAddress.put(addressKey(config, ifindex), s);
+        byPeer.computeIfAbsent(peerKey(config, ifindex), k -> new ArrayList<>(1)).add(s);
         schedule(s);
         return s;
     }
@@ -110,6 +116,10 @@ public final class SessionTable implements SessionContext {
 
     static AddressKey addressKey(SessionConfig c, int ifindex) {
         return new AddressKey(c.hop(), c.peer(), c.local(), c.linkLocal() ? ifindex : 0);
+    }
+
+    static PeerKey peerKey(SessionConfig c, int ifindex) {
+        return new PeerKey(c.hop(), c.peer(), c.linkLocal() ? ifindex : 0);
     }
 
     public Session get(SessionKey key) {
@@ -155,6 +165,12 @@ public final class SessionTable implements SessionContext {
         byDiscr.remove(s.localDiscriminator());
         byKey.remove(s.key());
         byAddress.remove(addressKey(s.config(), s.ifindex()));
+        PeerKey pk = peerKey(s.config(), s.ifindex());
+        List<Session> samePeer = byPeer.get(pk);
+        samePeer.remove(s);
+        if (samePeer.isEmpty()) {
+            byPeer.remove(pk);
+        }
         byTimer.set(s.timerId(), null);
         freeTimerIds.add(s.timerId());
         Runnable cb = removalCallbacks.remove(s);
@@ -241,6 +257,15 @@ public final class SessionTable implements SessionContext {
 
     Session byAddress(AddressKey key) {
         return byAddress.get(key);
+    }
+
+    /**
+     * The one session with this peer when the destination address is unknown (Netty's epoll
+     * channel reports none for IPv6); null when there is none or more than one.
+     */
+    Session byPeer(PeerKey key) {
+        List<Session> l = byPeer.get(key);
+        return l != null && l.size() == 1 ? l.get(0) : null;
     }
 
     public CounterSet counters() {

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Receive: one socket per (address family, port), shared by every session of the
  *       engine, bound to the wildcard address, with IP_RECVORIGDSTADDR so the destination
- *       address is known for demultiplexing, and a {@link GtsmFilter}: TTL 255 for single
+ *       address is known for demultiplexing (IPv4 only: Netty reports no IPv6 destination,
+ *       so IPv6 packets with Your Discriminator 0 are matched by peer and scope alone), and
+ *       a {@link GtsmFilter}: TTL 255 for single
  *       hop; for multihop the lowest minimum TTL of the family's multihop sessions.</li>
  *   <li>Send: one socket per session, bound to its local address and a source port in
  *       49152-65535 that is unique in the engine and kept for the session's life (RFC 5881
@@ -146,7 +148,7 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
         try {
             loop.register(ch).syncUninterruptibly();
             ch.bind(bindTo).syncUninterruptibly();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             ch.close();
             throw new IllegalStateException("cannot open the BFD receive socket " + bindTo + ": " + e.getMessage(), e);
         }
@@ -205,7 +207,8 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
                 ch.bind(new InetSocketAddress(local, port)).syncUninterruptibly();
                 ch.connect(remote).syncUninterruptibly();
                 return ch;
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Netty rethrows the native bind/connect error (a checked IOException) unchecked.
                 ch.close().awaitUninterruptibly(SETUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 usedPorts.remove(port);
                 lastError = String.valueOf(e.getMessage());

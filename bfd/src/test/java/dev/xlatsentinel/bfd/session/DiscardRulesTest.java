@@ -191,6 +191,19 @@ class DiscardRulesTest {
     }
 
     @Test
+    void withoutADestinationAddressTheOnlySessionToThePeerIsChosen() {
+        f.deliver(good(), HopMode.SINGLE_HOP, Fixture.addr("192.0.2.1"), null, -1);
+        assertThat(s.state()).isEqualTo(State.INIT);
+    }
+
+    @Test
+    void withoutADestinationAddressTwoSessionsToOnePeerAreAmbiguousAndDropped() {
+        f.table.add(Fixture.config().local("192.0.2.3").build(), 0, 50001, null, f.now());
+        f.deliver(good(), HopMode.SINGLE_HOP, Fixture.addr("192.0.2.1"), Fixture.addr("0.0.0.0"), -1);
+        assertDropped(Counter.DROP_NO_SESSION);
+    }
+
+    @Test
     void multihopAcceptsTtlDownToItsConfiguredMinimum() {
         Session mh = f.table.add(Fixture.config().hop(HopMode.MULTI_HOP).peer("198.51.100.1").minTtl(250).build(), 0,
                 50002, null, f.now());

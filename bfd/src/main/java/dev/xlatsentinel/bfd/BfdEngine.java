@@ -298,7 +298,7 @@ public final class BfdEngine implements AutoCloseable {
             onLoop(() -> {
                 long now = clock.nanoTime();
                 for (Session s : List.copyOf(table.sessions())) {
-                    table.adminDown(s, now);
+                    table.removeNow(s, now);
                     transport.closeSendSocket((Channel) s.attachment());
                 }
                 closed = true;

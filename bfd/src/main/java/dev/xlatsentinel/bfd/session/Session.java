@@ -34,7 +34,8 @@ public final class Session {
     private final int timerId;
     private final Authenticator auth;
     private final CounterSet counters = new CounterSet();
-    private SessionConfig config;
+    /** Written on the event loop only; volatile because BfdSession reads it to validate changes. */
+    private volatile SessionConfig config;
     /** Interface index for link-local scope matching, 0 when not known or not needed. */
     private final int ifindex;
     private int sourcePort;
@@ -554,7 +555,7 @@ public final class Session {
                 Integer.toUnsignedLong(localDiscr), Integer.toUnsignedLong(remoteDiscr), detectMult, remoteDetectMult,
                 micros(desiredMinTx), micros(requiredMinRx), micros(remoteDesiredMinTx), micros(remoteMinRx),
                 micros(txIntervalMicros()), micros(Math.max(rxBasis, remoteDesiredMinTx)),
-                micros(detectAt == TimerHeap.NEVER && remoteDetectMult == 0 ? 0 : detectionTimeMicros()),
+                micros(detectionTimeMicros()),
                 pollActive != 0, remoteDemand, heldDown, heldDownDiag, auth.config().type(), sourcePort,
                 ctx.wallTime(lastChange), upSince < 0 ? null : ctx.wallTime(upSince), counters.copy());
     }

@@ -161,6 +161,20 @@ public final class SessionTable implements SessionContext {
         if (!s.removalDue(now)) {
             return false;
         }
+        drop(s);
+        return true;
+    }
+
+    /**
+     * Engine shutdown: AdminDown once (RFC 5880 §6.8.16), then out of every table at once,
+     * completing pending removals.
+     */
+    public void removeNow(Session s, long now) {
+        s.adminDown(now);
+        drop(s);
+    }
+
+    private void drop(Session s) {
         timers.cancel(s.timerId());
         byDiscr.remove(s.localDiscriminator());
         byKey.remove(s.key());
@@ -177,7 +191,6 @@ public final class SessionTable implements SessionContext {
         if (cb != null) {
             cb.run();
         }
-        return true;
     }
 
     // ---------------------------------------------------------------- operator actions

@@ -2,7 +2,6 @@ package dev.xlatsentinel.bfd.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.BfdSession;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.SessionConfig;
@@ -13,15 +12,10 @@ import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.codec.State;
 import dev.xlatsentinel.bfd.session.Counter;
 import dev.xlatsentinel.lab.Bird;
-import dev.xlatsentinel.lab.Lab;
-import dev.xlatsentinel.lab.Netns;
 import dev.xlatsentinel.lab.Poll;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,46 +24,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * shared by every case. Each case reconfigures BIRD with the neighbors it needs and removes
  * its own sessions. BIRD shows state and intervals, not diagnostics.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BirdInteropIT {
-    private static final Duration UP = Duration.ofSeconds(15);
-    private static final String GW4 = "100.64.20.1";
-    private static final String BIRD4 = "100.64.20.2";
-    private static final String GW6 = "2001:db8:20::1";
-    private static final String BIRD6 = "2001:db8:20::2";
-    private static final String GW_LO = "100.64.98.1";
-    private static final String BIRD_LO = "100.64.98.2";
-
-    private Lab lab;
-    private Netns gw;
+class BirdInteropIT extends PeerLab {
     private Bird bird;
-    private BfdEngine engine;
-    private final Listening events = new Listening();
 
-    @BeforeAll
-    void lab() {
-        lab = Lab.open("bfd-bird");
-        gw = lab.netns("gw");
-        Netns peer = lab.netns("bird");
-        lab.link(gw, "eth0", peer, "eth0");
-        gw.addr("eth0", GW4 + "/24").addr("eth0", GW6 + "/64").addr("lo", GW_LO + "/32");
-        peer.addr("eth0", BIRD4 + "/24").addr("eth0", BIRD6 + "/64").addr("lo", BIRD_LO + "/32");
-        gw.ip("route", "add", BIRD_LO + "/32", "via", BIRD4);
-        peer.ip("route", "add", GW_LO + "/32", "via", GW4);
-        bird = Bird.start(peer, config("", ""));
-        engine = BfdEngine.builder().socketExecutor(gw.executor()).build().start();
-        engine.addListener(events);
+    BirdInteropIT() {
+        super("bfd-bird", "bird", 20);
     }
 
-    @AfterAll
-    void teardown() {
-        try {
-            if (engine != null) {
-                engine.close();
-            }
-        } finally {
-            lab.close();
-        }
+    @Override
+    void startPeer() {
+        bird = Bird.start(peer, config("", ""));
     }
 
     /** A BIRD config with {@code ifaceOptions} in the eth0 block and {@code neighbors}. */
@@ -102,15 +66,6 @@ class BirdInteropIT {
                 () -> s.snapshot() + "\nBIRD: " + bird.birdc("show bfd sessions"));
     }
 
-    private static SessionConfig.Builder ours(String peer, String local) {
-        return SessionConfig.builder().peer(peer).local(local).interval(Duration.ofMillis(50)).detectMult(3);
-    }
-
-    @FunctionalInterface
-    interface SessionCheck {
-        void run(BfdSession s);
-    }
-
     /** BIRD 2.0.12 keeps an interface's old authentication across "configure": restart the protocol. */
     private void birdConfig(String ifaceOptions, String neighbors) {
         bird.reconfigure(config(ifaceOptions, neighbors));
@@ -119,14 +74,9 @@ class BirdInteropIT {
 
     private void withSessions(String ifaceOptions, String neighbor, SessionConfig ours, SessionCheck check) {
         birdConfig(ifaceOptions, neighbor);
-        BfdSession s = null;
         try {
-            s = engine.addSession(ours);
-            check.run(s);
+            withSession(ours, check);
         } finally {
-            if (s != null) {
-                s.remove().join();
-            }
             birdConfig("", "");
         }
     }
@@ -137,10 +87,10 @@ class BirdInteropIT {
 
     @Test
     void upOverIpv4SingleHopWithIntervalsAsBirdShowsThem() {
-        withSessions("", neighbor(GW4, BIRD4), ours(BIRD4, GW4).iface("eth0").build(), s -> {
-            awaitBothUp(s, GW4);
-            Poll.until(UP, "BIRD's poll settled", () -> row(GW4).get().interval().equals("0.050"));
-            Bird.BfdSessionRow r = row(GW4).get();
+        withSessions("", neighbor(gw4, peer4), ours(peer4, gw4).iface("eth0").build(), s -> {
+            awaitBothUp(s, gw4);
+            Poll.until(UP, "BIRD's poll settled", () -> row(gw4).get().interval().equals("0.050"));
+            Bird.BfdSessionRow r = row(gw4).get();
             SessionSnapshot snap = s.snapshot();
             assertThat(r.interval()).as("BIRD sends every max(50, our rx 50) ms").isEqualTo("0.050");
             assertThat(r.timeout()).as("3 x max(its rx 50, our tx 50)").isEqualTo("0.150");
@@ -151,26 +101,26 @@ class BirdInteropIT {
 
     @Test
     void upOverIpv6SingleHop() {
-        withSessions("", neighbor(GW6, BIRD6), ours(BIRD6, GW6).iface("eth0").build(), s -> awaitBothUp(s, GW6));
+        withSessions("", neighbor(gw6, peer6), ours(peer6, gw6).iface("eth0").build(), s -> awaitBothUp(s, gw6));
     }
 
     @Test
     void upOverIpv6LinkLocal() {
         String gwLl = gw.linkLocal("eth0");
-        String birdLl = bird.netns().linkLocal("eth0");
+        String birdLl = peer.linkLocal("eth0");
         withSessions("", neighbor(gwLl, birdLl), ours(birdLl, gwLl).iface("eth0").build(), s -> awaitBothUp(s, gwLl));
     }
 
     @Test
     void upWithBirdPassive() {
-        withSessions("passive on;", neighbor(GW4, BIRD4), ours(BIRD4, GW4).iface("eth0").build(),
-                s -> awaitBothUp(s, GW4));
+        withSessions("passive on;", neighbor(gw4, peer4), ours(peer4, gw4).iface("eth0").build(),
+                s -> awaitBothUp(s, gw4));
     }
 
     @Test
     void upWithUsPassive() {
-        withSessions("", neighbor(GW4, BIRD4), ours(BIRD4, GW4).iface("eth0").passive(true).build(),
-                s -> awaitBothUp(s, GW4));
+        withSessions("", neighbor(gw4, peer4), ours(peer4, gw4).iface("eth0").passive(true).build(),
+                s -> awaitBothUp(s, gw4));
     }
 
     /**
@@ -180,15 +130,15 @@ class BirdInteropIT {
      */
     @Test
     void upOverIpv4MultihopWithAMinimumTtlBelowBirdsDefaultTtl() {
-        withSessions("", "neighbor " + GW_LO + " local " + BIRD_LO + " multihop on;",
-                ours(BIRD_LO, GW_LO).hop(HopMode.MULTI_HOP).minTtl(60).build(), s -> awaitBothUp(s, GW_LO));
+        withSessions("", "neighbor " + gwLo + " local " + peerLo + " multihop on;",
+                ours(peerLo, gwLo).hop(HopMode.MULTI_HOP).minTtl(60).build(), s -> awaitBothUp(s, gwLo));
     }
 
     @Test
     void multihopPacketsBelowTheMinimumTtlNeverReachTheSession() {
-        withSessions("", "neighbor " + GW_LO + " local " + BIRD_LO + " multihop on;",
-                ours(BIRD_LO, GW_LO).hop(HopMode.MULTI_HOP).build(), s -> {
-                    Poll.until(UP, "BIRD answers our Down with Init", () -> birdState(GW_LO).equals("Init"));
+        withSessions("", "neighbor " + gwLo + " local " + peerLo + " multihop on;",
+                ours(peerLo, gwLo).hop(HopMode.MULTI_HOP).build(), s -> {
+                    Poll.until(UP, "BIRD answers our Down with Init", () -> birdState(gwLo).equals("Init"));
                     long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
                     while (System.nanoTime() < until) {
                         assertThat(s.snapshot().counter(Counter.RX_PACKETS)).as("TTL 64 < 254: filtered").isZero();
@@ -198,30 +148,30 @@ class BirdInteropIT {
 
     @Test
     void runtimeIntervalChangeGoesThroughAPollWithoutAFlap() {
-        withSessions("", neighbor(GW4, BIRD4), ours(BIRD4, GW4).iface("eth0").build(), s -> {
-            awaitBothUp(s, GW4);
+        withSessions("", neighbor(gw4, peer4), ours(peer4, gw4).iface("eth0").build(), s -> {
+            awaitBothUp(s, gw4);
             int before = events.statesOf(s.key()).size();
             s.updateTimers(Duration.ofMillis(200), Duration.ofMillis(200), 3).join();
-            Poll.until(UP, Duration.ofMillis(50), "BIRD sends at our new rx", () -> row(GW4).get().interval().equals("0.200")
-                    && row(GW4).get().timeout().equals("0.600"), () -> bird.birdc("show bfd sessions"));
+            Poll.until(UP, Duration.ofMillis(50), "BIRD sends at our new rx", () -> row(gw4).get().interval().equals("0.200")
+                    && row(gw4).get().timeout().equals("0.600"), () -> bird.birdc("show bfd sessions"));
             assertThat(s.snapshot().txInterval()).isEqualTo(Duration.ofMillis(200));
             assertThat(events.statesOf(s.key())).hasSize(before);
-            assertThat(birdState(GW4)).isEqualTo("Up");
+            assertThat(birdState(gw4)).isEqualTo("Up");
         });
     }
 
     @Test
     void holdDownTakesBirdDownAndKeepsItFromUpUntilRelease() {
-        withSessions("", neighbor(GW4, BIRD4), ours(BIRD4, GW4).iface("eth0").build(), s -> {
-            awaitBothUp(s, GW4);
+        withSessions("", neighbor(gw4, peer4), ours(peer4, gw4).iface("eth0").build(), s -> {
+            awaitBothUp(s, gw4);
             s.holdDown(Diagnostic.PATH_DOWN).join();
-            Poll.until(Duration.ofSeconds(2), "BIRD leaves Up", () -> !birdState(GW4).equals("Up"));
+            Poll.until(Duration.ofSeconds(2), "BIRD leaves Up", () -> !birdState(gw4).equals("Up"));
             long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
             while (System.nanoTime() < until) {
-                assertThat(birdState(GW4)).isNotEqualTo("Up");
+                assertThat(birdState(gw4)).isNotEqualTo("Up");
             }
             s.release().join();
-            awaitBothUp(s, GW4);
+            awaitBothUp(s, gw4);
         });
     }
 
@@ -240,9 +190,9 @@ class BirdInteropIT {
     @CsvSource({"SIMPLE_PASSWORD", "KEYED_MD5", "METICULOUS_KEYED_MD5", "KEYED_SHA1", "METICULOUS_KEYED_SHA1"})
     void authenticatedSessionComesUp(AuthType type) {
         String opts = "authentication " + birdAuth(type) + "; password \"s3cret-key\" { id 7; };";
-        withSessions(opts, neighbor(GW4, BIRD4),
-                ours(BIRD4, GW4).iface("eth0").auth(type, 7, Secret.of("s3cret-key")).build(), s -> {
-                    awaitBothUp(s, GW4);
+        withSessions(opts, neighbor(gw4, peer4),
+                ours(peer4, gw4).iface("eth0").auth(type, 7, Secret.of("s3cret-key")).build(), s -> {
+                    awaitBothUp(s, gw4);
                     SessionSnapshot snap = s.snapshot();
                     assertThat(snap.authType()).isEqualTo(type);
                     assertThat(snap.counters().entrySet().stream()
@@ -255,13 +205,13 @@ class BirdInteropIT {
     @Test
     void wrongKeyKeepsTheSessionDownAndIsCounted() {
         String opts = "authentication keyed sha1; password \"right-key\" { id 7; };";
-        withSessions(opts, neighbor(GW4, BIRD4),
-                ours(BIRD4, GW4).iface("eth0").auth(AuthType.KEYED_SHA1, 7, Secret.of("wrong-key")).build(), s -> {
+        withSessions(opts, neighbor(gw4, peer4),
+                ours(peer4, gw4).iface("eth0").auth(AuthType.KEYED_SHA1, 7, Secret.of("wrong-key")).build(), s -> {
                     Poll.until(UP, "BIRD's packets refused", () -> s.snapshot().counter(Counter.DROP_AUTH_DIGEST) >= 2);
                     long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                     while (System.nanoTime() < until) {
                         assertThat(s.snapshot().state()).isEqualTo(State.DOWN);
-                        assertThat(birdState(GW4)).isNotEqualTo("Up");
+                        assertThat(birdState(gw4)).isNotEqualTo("Up");
                     }
                     assertThat(s.snapshot().counter(Counter.RX_PACKETS)).isZero();
                 });

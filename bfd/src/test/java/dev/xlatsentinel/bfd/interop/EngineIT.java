@@ -81,6 +81,19 @@ class EngineIT {
         return SessionConfig.builder().peer(peer).local(local).iface("eth0").interval(Duration.ofMillis(50));
     }
 
+    /** A session from a to b and its mirror from b to a, over IPv4. */
+    private BfdSession[] pair(java.util.function.UnaryOperator<SessionConfig.Builder> extra) {
+        BfdSession sa = a.addSession(extra.apply(v4("100.64.30.2", "100.64.30.1")).build());
+        BfdSession sb = b.addSession(extra.apply(v4("100.64.30.1", "100.64.30.2")).build());
+        return new BfdSession[] {sa, sb};
+    }
+
+    private static void remove(BfdSession... sessions) {
+        for (BfdSession s : sessions) {
+            s.remove().join();
+        }
+    }
+
     private static void awaitUp(BfdSession... sessions) {
         Poll.until(UP, "sessions Up", () -> {
             for (BfdSession s : sessions) {
@@ -141,15 +154,15 @@ class EngineIT {
             assertThat(eventsB.changes.subList(seenB, eventsB.changes.size()))
                     .extracting(StateChange::newState).doesNotContain(State.DOWN);
         } finally {
-            sa.remove().join();
-            sb.remove().join();
+            remove(sa, sb);
         }
     }
 
     @Test
     void holdDownBetweenTwoEnginesShowsPathDownAndTheHeldPeerNeverComesUp() {
-        BfdSession sa = a.addSession(v4("100.64.30.2", "100.64.30.1").build());
-        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").build());
+        BfdSession[] p = pair(c -> c);
+        BfdSession sa = p[0];
+        BfdSession sb = p[1];
         try {
             awaitUp(sa, sb);
             int seen = eventsB.statesOf(sb.key()).size();
@@ -168,15 +181,15 @@ class EngineIT {
             sa.release().join();
             awaitUp(sa, sb);
         } finally {
-            sa.remove().join();
-            sb.remove().join();
+            remove(p);
         }
     }
 
     @Test
     void adminDownIsSeenAsAdminDownAndRemovalToo() {
-        BfdSession sa = a.addSession(v4("100.64.30.2", "100.64.30.1").build());
-        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").build());
+        BfdSession[] p = pair(c -> c);
+        BfdSession sa = p[0];
+        BfdSession sb = p[1];
         try {
             awaitUp(sa, sb);
             sa.adminDown().join();
@@ -197,15 +210,11 @@ class EngineIT {
     @Test
     void authenticatedSessionBetweenTwoEngines() {
         Secret key = Secret.of("engine-key");
-        BfdSession sa = a.addSession(v4("100.64.30.2", "100.64.30.1").auth(AuthType.METICULOUS_KEYED_SHA1, 9, key)
-                .build());
-        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").auth(AuthType.METICULOUS_KEYED_SHA1, 9, key)
-                .build());
+        BfdSession[] p = pair(c -> c.auth(AuthType.METICULOUS_KEYED_SHA1, 9, key));
         try {
-            awaitUp(sa, sb);
+            awaitUp(p);
         } finally {
-            sa.remove().join();
-            sb.remove().join();
+            remove(p);
         }
     }
 

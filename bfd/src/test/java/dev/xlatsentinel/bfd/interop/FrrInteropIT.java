@@ -3,7 +3,6 @@ package dev.xlatsentinel.bfd.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.BfdSession;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.SessionConfig;
@@ -11,60 +10,25 @@ import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.codec.State;
 import dev.xlatsentinel.lab.Frr;
-import dev.xlatsentinel.lab.Lab;
-import dev.xlatsentinel.lab.Netns;
 import dev.xlatsentinel.lab.Poll;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Our engine in namespace "gw" against FRR 8.4 bfdd in namespace "frr", over one veth
  * pair, shared by every case (each case adds and removes its own sessions on both sides).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FrrInteropIT {
-    private static final Duration UP = Duration.ofSeconds(15);
-    private static final String GW4 = "100.64.10.1";
-    private static final String FRR4 = "100.64.10.2";
-    private static final String GW6 = "2001:db8:10::1";
-    private static final String FRR6 = "2001:db8:10::2";
-    private static final String GW_LO = "100.64.99.1";
-    private static final String FRR_LO = "100.64.99.2";
-
-    private Lab lab;
-    private Netns gw;
+class FrrInteropIT extends PeerLab {
     private Frr frr;
-    private BfdEngine engine;
-    private final Listening events = new Listening();
 
-    @BeforeAll
-    void lab() {
-        lab = Lab.open("bfd-frr");
-        gw = lab.netns("gw");
-        Netns peer = lab.netns("frr");
-        lab.link(gw, "eth0", peer, "eth0");
-        gw.addr("eth0", GW4 + "/24").addr("eth0", GW6 + "/64").addr("lo", GW_LO + "/32");
-        peer.addr("eth0", FRR4 + "/24").addr("eth0", FRR6 + "/64").addr("lo", FRR_LO + "/32");
-        gw.ip("route", "add", FRR_LO + "/32", "via", FRR4);
-        peer.ip("route", "add", GW_LO + "/32", "via", GW4);
-        frr = Frr.start(peer, "", "bfdd");
-        engine = BfdEngine.builder().socketExecutor(gw.executor()).build().start();
-        engine.addListener(events);
+    FrrInteropIT() {
+        super("bfd-frr", "frr", 10);
     }
 
-    @AfterAll
-    void teardown() {
-        try {
-            if (engine != null) {
-                engine.close();
-            }
-        } finally {
-            lab.close();
-        }
+    @Override
+    void startPeer() {
+        frr = Frr.start(peer, "", "bfdd");
     }
 
     private void frrPeer(String peerLine, String... settings) {
@@ -101,10 +65,6 @@ class FrrInteropIT {
                 () -> s.snapshot() + "\nFRR: " + frrPeerJson(frrSeesUs));
     }
 
-    private static SessionConfig.Builder ours(String peer, String local) {
-        return SessionConfig.builder().peer(peer).local(local).interval(Duration.ofMillis(50)).detectMult(3);
-    }
-
     private String frrLine(String us, String them, boolean multihop, String iface) {
         return "peer " + us + (multihop ? " multihop" : "") + " local-address " + them
                 + (iface == null ? "" : " interface " + iface);
@@ -113,31 +73,21 @@ class FrrInteropIT {
     /** Adds the FRR peer and our session, runs {@code check}, removes both. */
     private void withSessions(String frrLine, String[] frrSettings, SessionConfig ours, SessionCheck check) {
         frrPeer(frrLine, frrSettings);
-        BfdSession s = null;
         try {
-            s = engine.addSession(ours);
-            check.run(s);
+            withSession(ours, check);
         } finally {
-            if (s != null) {
-                s.remove().join();
-            }
             noFrrPeer(frrLine);
         }
-    }
-
-    @FunctionalInterface
-    interface SessionCheck {
-        void run(BfdSession s);
     }
 
     private static final String[] FAST = {"receive-interval 50", "transmit-interval 50"};
 
     @Test
     void upOverIpv4SingleHopBothActive() {
-        withSessions(frrLine(GW4, FRR4, false, "eth0"), FAST, ours(FRR4, GW4).iface("eth0").build(), s -> {
-            awaitBothUp(s, GW4);
+        withSessions(frrLine(gw4, peer4, false, "eth0"), FAST, ours(peer4, gw4).iface("eth0").build(), s -> {
+            awaitBothUp(s, gw4);
             SessionSnapshot snap = s.snapshot();
-            JsonNode p = frrPeerJson(GW4);
+            JsonNode p = frrPeerJson(gw4);
             assertThat(p.get("remote-id").asLong()).isEqualTo(snap.localDiscriminator());
             assertThat(p.get("id").asLong()).isEqualTo(snap.remoteDiscriminator());
             assertThat(snap.sourcePort()).isBetween(49152, 65535);
@@ -146,55 +96,55 @@ class FrrInteropIT {
 
     @Test
     void upOverIpv6SingleHop() {
-        withSessions(frrLine(GW6, FRR6, false, "eth0"), FAST, ours(FRR6, GW6).iface("eth0").build(),
-                s -> awaitBothUp(s, GW6));
+        withSessions(frrLine(gw6, peer6, false, "eth0"), FAST, ours(peer6, gw6).iface("eth0").build(),
+                s -> awaitBothUp(s, gw6));
     }
 
     @Test
     void upOverIpv6LinkLocal() {
         String gwLl = gw.linkLocal("eth0");
-        String frrLl = frr.netns().linkLocal("eth0");
+        String frrLl = peer.linkLocal("eth0");
         withSessions(frrLine(gwLl, frrLl, false, "eth0"), FAST, ours(frrLl, gwLl).iface("eth0").build(),
                 s -> awaitBothUp(s, gwLl));
     }
 
     @Test
     void upWithFrrPassive() {
-        withSessions(frrLine(GW4, FRR4, false, "eth0"),
+        withSessions(frrLine(gw4, peer4, false, "eth0"),
                 new String[] {"receive-interval 50", "transmit-interval 50", "passive-mode"},
-                ours(FRR4, GW4).iface("eth0").build(), s -> {
-                    awaitBothUp(s, GW4);
-                    assertThat(frrPeerJson(GW4).get("passive-mode").asBoolean()).isTrue();
+                ours(peer4, gw4).iface("eth0").build(), s -> {
+                    awaitBothUp(s, gw4);
+                    assertThat(frrPeerJson(gw4).get("passive-mode").asBoolean()).isTrue();
                 });
     }
 
     @Test
     void upWithUsPassive() {
-        withSessions(frrLine(GW4, FRR4, false, "eth0"), FAST, ours(FRR4, GW4).iface("eth0").passive(true).build(),
-                s -> awaitBothUp(s, GW4));
+        withSessions(frrLine(gw4, peer4, false, "eth0"), FAST, ours(peer4, gw4).iface("eth0").passive(true).build(),
+                s -> awaitBothUp(s, gw4));
     }
 
     @Test
     void upOverIpv4Multihop() {
-        withSessions(frrLine(GW_LO, FRR_LO, true, null),
+        withSessions(frrLine(gwLo, peerLo, true, null),
                 new String[] {"receive-interval 50", "transmit-interval 50", "minimum-ttl 254"},
-                ours(FRR_LO, GW_LO).hop(HopMode.MULTI_HOP).minTtl(254).build(), s -> {
-                    awaitBothUp(s, GW_LO);
-                    assertThat(frrPeerJson(GW_LO).get("multihop").asBoolean()).isTrue();
+                ours(peerLo, gwLo).hop(HopMode.MULTI_HOP).minTtl(254).build(), s -> {
+                    awaitBothUp(s, gwLo);
+                    assertThat(frrPeerJson(gwLo).get("multihop").asBoolean()).isTrue();
                 });
     }
 
     /** Ours: tx 100, rx 200; FRR: tx 300, rx 60. Each side sends at the slower of its tx and the other's rx. */
     @Test
     void negotiatedIntervalsAreWhatBothSidesReport() {
-        withSessions(frrLine(GW4, FRR4, false, "eth0"), new String[] {"receive-interval 60", "transmit-interval 300"},
-                ours(FRR4, GW4).iface("eth0").desiredMinTx(Duration.ofMillis(100))
+        withSessions(frrLine(gw4, peer4, false, "eth0"), new String[] {"receive-interval 60", "transmit-interval 300"},
+                ours(peer4, gw4).iface("eth0").desiredMinTx(Duration.ofMillis(100))
                         .requiredMinRx(Duration.ofMillis(200)).build(), s -> {
-                    awaitBothUp(s, GW4);
+                    awaitBothUp(s, gw4);
                     Poll.until(UP, "poll sequences settled", () -> !s.snapshot().pollInProgress()
-                            && frrPeerJson(GW4).get("remote-transmit-interval").asInt() == 100);
+                            && frrPeerJson(gw4).get("remote-transmit-interval").asInt() == 100);
                     SessionSnapshot snap = s.snapshot();
-                    JsonNode p = frrPeerJson(GW4);
+                    JsonNode p = frrPeerJson(gw4);
                     assertThat(p.get("remote-transmit-interval").asInt()).isEqualTo(100);
                     assertThat(p.get("remote-receive-interval").asInt()).isEqualTo(200);
                     assertThat(p.get("remote-detect-multiplier").asInt()).isEqualTo(3);
@@ -208,13 +158,13 @@ class FrrInteropIT {
 
     @Test
     void runtimeIntervalChangeGoesThroughAPollWithoutAFlap() {
-        withSessions(frrLine(GW4, FRR4, false, "eth0"), FAST, ours(FRR4, GW4).iface("eth0").build(), s -> {
-            awaitBothUp(s, GW4);
+        withSessions(frrLine(gw4, peer4, false, "eth0"), FAST, ours(peer4, gw4).iface("eth0").build(), s -> {
+            awaitBothUp(s, gw4);
             long polls = s.snapshot().counter(dev.xlatsentinel.bfd.session.Counter.POLL_SEQUENCES);
             int before = events.statesOf(s.key()).size();
             s.updateTimers(Duration.ofMillis(200), Duration.ofMillis(150), 4).join();
             Poll.until(UP, "FRR sees the new timers", () -> {
-                JsonNode p = frrPeerJson(GW4);
+                JsonNode p = frrPeerJson(gw4);
                 return p.get("remote-transmit-interval").asInt() == 200
                         && p.get("remote-receive-interval").asInt() == 150
                         && p.get("remote-detect-multiplier").asInt() == 4 && !s.snapshot().pollInProgress();
@@ -224,48 +174,48 @@ class FrrInteropIT {
             assertThat(snap.txInterval()).isEqualTo(Duration.ofMillis(200));
             assertThat(snap.state()).isEqualTo(State.UP);
             assertThat(events.statesOf(s.key())).hasSize(before);
-            assertThat(frrStatus(GW4)).isEqualTo("up");
+            assertThat(frrStatus(gw4)).isEqualTo("up");
         });
     }
 
     @Test
     void holdDownShowsPathDownAtThePeerAndKeepsItFromUpUntilRelease() {
-        withSessions(frrLine(GW4, FRR4, false, "eth0"), FAST, ours(FRR4, GW4).iface("eth0").build(), s -> {
-            awaitBothUp(s, GW4);
+        withSessions(frrLine(gw4, peer4, false, "eth0"), FAST, ours(peer4, gw4).iface("eth0").build(), s -> {
+            awaitBothUp(s, gw4);
             s.holdDown(Diagnostic.PATH_DOWN).join();
             Poll.until(Duration.ofSeconds(2), Duration.ofMillis(10), "FRR sees Down with path down", () -> {
-                JsonNode p = frrPeerJson(GW4);
+                JsonNode p = frrPeerJson(gw4);
                 return !p.get("status").asText().equals("up")
                         && p.get("remote-diagnostic").asText().equals("path down");
-            }, () -> String.valueOf(frrPeerJson(GW4)));
+            }, () -> String.valueOf(frrPeerJson(gw4)));
             // Held: the peer goes Down, then Init, and never Up. Watch for 4 s (> 3 slow intervals).
             long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
             while (System.nanoTime() < until) {
-                assertThat(frrStatus(GW4)).isNotEqualTo("up");
+                assertThat(frrStatus(gw4)).isNotEqualTo("up");
                 assertThat(s.snapshot().state()).isEqualTo(State.DOWN);
             }
             assertThat(s.snapshot().heldDown()).isTrue();
             s.release().join();
-            awaitBothUp(s, GW4);
+            awaitBothUp(s, gw4);
         });
     }
 
     @Test
     void ourSilenceTakesThePeerDownAfterItsDetectionTime() {
-        withSessions(frrLine(GW4, FRR4, false, "eth0"), FAST, ours(FRR4, GW4).iface("eth0").build(), s -> {
-            awaitBothUp(s, GW4);
+        withSessions(frrLine(gw4, peer4, false, "eth0"), FAST, ours(peer4, gw4).iface("eth0").build(), s -> {
+            awaitBothUp(s, gw4);
             gw.run("nft", "add table inet silence");
             gw.run("nft", "add chain inet silence out { type filter hook output priority 0 ; }");
             gw.run("nft", "add rule inet silence out udp dport 3784 drop");
             try {
                 Poll.until(Duration.ofSeconds(2), Duration.ofMillis(10), "FRR times out",
-                        () -> frrPeerJson(GW4).get("diagnostic").asText().equals("control detection time expired"),
-                        () -> String.valueOf(frrPeerJson(GW4)));
-                assertThat(frrStatus(GW4)).isNotEqualTo("up");
+                        () -> frrPeerJson(gw4).get("diagnostic").asText().equals("control detection time expired"),
+                        () -> String.valueOf(frrPeerJson(gw4)));
+                assertThat(frrStatus(gw4)).isNotEqualTo("up");
             } finally {
                 gw.run("nft", "delete table inet silence");
             }
-            awaitBothUp(s, GW4);
+            awaitBothUp(s, gw4);
         });
     }
 

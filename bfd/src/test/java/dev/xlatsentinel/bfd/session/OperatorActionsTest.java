@@ -150,6 +150,24 @@ class OperatorActionsTest {
     }
 
     @Test
+    void shutdownSendsAdminDownOnceAndCompletesPendingRemovals() {
+        Session s = f.add(Fixture.config().build());
+        f.bringUp(s, PEER);
+        boolean[] gone = {false};
+        f.table.remove(s.key(), f.now(), () -> gone[0] = true);
+        assertThat(gone[0]).as("lingering in AdminDown").isFalse();
+        Session other = f.add(Fixture.config().peer("192.0.2.7").build());
+        int from = f.sent.size();
+        f.table.removeNow(other, f.now());
+        f.table.removeNow(s, f.now());
+        assertThat(gone[0]).isTrue();
+        assertThat(f.table.size()).isZero();
+        assertThat(f.since(from)).hasSize(1).allSatisfy(x -> assertThat(x.view().state()).isEqualTo(State.ADMIN_DOWN));
+        f.advance(Duration.ofSeconds(5));
+        assertThat(f.sent).hasSize(from + 1);
+    }
+
+    @Test
     void duplicateKeyIsRefusedAndChangesNothing() {
         f.add(Fixture.config().build());
         assertThatThrownBy(() -> f.table.add(Fixture.config().build(), 0, 2, null, f.now()))

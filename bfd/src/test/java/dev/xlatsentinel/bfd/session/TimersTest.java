@@ -14,6 +14,14 @@ class TimersTest {
     private static final int PEER = 0x11;
     private final Fixture f = new Fixture();
 
+    /** The peer, Up, sends {@code times} packets {@code stepMs} apart while time moves. */
+    private void peerUp(Session s, int times, int stepMs, long peerTxMicros, long peerRxMicros) {
+        for (int i = 0; i < times; i++) {
+            f.advance(Duration.ofMillis(stepMs));
+            f.deliver(Wire.from(PEER).state(State.UP).your(s.localDiscriminator()).txRx(peerTxMicros, peerRxMicros));
+        }
+    }
+
     private static List<Long> gapsMicros(List<Fixture.Sent> sent) {
         return java.util.stream.IntStream.range(1, sent.size())
                 .mapToObj(i -> (sent.get(i).at() - sent.get(i - 1).at()) / 1000).collect(Collectors.toList());
@@ -37,10 +45,7 @@ class TimersTest {
         Session s = f.add(Fixture.config().build());
         f.bringUp(s, PEER);
         int from = f.sent.size();
-        for (int i = 0; i < 400; i++) {
-            f.advance(Duration.ofMillis(10));
-            f.deliver(Wire.from(PEER).state(State.UP).your(s.localDiscriminator()).txRx(50_000, 50_000));
-        }
+        peerUp(s, 400, 10, 50_000, 50_000);
         List<Long> gaps = gapsMicros(f.since(from));
         assertThat(gaps).allSatisfy(g -> assertThat(g).isBetween(37_500L, 50_000L));
         assertThat(gaps.stream().mapToLong(Long::longValue).min().getAsLong()).as("uses the range").isLessThan(40_000);
@@ -52,10 +57,7 @@ class TimersTest {
         Session s = f.add(Fixture.config().detectMult(1).build());
         f.bringUp(s, PEER);
         int from = f.sent.size();
-        for (int i = 0; i < 400; i++) {
-            f.advance(Duration.ofMillis(10));
-            f.deliver(Wire.from(PEER).state(State.UP).your(s.localDiscriminator()).txRx(50_000, 50_000));
-        }
+        peerUp(s, 400, 10, 50_000, 50_000);
         List<Long> gaps = gapsMicros(f.since(from));
         assertThat(gaps).allSatisfy(g -> assertThat(g).isBetween(37_500L, 45_000L));
         assertThat(gaps.stream().mapToLong(Long::longValue).max().getAsLong()).isGreaterThan(44_000);
@@ -67,10 +69,7 @@ class TimersTest {
         f.bringUp(s, PEER);
         f.deliver(Wire.from(PEER).state(State.UP).your(s.localDiscriminator()).txRx(50_000, 200_000));
         int from = f.sent.size();
-        for (int i = 0; i < 40; i++) {
-            f.advance(Duration.ofMillis(20));
-            f.deliver(Wire.from(PEER).state(State.UP).your(s.localDiscriminator()).txRx(50_000, 200_000));
-        }
+        peerUp(s, 40, 20, 50_000, 200_000);
         assertThat(gapsMicros(f.since(from))).allSatisfy(g -> assertThat(g).isBetween(150_000L, 200_000L));
         assertThat(s.txIntervalMicros()).isEqualTo(200_000);
     }
@@ -129,20 +128,14 @@ class TimersTest {
         assertThat(f.lastPacket().poll()).isTrue();
         assertThat(f.lastPacket().desiredMinTxMicros()).as("advertised at once").isEqualTo(500_000);
         int from = f.sent.size();
-        for (int i = 0; i < 20; i++) {
-            f.advance(Duration.ofMillis(10));
-            f.deliver(Wire.from(PEER).state(State.UP).your(s.localDiscriminator()).txRx(50_000, 50_000));
-        }
+        peerUp(s, 20, 10, 50_000, 50_000);
         assertThat(gapsMicros(periodic(f.since(from)))).as("§6.8.3: still 50 ms")
                 .allSatisfy(g -> assertThat(g).isLessThanOrEqualTo(50_000));
         f.deliver(Wire.from(PEER).state(State.UP).your(s.localDiscriminator()).txRx(50_000, 50_000)
                 .flag(ControlPacket.FLAG_FINAL));
         assertThat(s.txIntervalMicros()).isEqualTo(500_000);
         from = f.sent.size();
-        for (int i = 0; i < 40; i++) {
-            f.advance(Duration.ofMillis(50));
-            f.deliver(Wire.from(PEER).state(State.UP).your(s.localDiscriminator()).txRx(50_000, 50_000));
-        }
+        peerUp(s, 40, 50, 50_000, 50_000);
         assertThat(gapsMicros(f.since(from))).isNotEmpty()
                 .allSatisfy(g -> assertThat(g).isBetween(375_000L, 500_000L));
         assertThat(s.state()).isEqualTo(State.UP);

@@ -126,7 +126,8 @@ class EngineIT {
 
     @Test
     void listenersRunOffTheEventLoopAndASlowOneDelaysNoPacket() {
-        SessionConfig ca = v4("100.64.30.2", "100.64.30.1").build();
+        // 100 ms x 3 = 300 ms detection, far below the listener's 1 s sleep.
+        SessionConfig ca = v4("100.64.30.2", "100.64.30.1").interval(Duration.ofMillis(100)).build();
         a.addListener(new dev.xlatsentinel.bfd.SessionListener() {
             @Override
             public void stateChanged(StateChange c) {
@@ -141,10 +142,10 @@ class EngineIT {
         });
         int seenB = eventsB.changes.size();
         BfdSession sa = a.addSession(ca);
-        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").build());
+        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").interval(Duration.ofMillis(100)).build());
         try {
             awaitUp(sa, sb);
-            // The listener sleeps 1 s (> 3 x 50 ms) on the listener thread; packets keep flowing.
+            // The listener sleeps 1 s (> 3 x 100 ms) on the listener thread; packets keep flowing.
             Poll.until(UP, "listener saw Up", () -> eventsA.statesOf(ca.key()).contains(State.UP));
             long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
             while (System.nanoTime() < until) {
@@ -226,10 +227,12 @@ class EngineIT {
         try {
             for (int i = 0; i < MANY; i++) {
                 String peer = "2001:db8:30::2:" + Integer.toHexString(i + 1);
+                // 200 ms x 3: this case is about demultiplexing many sessions, not speed, and
+                // must not flap on a loaded machine.
                 ours.add(a.addSession(SessionConfig.builder().peer(peer).local("2001:db8:30::1").iface("eth0")
-                        .interval(Duration.ofMillis(50)).build()));
+                        .interval(Duration.ofMillis(200)).build()));
                 theirs.add(b.addSession(SessionConfig.builder().peer("2001:db8:30::1").local(peer).iface("eth0")
-                        .interval(Duration.ofMillis(50)).build()));
+                        .interval(Duration.ofMillis(200)).build()));
             }
             Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "all Up",
                     () -> a.snapshots().stream().filter(s -> s.state() == State.UP).count() >= MANY

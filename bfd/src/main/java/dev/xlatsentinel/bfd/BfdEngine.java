@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,10 +49,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class BfdEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BfdEngine.class);
+    private static final long DEFAULT_TIMER_RESOLUTION_NANOS = 500_000;
 
     private final Clock clock;
     private final InstantSource wall;
     private final RandomGenerator random;
+    private final long timerResolutionNanos;
     private final IoEventLoopGroup group;
     private final boolean ownsGroup;
     private final Executor socketExecutor;
@@ -72,6 +75,7 @@ public final class BfdEngine implements AutoCloseable {
         this.clock = b.clock;
         this.wall = b.wall;
         this.random = b.random;
+        this.timerResolutionNanos = b.timerResolution.toNanos();
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bfd", true),
                 EpollIoHandler.newFactory()) : b.group;
@@ -100,7 +104,8 @@ public final class BfdEngine implements AutoCloseable {
         }
         loop = group.next();
         Blocking.call(loop, () -> {
-            table = new SessionTable(transportSink(), this::publish, random, clock.nanoTime(), wall);
+            table = new SessionTable(transportSink(), this::publish, random, clock.nanoTime(), wall,
+                    timerResolutionNanos);
             return null;
         });
         transport = new UdpTransport(loop, socketExecutor, new UdpTransport.Receiver() {
@@ -263,13 +268,20 @@ public final class BfdEngine implements AutoCloseable {
     /** Arms one wake-up for the earliest session deadline; cheap when nothing changed. */
     private void rearm() {
         long next = table.nextDeadline();
-        if (next >= wakeupAt || closed) {
+        if (next == TimerHeap.NEVER || closed) {
+            return;
+        }
+        // Wake at the end of the deadline's resolution slot: the sessions due in one slot
+        // are served by one wake-up (timers run up to one resolution late, never early).
+        long slot = timerResolutionNanos <= 1 ? next : (next / timerResolutionNanos + 1) * timerResolutionNanos;
+        if (slot >= wakeupAt) {
             return;
         }
         if (wakeup != null) {
             wakeup.cancel(false);
         }
-        wakeupAt = next;
+        wakeupAt = slot;
+        next = slot;
         long delay = Math.max(0, next - clock.nanoTime());
         wakeup = loop.schedule(onWakeup, delay, TimeUnit.NANOSECONDS);
     }
@@ -355,8 +367,22 @@ public final class BfdEngine implements AutoCloseable {
         private IoEventLoopGroup group;
         private Executor socketExecutor = Runnable::run;
         private Executor listenerExecutor;
+        private Duration timerResolution = Duration.ofNanos(DEFAULT_TIMER_RESOLUTION_NANOS);
 
         private Builder() {
+        }
+
+        /**
+         * How finely wake-ups are spread (default 500 µs): timers run up to this late, so
+         * one wake-up serves every session due in the slot. Jitter keeps intervals within
+         * RFC 5880 §6.8.7 bounds regardless. Zero wakes for each deadline exactly.
+         */
+        public Builder timerResolution(Duration resolution) {
+            if (resolution.isNegative() || resolution.compareTo(Duration.ofMillis(5)) > 0) {
+                throw new InvalidConfigException("timerResolution", "must be 0 to 5 ms, got " + resolution);
+            }
+            this.timerResolution = resolution;
+            return this;
         }
 
         /** Monotonic clock for timers (default {@link System#nanoTime()}). */

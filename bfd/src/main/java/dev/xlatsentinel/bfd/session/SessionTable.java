@@ -42,6 +42,7 @@ public final class SessionTable implements SessionContext {
     }
 
     private final PacketSink sink;
+    private final long timerSlackNanos;
     private final Consumer<StateChange> events;
     private final RandomGenerator random;
     private final long startNanos;
@@ -62,6 +63,16 @@ public final class SessionTable implements SessionContext {
 
     public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random, long nowNanos,
             InstantSource wall) {
+        this(sink, events, random, nowNanos, wall, 0);
+    }
+
+    /**
+     * {@code timerSlackNanos}: how late the driver may run timers (it rounds wake-ups up to
+     * that resolution to serve many sessions per wake-up); jitter leaves room for it.
+     */
+    public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random, long nowNanos,
+            InstantSource wall, long timerSlackNanos) {
+        this.timerSlackNanos = timerSlackNanos;
         this.sink = sink;
         this.events = events;
         this.random = random;
@@ -308,6 +319,11 @@ public final class SessionTable implements SessionContext {
     @Override
     public int random(int bound) {
         return random.nextInt(bound);
+    }
+
+    @Override
+    public long timerSlackNanos() {
+        return timerSlackNanos;
     }
 
     @Override

@@ -61,6 +61,8 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     static final int SOURCE_PORT_MAX = 65535;
     private static final int PORT_ATTEMPTS = 64;
     private static final long SETUP_TIMEOUT_SECONDS = 10;
+    /** Larger datagrams are cut to this (a BFD packet has at most 52 octets) and dropped. */
+    private static final int MAX_DATAGRAM = 512;
 
     /** Where received datagrams go; called on the event loop. */
     public interface Receiver {
@@ -133,8 +135,10 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
                 }
                 d.config().setOption(EpollChannelOption.IP_RECVORIGDSTADDR, true);
                 d.config().setOption(ChannelOption.SO_RCVBUF, 1 << 20);
-                d.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(2048));
-                d.config().setMaxMessagesPerRead(64);
+                // recvmmsg(2): up to 32 datagrams of at most 512 octets per system call.
+                d.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(32 * MAX_DATAGRAM));
+                d.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+                d.config().setMaxMessagesPerRead(16);
                 GtsmFilter.attach(d, ipv6, minTtl);
                 return d;
             } catch (RuntimeException e) {

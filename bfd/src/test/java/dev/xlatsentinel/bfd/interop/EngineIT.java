@@ -208,6 +208,44 @@ class EngineIT {
         }
     }
 
+    /**
+     * RFC 5881 §5: a single-hop packet that arrives with TTL 254 is dropped by the receive
+     * socket's filter; the same packet with TTL 255 moves the session.
+     */
+    @Test
+    void singleHopPacketBelowTtl255NeverReachesTheSession() throws Exception {
+        BfdSession sa = a.addSession(v4("100.64.30.2", "100.64.30.1").passive(true).build());
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.epoll.EpollIoHandler.newFactory());
+        try {
+            // Down, my discriminator 0x0b0b0b0b, your 0, 1 s / 1 s, mult 3.
+            byte[] down = java.util.HexFormat.of().parseHex("20400318" + "0b0b0b0b" + "00000000" + "000f4240"
+                    + "000f4240" + "00000000");
+            for (int ttl : new int[] {254, 255}) {
+                io.netty.channel.epoll.EpollDatagramChannel ch = nb.call(() -> {
+                    var c = new io.netty.channel.epoll.EpollDatagramChannel(
+                            io.netty.channel.socket.SocketProtocolFamily.INET);
+                    c.config().setOption(new io.netty.channel.unix.IntegerUnixChannelOption("IP_TTL", 0, 2), ttl);
+                    return c;
+                });
+                group.register(ch).sync();
+                ch.bind(new java.net.InetSocketAddress("100.64.30.2", 0)).sync();
+                ch.writeAndFlush(new io.netty.channel.socket.DatagramPacket(io.netty.buffer.Unpooled.wrappedBuffer(down),
+                        new java.net.InetSocketAddress("100.64.30.1", 3784))).sync();
+                ch.close().sync();
+            }
+            // Both went out in order over one veth; once the TTL 255 one has arrived, the
+            // TTL 254 one has been dealt with too.
+            Poll.until(Duration.ofSeconds(2), "TTL 255 accepted", () -> sa.snapshot().state() == State.INIT);
+            assertThat(sa.snapshot().remoteDiscriminator()).isEqualTo(0x0b0b0b0bL);
+            assertThat(sa.snapshot().counter(dev.xlatsentinel.bfd.session.Counter.RX_PACKETS)).as("only TTL 255")
+                    .isEqualTo(1);
+        } finally {
+            group.shutdownGracefully();
+            sa.remove().join();
+        }
+    }
+
     @Test
     void authenticatedSessionBetweenTwoEngines() {
         Secret key = Secret.of("engine-key");

@@ -136,9 +136,10 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
                 d.config().setOption(EpollChannelOption.IP_RECVORIGDSTADDR, true);
                 d.config().setOption(ChannelOption.SO_RCVBUF, 1 << 20);
                 // recvmmsg(2): up to 32 datagrams of at most 512 octets per system call.
-                d.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(32 * MAX_DATAGRAM));
+                FixedRecvByteBufAllocator recv = new FixedRecvByteBufAllocator(32 * MAX_DATAGRAM);
+                recv.maxMessagesPerRead(16);
+                d.config().setRecvByteBufAllocator(recv);
                 d.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
-                d.config().setMaxMessagesPerRead(16);
                 GtsmFilter.attach(d, ipv6, minTtl);
                 return d;
             } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd;
 
+import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.session.Counter;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.SessionTable;
@@ -155,6 +156,20 @@ public final class BfdEngine implements AutoCloseable {
      * changed.
      */
     public BfdSession addSession(SessionConfig config) {
+        return addSession(config, null);
+    }
+
+    /**
+     * Adds a session already held Down with {@code heldDown} (RFC 5880 §6.8.18), or not held
+     * when null: the hold applies before the session handles any packet, so its first packet
+     * says Down and the peer never sees it Up until {@link BfdSession#release()}. This is how a
+     * new gateway starts: unproven, it must not attract traffic.
+     */
+    public BfdSession addSession(SessionConfig config, Diagnostic heldDown) {
+        if (heldDown == Diagnostic.NONE || heldDown == Diagnostic.RESERVED) {
+            throw new InvalidConfigException("heldDown", "hold-down needs a diagnostic that says why, got "
+                    + heldDown);
+        }
         requireRunning();
         requireNotOnLoop();
         onLoop(() -> {
@@ -166,7 +181,11 @@ public final class BfdEngine implements AutoCloseable {
         Channel ch = transport.openSendSocket(config, ifindex);
         try {
             Session s = onLoop(() -> {
-                Session added = table.add(config, ifindex, UdpTransport.sourcePort(ch), ch, clock.nanoTime());
+                long now = clock.nanoTime();
+                Session added = table.add(config, ifindex, UdpTransport.sourcePort(ch), ch, now);
+                if (heldDown != null) {
+                    table.holdDown(added, heldDown, now);
+                }
                 ch.attr(UdpTransport.SESSION).set(added);
                 transport.sessionAdded(config);
                 rearm();
@@ -301,6 +320,20 @@ public final class BfdEngine implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        close(true);
+    }
+
+    /**
+     * Stops without telling the peers anything: every session goes silent, so a peer that saw
+     * a session held Down keeps it Down (and the route withdrawn) instead of reading an
+     * AdminDown, which RFC 5882 §3.2 lets a router treat as "keep the route". What the agent
+     * does when it stops.
+     */
+    public synchronized void closeSilently() {
+        close(false);
+    }
+
+    private void close(boolean adminDown) {
         if (!started || closed) {
             closed = true;
             shutdownExecutors();
@@ -310,7 +343,11 @@ public final class BfdEngine implements AutoCloseable {
             onLoop(() -> {
                 long now = clock.nanoTime();
                 for (Session s : List.copyOf(table.sessions())) {
-                    table.removeNow(s, now);
+                    if (adminDown) {
+                        table.removeNow(s, now);
+                    } else {
+                        table.forgetSilently(s);
+                    }
                     transport.closeSendSocket((Channel) s.attachment());
                 }
                 closed = true;

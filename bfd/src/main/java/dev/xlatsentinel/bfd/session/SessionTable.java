@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd.session;
 
+import io.netty.util.NetUtil;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.SessionConfig;
@@ -119,9 +120,9 @@ public final class SessionTable implements SessionContext {
                     + (other.removing() ? " (still being removed)" : ""));
         }
         if (byAddress.containsKey(addressKey(config, ifindex))) {
-            throw new InvalidConfigException("peer", "a session to " + config.peer().getHostAddress() + " from "
-                    + config.local().getHostAddress() + " exists on another interface; packets could not be told"
-                    + " apart");
+            throw new InvalidConfigException("peer", "a session to " + NetUtil.toAddressString(config.peer())
+                    + " from " + NetUtil.toAddressString(config.local())
+                    + " exists on another interface; packets could not be told apart");
         }
     }
 
@@ -182,6 +183,14 @@ public final class SessionTable implements SessionContext {
      */
     public void removeNow(Session s, long now) {
         s.adminDown(now);
+        drop(s);
+    }
+
+    /**
+     * Forgets a session without a word to the peer: no AdminDown, just silence. A session held
+     * Down stays Down at the peer until its detection time, and Down after that.
+     */
+    public void forgetSilently(Session s) {
         drop(s);
     }
 

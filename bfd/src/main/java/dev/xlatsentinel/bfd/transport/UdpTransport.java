@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd.transport;
 
+import io.netty.util.NetUtil;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.SessionConfig;
@@ -218,8 +219,8 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
                 usedPorts.remove(port);
                 lastError = String.valueOf(e.getMessage());
                 if (!lastError.contains("in use")) {
-                    throw new InvalidConfigException("local", "cannot send from " + local.getHostAddress() + " port "
-                            + port + " to " + remote + ": " + lastError);
+                    throw new InvalidConfigException("local", "cannot send from " + NetUtil.toAddressString(local)
+                            + " port " + port + " to " + remote + ": " + lastError);
                 }
             }
         }

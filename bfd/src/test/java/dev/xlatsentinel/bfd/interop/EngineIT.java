@@ -187,6 +187,58 @@ class EngineIT {
     }
 
     @Test
+    void aSessionAddedHeldDownNeverComesUpUntilReleased() {
+        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").interval(Duration.ofMillis(50)).build());
+        SessionConfig ca = v4("100.64.30.2", "100.64.30.1").interval(Duration.ofMillis(50)).build();
+        int seen = eventsA.statesOf(ca.key()).size(); // earlier tests used the same addresses
+        BfdSession sa = a.addSession(ca, Diagnostic.PATH_DOWN);
+        try {
+            Poll.until(UP, "peer hears the held session", () -> sb.snapshot().remoteDiscriminator() != 0);
+            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.PATH_DOWN);
+            long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(sb.snapshot().state()).isNotEqualTo(State.UP);
+            }
+            List<State> ours = eventsA.statesOf(ca.key());
+            assertThat(ours.subList(seen, ours.size())).doesNotContain(State.UP);
+            assertThat(sa.snapshot().heldDown()).isTrue();
+            sa.release().join();
+            awaitUp(sa, sb);
+        } finally {
+            remove(sa, sb);
+        }
+    }
+
+    @Test
+    void closeSilentlyTellsThePeerNothingSoItTimesOutInsteadOfSeeingAdminDown() {
+        Netns nc = lab.netns("c");
+        Netns nd = lab.netns("d");
+        lab.link(nc, "eth0", nd, "eth0");
+        nc.addr("eth0", "100.64.32.1/24");
+        nd.addr("eth0", "100.64.32.2/24");
+        BfdEngine c = BfdEngine.builder().socketExecutor(nc.executor()).build().start();
+        BfdEngine d = BfdEngine.builder().socketExecutor(nd.executor()).build().start();
+        Listening eventsD = new Listening();
+        d.addListener(eventsD);
+        try {
+            BfdSession sc = c.addSession(v4("100.64.32.2", "100.64.32.1").interval(Duration.ofMillis(50)).build());
+            BfdSession sd = d.addSession(v4("100.64.32.1", "100.64.32.2").interval(Duration.ofMillis(50)).build());
+            awaitUp(sc, sd);
+            sc.holdDown(Diagnostic.PATH_DOWN).join();
+            Poll.until(UP, "peer saw Path Down", () -> sd.snapshot().state() == State.INIT);
+            c.closeSilently();
+            Poll.until(UP, "peer times out", () -> sd.snapshot().state() == State.DOWN);
+            StateChange last = eventsD.changes.get(eventsD.changes.size() - 1);
+            assertThat(last.localDiag()).isEqualTo(Diagnostic.CONTROL_DETECTION_TIME_EXPIRED);
+            assertThat(sd.snapshot().remoteState()).isNotEqualTo(State.ADMIN_DOWN);
+            assertThat(eventsD.changes).noneMatch(ch -> ch.remoteDiag() == Diagnostic.ADMINISTRATIVELY_DOWN);
+        } finally {
+            c.close();
+            d.close();
+        }
+    }
+
+    @Test
     void adminDownIsSeenAsAdminDownAndRemovalToo() {
         BfdSession[] p = pair(c -> c);
         BfdSession sa = p[0];

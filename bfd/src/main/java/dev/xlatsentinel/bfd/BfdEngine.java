@@ -7,6 +7,7 @@ import dev.xlatsentinel.bfd.session.SessionTable;
 import dev.xlatsentinel.bfd.timer.Clock;
 import dev.xlatsentinel.bfd.timer.TimerHeap;
 import dev.xlatsentinel.bfd.transport.Blocking;
+import dev.xlatsentinel.bfd.transport.RealtimeScheduling;
 import dev.xlatsentinel.bfd.transport.UdpTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -56,6 +57,7 @@ public final class BfdEngine implements AutoCloseable {
     private final InstantSource wall;
     private final RandomGenerator random;
     private final long timerResolutionNanos;
+    private final int realtimePriority;
     private final IoEventLoopGroup group;
     private final boolean ownsGroup;
     private final Executor socketExecutor;
@@ -77,6 +79,7 @@ public final class BfdEngine implements AutoCloseable {
         this.wall = b.wall;
         this.random = b.random;
         this.timerResolutionNanos = b.timerResolution.toNanos();
+        this.realtimePriority = b.realtimePriority;
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bfd", true),
                 EpollIoHandler.newFactory()) : b.group;
@@ -107,6 +110,16 @@ public final class BfdEngine implements AutoCloseable {
         Blocking.call(loop, () -> {
             table = new SessionTable(transportSink(), this::publish, random, clock.nanoTime(), wall,
                     timerResolutionNanos);
+            if (realtimePriority > 0) {
+                String failed = RealtimeScheduling.applyToCurrentThread(realtimePriority);
+                if (failed == null) {
+                    LOG.info("BFD event loop {} runs SCHED_FIFO at priority {}", Thread.currentThread().getName(),
+                            realtimePriority);
+                } else {
+                    LOG.warn("BFD event loop {} stays at normal priority: {}", Thread.currentThread().getName(),
+                            failed);
+                }
+            }
             return null;
         });
         transport = new UdpTransport(loop, socketExecutor, new UdpTransport.Receiver() {
@@ -136,8 +149,14 @@ public final class BfdEngine implements AutoCloseable {
         listeners.remove(l);
     }
 
+    /**
+     * Hands a state change to the listener thread, which logs it and calls the listeners: the
+     * event loop never waits for a log appender (a blocked stdout or journal would delay
+     * packets and time out peers).
+     */
     private void publish(StateChange change) {
         listenerExecutor.execute(() -> {
+            LOG.info("BFD {}", change);
             for (SessionListener l : listeners) {
                 try {
                     l.stateChanged(change);
@@ -292,7 +311,8 @@ public final class BfdEngine implements AutoCloseable {
         }
         // Wake at the end of the deadline's resolution slot: the sessions due in one slot
         // are served by one wake-up (timers run up to one resolution late, never early).
-        long slot = timerResolutionNanos <= 1 ? next : (next / timerResolutionNanos + 1) * timerResolutionNanos;
+        long resolution = table.timerSlackNanos();
+        long slot = resolution <= 1 ? next : (next / resolution + 1) * resolution;
         if (slot >= wakeupAt) {
             return;
         }
@@ -405,6 +425,7 @@ public final class BfdEngine implements AutoCloseable {
         private Executor socketExecutor = Runnable::run;
         private Executor listenerExecutor;
         private Duration timerResolution = Duration.ofNanos(DEFAULT_TIMER_RESOLUTION_NANOS);
+        private int realtimePriority;
 
         private Builder() {
         }
@@ -419,6 +440,21 @@ public final class BfdEngine implements AutoCloseable {
                 throw new InvalidConfigException("timerResolution", "must be 0 to 5 ms, got " + resolution);
             }
             this.timerResolution = resolution;
+            return this;
+        }
+
+        /**
+         * Runs the event-loop thread (timers and all socket I/O) under SCHED_FIFO at
+         * {@code priority} (1-99; 0, the default, leaves it alone), so that other work on a
+         * busy machine does not delay packets. Needs CAP_SYS_NICE; without it the engine logs
+         * a warning and runs at normal priority. With a shared event-loop group, the loop
+         * carrying this engine gets it.
+         */
+        public Builder realtimePriority(int priority) {
+            if (priority < 0 || priority > 99) {
+                throw new InvalidConfigException("realtimePriority", "must be 0 (off) or 1-99, got " + priority);
+            }
+            this.realtimePriority = priority;
             return this;
         }
 

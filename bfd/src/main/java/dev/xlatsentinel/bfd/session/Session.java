@@ -348,14 +348,16 @@ public final class Session {
     }
 
     /**
-     * §6.8.7: each interval is reduced by a random 0-25 %; with Detect Mult 1 it lies between
-     * 75 % and 90 %. The driver may fire up to its slack late, so the upper end is lowered
-     * by the slack (never below 75 %) to keep the real interval inside the bounds.
+     * §6.8.7: each interval is reduced by a random 0-25 % (with Detect Mult 1: to 75-90 %).
+     * We draw from 75-90 % for every session: the 10 % left free absorbs a late wake-up (the
+     * thread scheduled late, a GC pause), so the interval the peer sees still stays within
+     * the negotiated one; a packet at 100 % plus any delay would be over it. The driver may
+     * fire up to its slack late, so the upper end is lowered by the slack too (never below
+     * 75 %).
      */
     private long jitteredNanos(long micros) {
-        int permille = detectMult == 1 ? 750 + ctx.random(151) : 750 + ctx.random(251);
-        long floor = micros * 750;
-        return Math.max(floor, micros * permille - ctx.timerSlackNanos());
+        int permille = 750 + ctx.random(151);
+        return Math.max(micros * 750, micros * permille - ctx.timerSlackNanos());
     }
 
     /** Sends what is due at once (a state change, a Poll) at the end of an event. */
@@ -408,7 +410,7 @@ public final class Session {
                 txBasis = desiredMinTx;
                 rxBasis = requiredMinRx;
             }
-            LOG.info("BFD {} {} -> {} (diag {}): {}", key, old, next, diag, reason);
+            // Logged by the engine on its listener thread: a slow log sink must not hold the loop.
             ctx.stateChanged(new StateChange(key, old, next, diag, remoteDiag, reason, ctx.wallTime(now)));
             setDesiredMinTx(now, targetDesiredMinTx());
         }

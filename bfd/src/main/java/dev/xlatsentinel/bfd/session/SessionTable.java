@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -42,8 +43,14 @@ public final class SessionTable implements SessionContext {
     record PeerKey(HopMode hop, InetAddress peer, int ifindex) {
     }
 
+    /** The slack is at most this fraction of the shortest transmit interval configured (5 %). */
+    private static final int SLACK_PER_INTERVAL = 20;
+
     private final PacketSink sink;
-    private final long timerSlackNanos;
+    private final long maxTimerSlackNanos;
+    /** Sessions per configured DesiredMinTx (µs): the shortest one bounds the slack. */
+    private final TreeMap<Long, Integer> txIntervals = new TreeMap<>();
+    private long timerSlackNanos;
     private final Consumer<StateChange> events;
     private final RandomGenerator random;
     private final long startNanos;
@@ -68,12 +75,15 @@ public final class SessionTable implements SessionContext {
     }
 
     /**
-     * {@code timerSlackNanos}: how late the driver may run timers (it rounds wake-ups up to
-     * that resolution to serve many sessions per wake-up); jitter leaves room for it.
+     * {@code maxTimerSlackNanos}: how late the driver may run timers at most (it rounds
+     * wake-ups up to the slack to serve many sessions per wake-up); jitter leaves room for
+     * it. The slack in effect ({@link #timerSlackNanos()}) is also at most 5 % of the
+     * shortest configured transmit interval, so that fast sessions keep their jitter range.
      */
     public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random, long nowNanos,
-            InstantSource wall, long timerSlackNanos) {
-        this.timerSlackNanos = timerSlackNanos;
+            InstantSource wall, long maxTimerSlackNanos) {
+        this.maxTimerSlackNanos = maxTimerSlackNanos;
+        this.timerSlackNanos = maxTimerSlackNanos;
         this.sink = sink;
         this.events = events;
         this.random = random;
@@ -108,6 +118,7 @@ public final class SessionTable implements SessionContext {
         byKey.put(config.key(), s);
         byAddress.put(addressKey(config, ifindex), s);
         byPeer.computeIfAbsent(peerKey(config, ifindex), k -> new ArrayList<>(1)).add(s);
+        countTxInterval(config, 1);
         schedule(s);
         return s;
     }
@@ -207,6 +218,7 @@ public final class SessionTable implements SessionContext {
         }
         byTimer.set(s.timerId(), null);
         freeTimerIds.add(s.timerId());
+        countTxInterval(s.config(), -1);
         Runnable cb = removalCallbacks.remove(s);
         if (cb != null) {
             cb.run();
@@ -236,8 +248,16 @@ public final class SessionTable implements SessionContext {
     }
 
     public void updateTimers(Session s, SessionConfig newConfig, long now) {
+        countTxInterval(s.config(), -1);
+        countTxInterval(newConfig, 1);
         s.updateTimers(now, newConfig);
         schedule(s);
+    }
+
+    private void countTxInterval(SessionConfig c, int delta) {
+        txIntervals.merge(c.desiredMinTxMicros(), delta, (a, b) -> a + b == 0 ? null : a + b);
+        timerSlackNanos = txIntervals.isEmpty() ? maxTimerSlackNanos
+                : Math.min(maxTimerSlackNanos, txIntervals.firstKey() * 1000 / SLACK_PER_INTERVAL);
     }
 
     public SessionSnapshot snapshot(Session s, long now) {
@@ -330,6 +350,7 @@ public final class SessionTable implements SessionContext {
         return random.nextInt(bound);
     }
 
+    /** How late the driver may run timers now: its maximum, or 5 % of the shortest transmit interval. */
     @Override
     public long timerSlackNanos() {
         return timerSlackNanos;

@@ -20,6 +20,7 @@ import java.util.Map;
  * <pre>
  * BenchNode --n 2000 --local 2001:db8:40::1: --peer 2001:db8:40::2: --iface eth0
  *           --interval-us 10000 --mult 3 [--gc-load-mbps 100 --gc-live-mb 32] [--timer-resolution-us 500]
+ *           [--rt-priority 10]
  * </pre>
  */
 public final class BenchNode {
@@ -37,6 +38,9 @@ public final class BenchNode {
         BfdEngine.Builder b = BfdEngine.builder();
         if (a.has("timer-resolution-us")) {
             b.timerResolution(Duration.ofNanos(a.integer("timer-resolution-us", 500) * 1000L));
+        }
+        if (a.integer("rt-priority", 0) > 0) {
+            b.realtimePriority(a.integer("rt-priority", 0));
         }
         SessionStats stats = new SessionStats();
         GcLoad load = null;

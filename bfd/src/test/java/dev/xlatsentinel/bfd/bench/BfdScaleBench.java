@@ -28,7 +28,8 @@ import java.util.Map;
  * <pre>
  * BfdScaleBench --peer frr|engine --n 1000 --interval-ms 10 [--mult 3] [--window-s 60] [--settle-s 15]
  *               [--jvm "flags of our JVM"] [--peer-jvm "flags of the peer engine's JVM"]
- *               [--gc-load-mbps 0 --gc-live-mb 32] [--capture 1] [--out results.jsonl] [--label text]
+ *               [--gc-load-mbps 0 --gc-live-mb 32] [--rt-priority 10] [--wrap "taskset -c 1"]
+ *               [--capture 1] [--out results.jsonl] [--label text] [--keep-logs DIR]
  * </pre>
  * Run it through {@code lab/bench/bfd-scale}, which runs the matrix.
  */
@@ -85,9 +86,12 @@ public final class BfdScaleBench {
         r.put("loadAvgBefore", ProcStat.loadAverage());
         List<String> nodeArgs = new ArrayList<>(List.of("--n", Integer.toString(n), "--interval-us",
                 Long.toString(intervalUs), "--mult", Integer.toString(mult)));
-        if (a.has("timer-resolution-us")) {
-            nodeArgs.addAll(List.of("--timer-resolution-us", a.string("timer-resolution-us", "500")));
+        for (String passed : List.of("timer-resolution-us", "rt-priority")) {
+            if (a.has(passed)) {
+                nodeArgs.addAll(List.of("--" + passed, a.string(passed, "")));
+            }
         }
+        r.put("rtPriority", a.integer("rt-priority", 0));
         try (ScaleLab lab = ScaleLab.open(n)) {
             Peer peer = startPeer(lab, peerKind, n, intervalUs, mult, wrap, peerJvm, nodeArgs);
             List<String> ourArgs = new ArrayList<>(nodeArgs);

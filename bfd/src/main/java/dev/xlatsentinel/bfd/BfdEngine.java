@@ -4,6 +4,7 @@ import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.session.Counter;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.SessionTable;
+import dev.xlatsentinel.bfd.session.WireAddress;
 import dev.xlatsentinel.bfd.timer.Clock;
 import dev.xlatsentinel.bfd.timer.TimerHeap;
 import dev.xlatsentinel.bfd.transport.Blocking;
@@ -16,7 +17,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -124,8 +124,8 @@ public final class BfdEngine implements AutoCloseable {
         });
         transport = new UdpTransport(loop, socketExecutor, new UdpTransport.Receiver() {
             @Override
-            public void datagram(byte[] buf, int length, HopMode hop, InetAddress src, InetAddress dst) {
-                table.receive(clock.nanoTime(), buf, length, hop, src, dst, -1);
+            public void datagram(byte[] buf, int length, HopMode hop, WireAddress src, WireAddress dst, int ttl) {
+                table.receive(clock.nanoTime(), buf, length, hop, src, dst, ttl);
             }
 
             @Override

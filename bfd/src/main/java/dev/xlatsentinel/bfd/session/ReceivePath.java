@@ -4,16 +4,14 @@ import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.auth.AuthFailure;
 import dev.xlatsentinel.bfd.codec.ControlPacket;
 import dev.xlatsentinel.bfd.codec.State;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * RFC 5880 §6.8.6, the discard rules, as one flat ordered list: each failed check drops the
  * packet, bumps its own {@link Counter} and logs one debug line with the value. What passes
- * goes to {@link Session#receive}. No allocation on the path of a packet with a nonzero
- * Your Discriminator.
+ * goes to {@link Session#receive}. Addresses arrive as octets ({@link WireAddress}): no
+ * allocation on the path of a packet with a nonzero Your Discriminator.
  */
 final class ReceivePath {
     private static final Logger LOG = LoggerFactory.getLogger(ReceivePath.class);
@@ -28,7 +26,7 @@ final class ReceivePath {
     }
 
     /** Returns the session the packet reached (accepted or dropped by it), or null. */
-    Session receive(long now, byte[] buf, int length, HopMode hop, InetAddress src, InetAddress dst, int ttl) {
+    Session receive(long now, byte[] buf, int length, HopMode hop, WireAddress src, WireAddress dst, int ttl) {
         int n = Math.min(length, rxBuffer.length);
         System.arraycopy(buf, 0, rxBuffer, 0, n);
         ControlPacket p = rx.wrap(rxBuffer, n);
@@ -66,9 +64,11 @@ final class ReceivePath {
         } else if (p.state() != State.DOWN && p.state() != State.ADMIN_DOWN) {
             return drop(Counter.DROP_YOUR_DISCRIMINATOR_ZERO_NOT_DOWN, null, src, "state", p.state().code());
         } else {
-            s = dst == null || dst.isAnyLocalAddress()
-                    ? table.byPeer(new SessionTable.PeerKey(hop, src, linkLocalScope(src)))
-                    : table.byAddress(new SessionTable.AddressKey(hop, src, dst, linkLocalScope(src)));
+            // Session set-up (rare): the tables keyed by address need InetAddress objects.
+            s = dst.unspecified()
+                    ? table.byPeer(new SessionTable.PeerKey(hop, src.toInetAddress(), src.linkLocalScope()))
+                    : table.byAddress(new SessionTable.AddressKey(hop, src.toInetAddress(), dst.toInetAddress(),
+                            src.linkLocalScope()));
             if (s == null) {
                 return drop(Counter.DROP_NO_SESSION, null, src, "your discriminator", 0);
             }
@@ -104,24 +104,16 @@ final class ReceivePath {
         return s;
     }
 
-    private static boolean addressesMatch(Session s, HopMode hop, InetAddress src, InetAddress dst) {
-        if (hop != s.key().hop() || !sameAddress(src, s.key().peer())) {
+    /** Octets compared without the scope, which is checked apart (link-local only). */
+    private static boolean addressesMatch(Session s, HopMode hop, WireAddress src, WireAddress dst) {
+        if (hop != s.key().hop() || !src.sameOctets(s.peerOctets())) {
             return false;
         }
-        if (dst != null && !dst.isAnyLocalAddress() && !sameAddress(dst, s.key().local())) {
+        if (!dst.unspecified() && !dst.sameOctets(s.localOctets())) {
             return false;
         }
-        int scope = linkLocalScope(src);
+        int scope = src.linkLocalScope();
         return scope == 0 || s.ifindex() == 0 || scope == s.ifindex();
-    }
-
-    /** InetAddress.equals ignores IPv6 scope, which is what we want; the scope is checked apart. */
-    private static boolean sameAddress(InetAddress a, InetAddress b) {
-        return a.equals(b);
-    }
-
-    private static int linkLocalScope(InetAddress a) {
-        return a instanceof Inet6Address six && six.isLinkLocalAddress() ? six.getScopeId() : 0;
     }
 
     static Counter counterOf(AuthFailure f) {
@@ -135,7 +127,7 @@ final class ReceivePath {
         };
     }
 
-    private Session drop(Counter c, Session s, InetAddress src, String what, long value) {
+    private Session drop(Counter c, Session s, WireAddress src, String what, long value) {
         table.counters().increment(c);
         if (s != null) {
             s.counters().increment(c);

@@ -31,6 +31,9 @@ public final class Session {
     private final SessionContext ctx;
     private final SessionKey key;
     private final int localDiscr;
+    /** The peer's and our address as octets, for the receive path's checks without allocation. */
+    private final byte[] peerOctets;
+    private final byte[] localOctets;
     private final int timerId;
     private final Authenticator auth;
     private final CounterSet counters = new CounterSet();
@@ -84,6 +87,8 @@ public final class Session {
         this.ctx = ctx;
         this.config = config;
         this.key = config.key();
+        this.peerOctets = config.peer().getAddress();
+        this.localOctets = config.local().getAddress();
         this.localDiscr = localDiscr;
         this.timerId = timerId;
         this.auth = auth;
@@ -108,6 +113,14 @@ public final class Session {
 
     public int localDiscriminator() {
         return localDiscr;
+    }
+
+    byte[] peerOctets() {
+        return peerOctets;
+    }
+
+    byte[] localOctets() {
+        return localOctets;
     }
 
     int timerId() {

@@ -67,6 +67,8 @@ public final class SessionTable implements SessionContext {
     private final byte[] txBuffer = new byte[ControlPacket.MAX_LENGTH];
     private final ControlPacket tx = new ControlPacket().wrap(txBuffer, ControlPacket.MANDATORY_LENGTH);
     private final ReceivePath receivePath = new ReceivePath(this);
+    private final WireAddress srcHolder = new WireAddress();
+    private final WireAddress dstHolder = new WireAddress();
     private final TimerHeap.Expiry onExpiry = this::onTimer;
 
     public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random, long nowNanos,
@@ -294,14 +296,20 @@ public final class SessionTable implements SessionContext {
     // ---------------------------------------------------------------- reception
 
     /**
-     * One received datagram. {@code dst} may be null when the transport cannot tell;
-     * {@code ttl} is the received TTL / hop limit, or -1 when the transport checked it already.
+     * One received datagram, addresses as octets (the transport's reused holders; {@code dst}
+     * not known or the wildcard when the transport cannot tell); {@code ttl} is the received
+     * TTL / hop limit, or -1 when the transport did not see it.
      */
-    public void receive(long now, byte[] buf, int length, HopMode hop, InetAddress src, InetAddress dst, int ttl) {
+    public void receive(long now, byte[] buf, int length, HopMode hop, WireAddress src, WireAddress dst, int ttl) {
         Session s = receivePath.receive(now, buf, length, hop, src, dst, ttl);
         if (s != null) {
             schedule(s);
         }
+    }
+
+    /** The same with {@link InetAddress} objects ({@code dst} may be null). */
+    public void receive(long now, byte[] buf, int length, HopMode hop, InetAddress src, InetAddress dst, int ttl) {
+        receive(now, buf, length, hop, srcHolder.set(src), dstHolder.set(dst), ttl);
     }
 
     Session byDiscriminator(int discr) {

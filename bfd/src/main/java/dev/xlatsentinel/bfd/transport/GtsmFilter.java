@@ -1,9 +1,8 @@
 package dev.xlatsentinel.bfd.transport;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.unix.RawUnixChannelOption;
+import io.netty.channel.unix.Socket;
 import io.netty.util.internal.PlatformDependent;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -11,8 +10,9 @@ import java.nio.ByteOrder;
  * GTSM for UDP (RFC 5881 §5, RFC 5883 §5): a classic BPF socket filter that drops, in the
  * kernel, every datagram whose IPv4 TTL or IPv6 hop limit is below a minimum. Linux's
  * IP_MINTTL and IPV6_MINHOPCOUNT apply to TCP only (measured on this kernel: UDP ignores
- * them), and Netty's epoll channel hands out no IP_RECVTTL control message, so the check
- * runs where the header still is. The filter reads the network header through the
+ * them), so the check runs where the header still is, before the packet costs the daemon
+ * anything (the session's own minimum is checked again from the received TTL, which the
+ * receive socket reads). The filter reads the network header through the
  * {@code SKF_NET_OFF} base, so it works on a UDP socket whose data starts at the payload.
  */
 final class GtsmFilter {
@@ -20,8 +20,6 @@ final class GtsmFilter {
     private static final int SO_ATTACH_FILTER = 26;
     /** struct sock_fprog: u16 len, padding, pointer. */
     private static final int FPROG_SIZE = 16;
-    private static final ChannelOption<ByteBuffer> ATTACH_FILTER =
-            new RawUnixChannelOption("SO_ATTACH_FILTER", SOL_SOCKET, SO_ATTACH_FILTER, FPROG_SIZE);
 
     private static final int SKF_NET_OFF = -0x100000;
     private static final int IPV4_TTL_OFFSET = 8;
@@ -33,8 +31,8 @@ final class GtsmFilter {
     private GtsmFilter() {
     }
 
-    /** Attaches (or replaces) the filter on {@code channel}: accept only TTL >= {@code minTtl}. */
-    static void attach(Channel channel, boolean ipv6, int minTtl) {
+    /** Attaches (or replaces) the filter on {@code socket}: accept only TTL >= {@code minTtl}. */
+    static void attach(Socket socket, boolean ipv6, int minTtl) {
         if (minTtl < 1 || minTtl > 255) {
             throw new IllegalArgumentException("minTtl " + minTtl);
         }
@@ -48,8 +46,10 @@ final class GtsmFilter {
         fprog.putShort(0, (short) 4);
         fprog.putLong(8, PlatformDependent.directBufferAddress(program));
         fprog.position(0).limit(FPROG_SIZE);
-        if (!channel.config().setOption(ATTACH_FILTER, fprog)) {
-            throw new IllegalStateException("SO_ATTACH_FILTER not supported on " + channel);
+        try {
+            socket.setRawOpt(SOL_SOCKET, SO_ATTACH_FILTER, fprog);
+        } catch (IOException e) {
+            throw new IllegalStateException("SO_ATTACH_FILTER failed on " + socket + ": " + e.getMessage(), e);
         }
         // The kernel copied the program during setsockopt; keep it reachable until then.
         java.lang.ref.Reference.reachabilityFence(program);

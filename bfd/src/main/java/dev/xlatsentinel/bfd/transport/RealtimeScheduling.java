@@ -1,11 +1,5 @@
 package dev.xlatsentinel.bfd.transport;
 
-import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.SaveError;
-
 /**
  * Real-time scheduling (SCHED_FIFO, sched_setscheduler(2)) for the calling thread only: the
  * event loop that sends every session's packets. Under CPU contention a normal thread may
@@ -17,16 +11,6 @@ import jnr.ffi.annotations.SaveError;
  */
 public final class RealtimeScheduling {
     private static final int SCHED_FIFO = 1;
-
-    /** libc's sched_setscheduler; pid 0 is the calling thread. */
-    public interface LibC {
-        @SaveError
-        int sched_setscheduler(int pid, int policy, @In int[] param);
-    }
-
-    private static final class Holder {
-        static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-    }
 
     private RealtimeScheduling() {
     }
@@ -40,9 +24,8 @@ public final class RealtimeScheduling {
             throw new IllegalArgumentException("SCHED_FIFO priority must be 1-99, got " + priority);
         }
         try {
-            LibC libc = Holder.LIBC;
-            if (libc.sched_setscheduler(0, SCHED_FIFO, new int[] {priority}) != 0) {
-                return "sched_setscheduler failed, errno " + LastError.getLastError(Runtime.getRuntime(libc));
+            if (Libc.calls().sched_setscheduler(0, SCHED_FIFO, new int[] {priority}) != 0) {
+                return "sched_setscheduler failed, errno " + Libc.errno();
             }
             return null;
         } catch (LinkageError | RuntimeException e) {

@@ -20,9 +20,6 @@ final class SocketOptions {
     static final ChannelOption<Integer> IP_TOS = new IntegerUnixChannelOption("IP_TOS", IPPROTO_IP, 1);
     static final ChannelOption<Integer> IPV6_TCLASS = new IntegerUnixChannelOption("IPV6_TCLASS", IPPROTO_IPV6, 67);
     static final ChannelOption<Integer> IPV6_V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", IPPROTO_IPV6, 26);
-    /** SO_RCVBUF beyond net.core.rmem_max; needs CAP_NET_ADMIN. */
-    static final ChannelOption<Integer> SO_RCVBUFFORCE =
-            new IntegerUnixChannelOption("SO_RCVBUFFORCE", SOL_SOCKET, 33);
     private static final int SO_BINDTODEVICE = 25;
     private static final int IFNAMSIZ = 16;
     static final ChannelOption<ByteBuffer> BINDTODEVICE =

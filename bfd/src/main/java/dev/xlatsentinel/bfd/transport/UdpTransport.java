@@ -1,34 +1,30 @@
 package dev.xlatsentinel.bfd.transport;
 
-import io.netty.util.NetUtil;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.session.Counter;
 import dev.xlatsentinel.bfd.session.PacketSink;
 import dev.xlatsentinel.bfd.session.Session;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.unix.Socket;
-import java.io.IOException;
-import java.nio.ByteBuffer;
+import dev.xlatsentinel.bfd.session.WireAddress;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.Socket;
+import io.netty.util.NetUtil;
+import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -40,15 +36,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * BFD over UDP with Netty epoll (RFC 5881 single hop on 3784, RFC 5883 multihop on 4784).
+ * BFD over UDP on Netty's epoll event loop (RFC 5881 single hop on 3784, RFC 5883 multihop
+ * on 4784).
  *
  * <ul>
- *   <li>Receive: one socket per (address family, port), shared by every session of the
- *       engine, bound to the wildcard address, with IP_RECVORIGDSTADDR so the destination
- *       address is known for demultiplexing (IPv4 only: Netty reports no IPv6 destination,
- *       so IPv6 packets with Your Discriminator 0 are matched by peer and scope alone), and
- *       a {@link GtsmFilter}: TTL 255 for single
- *       hop; for multihop the lowest minimum TTL of the family's multihop sessions.</li>
+ *   <li>Receive: one {@link ReceiveSocket} per (address family, port), shared by every
+ *       session of the engine, bound to the wildcard address, read with recvmmsg(2) without
+ *       an allocation per packet; it reports the destination address (IPv4 and IPv6) and the
+ *       TTL / hop limit of each datagram, and carries a {@link GtsmFilter}: TTL 255 for single
+ *       hop; for multihop the lowest minimum TTL of the family's multihop sessions (each
+ *       session's own minimum is then checked in the core).</li>
  *   <li>Send: one socket per session, bound to its local address and a source port in
  *       49152-65535 that is unique in the engine and kept for the session's life (RFC 5881
  *       §4), connected to the peer, TTL / hop limit 255, DSCP CS6 unless configured,
@@ -66,10 +63,7 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     static final int SOURCE_PORT_MAX = 65535;
     private static final int PORT_ATTEMPTS = 64;
     private static final long SETUP_TIMEOUT_SECONDS = 10;
-    /** Larger datagrams are cut to this (a BFD packet has at most 52 octets) and dropped. */
-    private static final int MAX_DATAGRAM = 512;
-    /** Datagrams read per readiness event at most (Netty then yields to other work). */
-    private static final int MAX_READ = 1024;
+    private static final int MAX_DATAGRAM = ReceiveSocket.MAX_DATAGRAM;
     /**
      * The shared receive queue: 2000 sessions at 10 ms bring 200 000 packets a second, and
      * a queue that overflows while the loop is held up (a GC pause, a busy CPU) loses
@@ -77,9 +71,10 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
      */
     private static final int RECEIVE_BUFFER = 4 << 20;
 
-    /** Where received datagrams go; called on the event loop. */
+    /** Where received datagrams go; called on the event loop (the array and the holders are reused). */
     public interface Receiver {
-        void datagram(byte[] buf, int length, HopMode hop, InetAddress src, InetAddress dst);
+        /** {@code ttl}: the received TTL / hop limit, -1 when not known. */
+        void datagram(byte[] buf, int length, HopMode hop, WireAddress src, WireAddress dst, int ttl);
 
         /** The end of one read batch: a good moment to re-arm timers. */
         void batchDone();
@@ -90,14 +85,12 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
 
     /** A shared receive socket and, for multihop, the minimum TTLs of its sessions. */
     private static final class RxSocket {
-        final Channel channel;
-        final boolean ipv6;
+        final ReceiveSocket socket;
         final TreeMap<Integer, Integer> minTtls = new TreeMap<>();
         int appliedMinTtl;
 
-        RxSocket(Channel channel, boolean ipv6, int minTtl) {
-            this.channel = channel;
-            this.ipv6 = ipv6;
+        RxSocket(ReceiveSocket socket, int minTtl) {
+            this.socket = socket;
             this.appliedMinTtl = minTtl;
         }
     }
@@ -107,7 +100,6 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     private final Receiver receiver;
     private final Map<RxKey, RxSocket> rx = new ConcurrentHashMap<>();
     private final Set<Integer> usedPorts = ConcurrentHashMap.newKeySet();
-    private final byte[] scratch = new byte[512];
     private final ByteBuffer txBuffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
     private final ChannelHandler txErrors = new TxErrorHandler();
 
@@ -141,49 +133,17 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
             return;
         }
         int minTtl = c.hop() == HopMode.SINGLE_HOP ? 255 : c.minTtl();
-        EpollDatagramChannel ch = Blocking.call(socketExecutor, () -> {
-            EpollDatagramChannel d = new EpollDatagramChannel(ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
-            try {
-                if (ipv6) {
-                    d.config().setOption(SocketOptions.IPV6_V6ONLY, 1);
-                }
-                d.config().setOption(EpollChannelOption.IP_RECVORIGDSTADDR, true);
-                receiveBuffer(d);
-                // recvmmsg(2): up to 32 datagrams of at most 512 octets per system call, and
-                // up to MAX_READ datagrams per readiness event: after a stall the whole backlog
-                // is read before the timers run, so queued packets never count as missing.
-                FixedRecvByteBufAllocator recv = new FixedRecvByteBufAllocator(32 * MAX_DATAGRAM);
-                recv.maxMessagesPerRead(MAX_READ);
-                d.config().setRecvByteBufAllocator(recv);
-                d.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
-                GtsmFilter.attach(d, ipv6, minTtl);
-                return d;
-            } catch (RuntimeException e) {
-                d.unsafe().closeForcibly();
-                throw e;
-            }
-        });
-        HopMode hop = c.hop();
-        ch.pipeline().addLast(new RxHandler(hop));
-        InetSocketAddress bindTo = new InetSocketAddress(wildcard(ipv6), hop.port());
+        ReceiveSocket socket = Blocking.call(socketExecutor,
+                () -> ReceiveSocket.open(ipv6, c.hop(), minTtl, RECEIVE_BUFFER, receiver));
         try {
-            loop.register(ch).syncUninterruptibly();
-            ch.bind(bindTo).syncUninterruptibly();
-        } catch (Exception e) {
-            ch.close();
-            throw new IllegalStateException("cannot open the BFD receive socket " + bindTo + ": " + e.getMessage(), e);
+            socket.register((IoEventLoop) loop);
+        } catch (RuntimeException e) {
+            socket.close();
+            throw e;
         }
-        LOG.info("BFD receiving {} on {} (GTSM minimum TTL {})", hop, bindTo, minTtl);
-        rx.put(key, new RxSocket(ch, ipv6, minTtl));
-    }
-
-    /** SO_RCVBUFFORCE when privileged (it passes net.core.rmem_max), else SO_RCVBUF up to that limit. */
-    private static void receiveBuffer(EpollDatagramChannel d) {
-        try {
-            d.config().setOption(SocketOptions.SO_RCVBUFFORCE, RECEIVE_BUFFER);
-        } catch (ChannelException e) {
-            d.config().setOption(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER);
-        }
+        LOG.info("BFD receiving {} on {}:{} (GTSM minimum TTL {})", c.hop(), ipv6 ? "[::]" : "0.0.0.0",
+                c.hop().port(), minTtl);
+        rx.put(key, new RxSocket(socket, minTtl));
     }
 
     /**
@@ -208,10 +168,11 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
         }
         s.minTtls.merge(c.minTtl(), delta, (a, b) -> a + b == 0 ? null : a + b);
         int lowest = s.minTtls.isEmpty() ? 255 : s.minTtls.firstKey();
-        if (lowest != s.appliedMinTtl && s.channel.isOpen()) {
-            GtsmFilter.attach(s.channel, s.ipv6, lowest);
+        if (lowest != s.appliedMinTtl) {
+            s.socket.minTtl(lowest);
             s.appliedMinTtl = lowest;
-            LOG.info("BFD multihop {} GTSM minimum TTL now {}", s.ipv6 ? "IPv6" : "IPv4", lowest);
+            LOG.info("BFD multihop {} GTSM minimum TTL now {}", c.peer() instanceof Inet6Address ? "IPv6" : "IPv4",
+                    lowest);
         }
     }
 
@@ -316,18 +277,11 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     @Override
     public void close() {
         for (RxSocket s : rx.values()) {
-            s.channel.close().awaitUninterruptibly(SETUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            s.socket.close();
         }
         rx.clear();
     }
 
-    private static InetAddress wildcard(boolean ipv6) {
-        try {
-            return InetAddress.getByAddress(new byte[ipv6 ? 16 : 4]);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static InetAddress scoped(InetAddress a, int ifindex) {
         if (a instanceof Inet6Address && a.isLinkLocalAddress() && ifindex > 0) {
@@ -338,43 +292,6 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
             }
         }
         return a;
-    }
-
-    /** Copies each datagram into one scratch array and hands it on; nothing is kept. */
-    private final class RxHandler extends ChannelInboundHandlerAdapter {
-        private final HopMode hop;
-
-        RxHandler(HopMode hop) {
-            this.hop = hop;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof DatagramPacket d)) {
-                io.netty.util.ReferenceCountUtil.release(msg);
-                return;
-            }
-            try {
-                ByteBuf c = d.content();
-                int length = c.readableBytes();
-                c.getBytes(c.readerIndex(), scratch, 0, Math.min(length, scratch.length));
-                InetSocketAddress recipient = d.recipient();
-                receiver.datagram(scratch, length, hop, d.sender().getAddress(),
-                        recipient == null ? null : recipient.getAddress());
-            } finally {
-                d.release();
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            receiver.batchDone();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("BFD receive socket {}: {}", ctx.channel().localAddress(), cause.toString());
-        }
     }
 
     /** Send errors (e.g. ICMP port unreachable reported on a connected socket) are counted. */

@@ -111,6 +111,7 @@ public final class BfdScaleBench {
             long firstUs = first.intervals().firstMicros();
             r.put("firstPacketMs", firstUs < 0 ? -1 : (firstUs - startUs) / 1000.0);
             r.put("jvmToMainMs", added.path("mainAtMs").asLong() - startMs);
+            r.put("mainToFirstAddMs", added.path("firstAddAtMs").asLong() - added.path("mainAtMs").asLong());
             r.put("addAllMs", added.path("allAddedAtMs").asLong() - added.path("firstAddAtMs").asLong());
 
             long t0 = System.nanoTime();
@@ -171,6 +172,7 @@ public final class BfdScaleBench {
             r.put("cpuRatio", peerCpu > 0 ? ourCpu / peerCpu : Double.NaN);
             r.put("ourRssMb", ours1.rssKb() / 1024.0);
             r.put("ourHwmMb", ours1.hwmKb() / 1024.0);
+            r.put("ourPssMb", ours1.pssKb() / 1024.0);
             r.put("ourThreads", ours1.threads());
             r.put("peerRssMb", peer1.rssKb() / 1024.0);
             r.put("ourTxPerS", (after.path("txPackets").asLong() - before.path("txPackets").asLong()) / seconds);
@@ -213,6 +215,7 @@ public final class BfdScaleBench {
         r.put("captureKernelDrops", c.kernelDrops());
         r.put("txP50Ms", t.percentile(0.50) / 1000.0);
         r.put("txP99Ms", t.percentile(0.99) / 1000.0);
+        r.put("txP999Ms", t.percentile(0.999) / 1000.0);
         r.put("txP9999Ms", t.percentile(0.9999) / 1000.0);
         r.put("txMaxMs", t.max() / 1000.0);
         r.put("txP9999xInterval", t.percentile(0.9999) / (double) intervalUs);

@@ -5,8 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** CPU time and memory of a process from /proc (utime + stime; VmRSS, VmHWM). */
-record ProcStat(long pid, long cpuTicks, long rssKb, long hwmKb, long threads) {
+/**
+ * CPU time and memory of a process from /proc: utime + stime; VmRSS, VmHWM, and Pss
+ * (smaps_rollup), which counts a page mapped several times once (ZGC maps its heap three
+ * times, so its RSS overstates).
+ */
+record ProcStat(long pid, long cpuTicks, long rssKb, long hwmKb, long pssKb, long threads) {
     /** USER_HZ: the unit of utime and stime; 100 on every Linux this runs on. */
     static final double TICKS_PER_SECOND = 100;
 
@@ -27,7 +31,13 @@ record ProcStat(long pid, long cpuTicks, long rssKb, long hwmKb, long threads) {
                     hwm = kb(line);
                 }
             }
-            return new ProcStat(pid, utime + stime, rss, hwm, threads);
+            long pss = 0;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+                if (line.startsWith("Pss:")) {
+                    pss = kb(line);
+                }
+            }
+            return new ProcStat(pid, utime + stime, rss, hwm, pss, threads);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read /proc/" + pid, e);
         }

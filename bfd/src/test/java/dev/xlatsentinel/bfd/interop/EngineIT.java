@@ -228,7 +228,11 @@ class EngineIT {
             Poll.until(UP, "peer saw Path Down", () -> sd.snapshot().state() == State.INIT);
             c.closeSilently();
             Poll.until(UP, "peer times out", () -> sd.snapshot().state() == State.DOWN);
+            // Listeners hear of it on their own thread, a moment later.
+            Poll.until(UP, "the listener heard of it", () -> eventsD.changes.stream()
+                    .anyMatch(ch -> ch.oldState() == State.INIT && ch.newState() == State.DOWN));
             StateChange last = eventsD.changes.get(eventsD.changes.size() - 1);
+            assertThat(last.oldState()).isEqualTo(State.INIT);
             assertThat(last.localDiag()).isEqualTo(Diagnostic.CONTROL_DETECTION_TIME_EXPIRED);
             assertThat(sd.snapshot().remoteState()).isNotEqualTo(State.ADMIN_DOWN);
             assertThat(eventsD.changes).noneMatch(ch -> ch.remoteDiag() == Diagnostic.ADMINISTRATIVELY_DOWN);

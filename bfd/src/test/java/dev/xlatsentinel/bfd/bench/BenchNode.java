@@ -4,8 +4,11 @@ import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.session.Counter;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,8 +17,8 @@ import java.util.Map;
  * sessions, session i (1..N) from {@code LOCAL}i to {@code PEER}i (hex), in the network
  * namespace the process was started in, optionally with an allocation load beside it.
  * Talks to {@link BfdScaleBench} by lines: commands on stdin ({@code mark}, {@code status},
- * {@code quit}), each answered by one {@code BENCH {json}} line on stdout (log lines go
- * there too and are ignored).
+ * {@code gc}, {@code quit}), each answered by one {@code BENCH {json}} line on stdout (log
+ * lines go there too and are ignored).
  *
  * <pre>
  * BenchNode --n 2000 --local 2001:db8:40::1: --peer 2001:db8:40::2: --iface eth0
@@ -50,14 +53,18 @@ public final class BenchNode {
         try (BfdEngine engine = b.build().start()) {
             engine.addListener(stats);
             long firstAddAt = System.currentTimeMillis();
+            long firstAddedAt = 0;
             for (int i = 1; i <= n; i++) {
                 String hex = Integer.toHexString(i);
                 engine.addSession(SessionConfig.builder().peer(peer + hex).local(local + hex).iface(a.string("iface",
                         "eth0")).interval(interval).detectMult(mult).build());
+                if (i == 1) {
+                    firstAddedAt = System.currentTimeMillis();
+                }
             }
             long allAddedAt = System.currentTimeMillis();
             reply(Map.of("event", "added", "sessions", n, "mainAtMs", mainAt, "firstAddAtMs", firstAddAt,
-                    "allAddedAtMs", allAddedAt));
+                    "firstAddedAtMs", firstAddedAt, "allAddedAtMs", allAddedAt));
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
             for (String line; (line = in.readLine()) != null;) {
                 switch (line.strip()) {
@@ -66,6 +73,12 @@ public final class BenchNode {
                         reply(Map.of("event", "marked"));
                     }
                     case "status" -> reply(status(engine, stats, n, load));
+                    case "gc" -> {
+                        // A full collection now: how long the engine's own live set stops the loop.
+                        long t0 = System.nanoTime();
+                        System.gc();
+                        reply(Map.of("event", "gc", "ms", (System.nanoTime() - t0) / 1e6));
+                    }
                     case "quit" -> {
                         engine.closeSilently();
                         reply(Map.of("event", "bye"));
@@ -105,22 +118,22 @@ public final class BenchNode {
      */
     static long loopWakeups() {
         long sum = 0;
-        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
-            for (java.nio.file.Path t : tasks.toList()) {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
                 try {
-                    if (!java.nio.file.Files.readString(t.resolve("comm")).matches("bfd-\\d+-\\d+\\s*")) {
+                    if (!Files.readString(t.resolve("comm")).matches("bfd-\\d+-\\d+\\s*")) {
                         continue;
                     }
-                    for (String line : java.nio.file.Files.readAllLines(t.resolve("status"))) {
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
                         if (line.startsWith("voluntary_ctxt_switches:")) {
                             sum += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
                         }
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // The thread ended meanwhile.
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return -1;
         }
         return sum;

@@ -27,16 +27,26 @@ import java.util.Map;
  *
  * <pre>
  * BfdScaleBench --peer frr|engine --n 1000 --interval-ms 10 [--mult 3] [--window-s 60] [--settle-s 15]
- *               [--jvm "flags of our JVM"] [--peer-jvm "flags of the peer engine's JVM"]
+ *               [--jvm recommended|launcher|"flags of our JVM"] [--peer-jvm ... of the peer engine's JVM]
  *               [--gc-load-mbps 0 --gc-live-mb 32] [--rt-priority 10] [--wrap "taskset -c 1"]
  *               [--capture 1] [--out results.jsonl] [--label text] [--keep-logs DIR]
  * </pre>
  * Run it through {@code lab/bench/bfd-scale}, which runs the matrix.
  */
 public final class BfdScaleBench {
-    /** The agent launcher's flags when this benchmark was written (agent/src/main/dist/bin). */
+    /** The agent launcher's flags when this benchmark was written (agent/src/main/dist/bin): {@code --jvm launcher}. */
     static final String LAUNCHER_FLAGS = "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:+AlwaysPreTouch -Xss512k "
             + "-XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m";
+    /**
+     * The flags this benchmark recommends ({@code --jvm recommended}, the default; with
+     * MALLOC_ARENA_MAX=2 in the environment): ZGC, whose pauses stay well under a millisecond
+     * whatever else the JVM allocates, in a small heap; C1 only (the engine's own Java code is
+     * a small part of its CPU; C2 costs ~18 MB); small stacks and code cache. See
+     * docs/benchmarks.md, "BFD at scale", for the measurements behind each.
+     */
+    static final String RECOMMENDED_FLAGS = "-Xms16m -Xmx128m -XX:SoftMaxHeapSize=64m -XX:+UseZGC "
+            + "-XX:ConcGCThreads=1 -XX:ParallelGCThreads=1 -XX:ZUncommitDelay=30 -XX:TieredStopAtLevel=1 "
+            + "-XX:CICompilerCount=1 -Xss256k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The other side: bfdd, or a second engine. */
@@ -68,8 +78,10 @@ public final class BfdScaleBench {
         int windowS = a.integer("window-s", 60);
         int settleS = a.integer("settle-s", 15);
         String peerKind = a.string("peer", "frr");
-        List<String> jvm = split(a.string("jvm", LAUNCHER_FLAGS));
-        List<String> peerJvm = split(a.string("peer-jvm", a.string("jvm", LAUNCHER_FLAGS)));
+        List<String> jvm = split(flags(a.string("jvm", "recommended")));
+        List<String> peerJvm = split(flags(a.string("peer-jvm", a.string("jvm", "recommended"))));
+        Map<String, String> env = environment(a.string("jvm", "recommended"));
+        Map<String, String> peerEnv = environment(a.string("peer-jvm", a.string("jvm", "recommended")));
         // A command that runs our JVM (and a peer engine's), e.g. "chrt -f 10" or "taskset -c 1".
         List<String> wrap = split(a.string("wrap", ""));
         Map<String, Object> r = new LinkedHashMap<>();
@@ -81,7 +93,7 @@ public final class BfdScaleBench {
         r.put("mult", mult);
         r.put("windowS", windowS);
         r.put("gcLoadMbps", a.integer("gc-load-mbps", 0));
-        r.put("jvm", String.join(" ", jvm));
+        r.put("jvm", String.join(" ", jvm) + (env.isEmpty() ? "" : " " + env));
         r.put("wrap", a.string("wrap", ""));
         r.put("loadAvgBefore", ProcStat.loadAverage());
         List<String> nodeArgs = new ArrayList<>(List.of("--n", Integer.toString(n), "--interval-us",
@@ -93,7 +105,7 @@ public final class BfdScaleBench {
         }
         r.put("rtPriority", a.integer("rt-priority", 0));
         try (ScaleLab lab = ScaleLab.open(n)) {
-            Peer peer = startPeer(lab, peerKind, n, intervalUs, mult, wrap, peerJvm, nodeArgs);
+            Peer peer = startPeer(lab, peerKind, n, intervalUs, mult, wrap, peerJvm, peerEnv, nodeArgs);
             List<String> ourArgs = new ArrayList<>(nodeArgs);
             ourArgs.addAll(List.of("--local", ScaleLab.OURS, "--peer", ScaleLab.PEERS));
             if (a.integer("gc-load-mbps", 0) > 0) {
@@ -102,7 +114,7 @@ public final class BfdScaleBench {
             }
             String ourFilter = "udp dst port 3784 and ip6 src net " + ScaleLab.OURS_NET;
             Capture first = Capture.start(lab.us, "eth0", ourFilter, 1);
-            NodeProcess us = NodeProcess.start(lab.us, "us", wrap, jvm, ourArgs);
+            NodeProcess us = NodeProcess.start(lab.us, "us", wrap, jvm, env, ourArgs);
             JsonNode added = us.await("added", Duration.ofSeconds(60 + n / 20));
             first.awaitEnd(10_000);
             first.stop();
@@ -111,7 +123,8 @@ public final class BfdScaleBench {
             long firstUs = first.intervals().firstMicros();
             r.put("firstPacketMs", firstUs < 0 ? -1 : (firstUs - startUs) / 1000.0);
             r.put("jvmToMainMs", added.path("mainAtMs").asLong() - startMs);
-            r.put("mainToFirstAddMs", added.path("firstAddAtMs").asLong() - added.path("mainAtMs").asLong());
+            r.put("mainToEngineStartedMs", added.path("firstAddAtMs").asLong() - added.path("mainAtMs").asLong());
+            r.put("firstAddSessionMs", added.path("firstAddedAtMs").asLong() - added.path("firstAddAtMs").asLong());
             r.put("addAllMs", added.path("allAddedAtMs").asLong() - added.path("firstAddAtMs").asLong());
 
             long t0 = System.nanoTime();
@@ -185,6 +198,8 @@ public final class BfdScaleBench {
             if (window != null) {
                 intervals(r, window, intervalUs);
             }
+            // After the window: a full collection's pause with the engine's live set (System.gc()).
+            r.put("ourFullGcMs", us.command("gc", "gc").path("ms").asDouble());
             if (a.has("keep-logs")) {
                 keepLogs(lab, Path.of(a.string("keep-logs", "")), a.string("label", "cell"));
             }
@@ -227,7 +242,7 @@ public final class BfdScaleBench {
     }
 
     private static Peer startPeer(ScaleLab lab, String kind, int n, long intervalUs, int mult, List<String> wrap,
-            List<String> jvm, List<String> nodeArgs) {
+            List<String> jvm, Map<String, String> env, List<String> nodeArgs) {
         switch (kind) {
             case "frr" -> {
                 if (intervalUs % 1000 != 0 || intervalUs < 10_000) {
@@ -269,7 +284,7 @@ public final class BfdScaleBench {
             case "engine" -> {
                 List<String> args = new ArrayList<>(nodeArgs);
                 args.addAll(List.of("--local", ScaleLab.PEERS, "--peer", ScaleLab.OURS));
-                NodeProcess node = NodeProcess.start(lab.peer, "peer", wrap, jvm, args);
+                NodeProcess node = NodeProcess.start(lab.peer, "peer", wrap, jvm, env, args);
                 node.await("added", Duration.ofSeconds(60 + n / 20));
                 return new Peer() {
                     @Override
@@ -298,11 +313,29 @@ public final class BfdScaleBench {
         }
     }
 
+    /**
+     * The environment of a node JVM: with the recommended flags MALLOC_ARENA_MAX=2 (glibc
+     * makes a malloc arena per thread that mallocs, up to 8 per core, each keeping freed
+     * memory; two are plenty for a JVM whose objects live in its own heap).
+     */
+    private static Map<String, String> environment(String choice) {
+        return choice.equals("recommended") ? Map.of("MALLOC_ARENA_MAX", "2") : Map.of();
+    }
+
+    /** "recommended", "launcher", or flags as they are. */
+    private static String flags(String choice) {
+        return switch (choice) {
+            case "recommended" -> RECOMMENDED_FLAGS;
+            case "launcher" -> LAUNCHER_FLAGS;
+            default -> choice;
+        };
+    }
+
     private static List<String> split(String flags) {
         return Arrays.stream(flags.strip().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -62,7 +62,7 @@ final class Capture implements AutoCloseable {
                 c.close();
                 throw new LabException("tcpdump did not start: " + c.stderrText());
             }
-            sleep(10);
+            BfdScaleBench.sleep(10);
         }
         return c;
     }
@@ -118,14 +118,6 @@ final class Capture implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted", e);
-        }
-    }
 
     @Override
     public void close() {

@@ -47,7 +47,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static NodeProcess start(Netns ns, String label, List<String> wrapper, List<String> jvmFlags,
-            List<String> nodeArgs) {
+            java.util.Map<String, String> env, List<String> nodeArgs) {
         List<String> argv = new ArrayList<>(wrapper);
         argv.add(ProcessHandle.current().info().command().orElse("java"));
         argv.addAll(jvmFlags);
@@ -57,7 +57,9 @@ final class NodeProcess implements AutoCloseable {
         Instant at = Instant.now();
         Process p;
         try {
-            p = new ProcessBuilder(ns.inside(argv.toArray(String[]::new))).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(ns.inside(argv.toArray(String[]::new))).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            p = pb.start();
         } catch (IOException e) {
             throw new LabException("cannot start the bench node: " + e.getMessage(), e);
         }

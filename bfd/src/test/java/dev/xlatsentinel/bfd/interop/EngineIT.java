@@ -209,6 +209,32 @@ class EngineIT {
         }
     }
 
+    /**
+     * Two passive IPv6 sessions to one peer, from two local addresses: the peer's first
+     * packets carry Your Discriminator 0, so only their destination address tells the
+     * sessions apart (the receive socket reads it from IPV6_PKTINFO).
+     */
+    @Test
+    void passiveIpv6SessionsToOnePeerAreToldApartByDestination() {
+        na.addr("eth0", "2001:db8:30::3/64");
+        String peer = "2001:db8:30::2:1";
+        BfdSession a1 = a.addSession(SessionConfig.builder().peer(peer).local("2001:db8:30::1").iface("eth0")
+                .interval(Duration.ofMillis(50)).passive(true).build());
+        BfdSession a3 = a.addSession(SessionConfig.builder().peer(peer).local("2001:db8:30::3").iface("eth0")
+                .interval(Duration.ofMillis(50)).passive(true).build());
+        BfdSession b1 = b.addSession(SessionConfig.builder().peer("2001:db8:30::1").local(peer).iface("eth0")
+                .interval(Duration.ofMillis(50)).build());
+        BfdSession b3 = b.addSession(SessionConfig.builder().peer("2001:db8:30::3").local(peer).iface("eth0")
+                .interval(Duration.ofMillis(50)).build());
+        try {
+            awaitUp(a1, a3, b1, b3);
+            assertThat(a1.snapshot().remoteDiscriminator()).isEqualTo(b1.snapshot().localDiscriminator());
+            assertThat(a3.snapshot().remoteDiscriminator()).isEqualTo(b3.snapshot().localDiscriminator());
+        } finally {
+            remove(a1, a3, b1, b3);
+        }
+    }
+
     @Test
     void closeSilentlyTellsThePeerNothingSoItTimesOutInsteadOfSeeingAdminDown() {
         Netns nc = lab.netns("c");

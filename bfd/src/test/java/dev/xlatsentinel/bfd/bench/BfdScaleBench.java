@@ -105,103 +105,107 @@ public final class BfdScaleBench {
         }
         r.put("rtPriority", a.integer("rt-priority", 0));
         try (ScaleLab lab = ScaleLab.open(n)) {
-            Peer peer = startPeer(lab, peerKind, n, intervalUs, mult, wrap, peerJvm, peerEnv, nodeArgs);
-            List<String> ourArgs = new ArrayList<>(nodeArgs);
-            ourArgs.addAll(List.of("--local", ScaleLab.OURS, "--peer", ScaleLab.PEERS));
-            if (a.integer("gc-load-mbps", 0) > 0) {
-                ourArgs.addAll(List.of("--gc-load-mbps", a.string("gc-load-mbps", "0"), "--gc-live-mb",
-                        a.string("gc-live-mb", "32")));
-            }
-            String ourFilter = "udp dst port 3784 and ip6 src net " + ScaleLab.OURS_NET;
-            Capture first = Capture.start(lab.us, "eth0", ourFilter, 1);
-            NodeProcess us = NodeProcess.start(lab.us, "us", wrap, jvm, env, ourArgs);
-            JsonNode added = us.await("added", Duration.ofSeconds(60 + n / 20));
-            first.awaitEnd(10_000);
-            first.stop();
-            long startMs = us.startedAt().toEpochMilli();
-            long startUs = us.startedAt().getEpochSecond() * 1_000_000 + us.startedAt().getNano() / 1000;
-            long firstUs = first.intervals().firstMicros();
-            r.put("firstPacketMs", firstUs < 0 ? -1 : (firstUs - startUs) / 1000.0);
-            r.put("jvmToMainMs", added.path("mainAtMs").asLong() - startMs);
-            r.put("mainToEngineStartedMs", added.path("firstAddAtMs").asLong() - added.path("mainAtMs").asLong());
-            r.put("firstAddSessionMs", added.path("firstAddedAtMs").asLong() - added.path("firstAddAtMs").asLong());
-            r.put("addAllMs", added.path("allAddedAtMs").asLong() - added.path("firstAddAtMs").asLong());
+            try {
+                Peer peer = startPeer(lab, peerKind, n, intervalUs, mult, wrap, peerJvm, peerEnv, nodeArgs);
+                List<String> ourArgs = new ArrayList<>(nodeArgs);
+                ourArgs.addAll(List.of("--local", ScaleLab.OURS, "--peer", ScaleLab.PEERS));
+                if (a.integer("gc-load-mbps", 0) > 0) {
+                    ourArgs.addAll(List.of("--gc-load-mbps", a.string("gc-load-mbps", "0"), "--gc-live-mb",
+                            a.string("gc-live-mb", "32")));
+                }
+                String ourFilter = "udp dst port 3784 and ip6 src net " + ScaleLab.OURS_NET;
+                Capture first = Capture.start(lab.us, "eth0", ourFilter, 1);
+                NodeProcess us = NodeProcess.start(lab.us, "us", wrap, jvm, env, ourArgs);
+                JsonNode added = us.await("added", Duration.ofSeconds(60 + n / 20));
+                first.awaitEnd(10_000);
+                first.stop();
+                long startMs = us.startedAt().toEpochMilli();
+                long startUs = us.startedAt().getEpochSecond() * 1_000_000 + us.startedAt().getNano() / 1000;
+                long firstUs = first.intervals().firstMicros();
+                r.put("firstPacketMs", firstUs < 0 ? -1 : (firstUs - startUs) / 1000.0);
+                r.put("jvmToMainMs", added.path("mainAtMs").asLong() - startMs);
+                r.put("mainToEngineStartedMs", added.path("firstAddAtMs").asLong() - added.path("mainAtMs").asLong());
+                r.put("firstAddSessionMs", added.path("firstAddedAtMs").asLong() - added.path("firstAddAtMs").asLong());
+                r.put("addAllMs", added.path("allAddedAtMs").asLong() - added.path("firstAddAtMs").asLong());
 
-            long t0 = System.nanoTime();
-            Duration bringUp = Duration.ofSeconds(60 + n / 20);
-            Poll.until(bringUp, Duration.ofSeconds(1), "all " + n + " sessions Up on both sides",
-                    () -> us.status().path("up").asInt() == n && peer.up() == n,
-                    () -> "ours " + us.status() + " peer Up " + peer.up());
-            r.put("bringUpS", (System.nanoTime() - t0) / 1e9);
-            sleep(settleS * 1000L);
+                long t0 = System.nanoTime();
+                Duration bringUp = Duration.ofSeconds(60 + n / 20);
+                Poll.until(bringUp, Duration.ofSeconds(1), "all " + n + " sessions Up on both sides",
+                        () -> us.status().path("up").asInt() == n && peer.up() == n,
+                        () -> "ours " + us.status() + " peer Up " + peer.up());
+                r.put("bringUpS", (System.nanoTime() - t0) / 1e9);
+                sleep(settleS * 1000L);
 
-            us.command("mark", "marked");
-            peer.mark();
-            JsonNode before = us.status();
-            long captureCount = (long) (n * (1e6 / intervalUs) * windowS * 1.5) + 10_000;
-            Capture window = a.integer("capture", 1) != 0 ? Capture.start(lab.us, "eth0", ourFilter, captureCount)
-                    : null;
-            UdpCounters ourUdp0 = UdpCounters.of(lab.us);
-            UdpCounters peerUdp0 = UdpCounters.of(lab.peer);
-            ProcStat ours0 = ProcStat.of(us.pid());
-            ProcStat peer0 = ProcStat.of(peer.pid());
-            long w0 = System.nanoTime();
-            r.put("windowStartedAt", Instant.now().toString());
-            sleep(windowS * 1000L);
-            ProcStat ours1 = ProcStat.of(us.pid());
-            ProcStat peer1 = ProcStat.of(peer.pid());
-            double seconds = (System.nanoTime() - w0) / 1e9;
-            UdpCounters ourUdp1 = UdpCounters.of(lab.us);
-            UdpCounters peerUdp1 = UdpCounters.of(lab.peer);
-            for (String c : List.of("Udp6InDatagrams", "Udp6RcvbufErrors", "Udp6InErrors", "Udp6SndbufErrors")) {
-                r.put("ourKernel" + c.substring(4), ourUdp1.since(ourUdp0, c));
-                r.put("peerKernel" + c.substring(4), peerUdp1.since(peerUdp0, c));
-            }
-            r.put("loadAvgAfter", ProcStat.loadAverage());
-            if (window != null) {
-                window.stop();
-            }
-            JsonNode after = us.status();
-            long[] peerDowns = peer.downsAndSessions();
-            int peerUp = peer.up();
+                us.command("mark", "marked");
+                peer.mark();
+                JsonNode before = us.status();
+                long captureCount = (long) (n * (1e6 / intervalUs) * windowS * 1.5) + 10_000;
+                Capture window = a.integer("capture", 1) != 0 ? Capture.start(lab.us, "eth0", ourFilter, captureCount)
+                        : null;
+                UdpCounters ourUdp0 = UdpCounters.of(lab.us);
+                UdpCounters peerUdp0 = UdpCounters.of(lab.peer);
+                ProcStat ours0 = ProcStat.of(us.pid());
+                ProcStat peer0 = ProcStat.of(peer.pid());
+                long w0 = System.nanoTime();
+                r.put("windowStartedAt", Instant.now().toString());
+                sleep(windowS * 1000L);
+                ProcStat ours1 = ProcStat.of(us.pid());
+                ProcStat peer1 = ProcStat.of(peer.pid());
+                double seconds = (System.nanoTime() - w0) / 1e9;
+                UdpCounters ourUdp1 = UdpCounters.of(lab.us);
+                UdpCounters peerUdp1 = UdpCounters.of(lab.peer);
+                for (String c : List.of("Udp6InDatagrams", "Udp6RcvbufErrors", "Udp6InErrors", "Udp6SndbufErrors")) {
+                    r.put("ourKernel" + c.substring(4), ourUdp1.since(ourUdp0, c));
+                    r.put("peerKernel" + c.substring(4), peerUdp1.since(peerUdp0, c));
+                }
+                r.put("loadAvgAfter", ProcStat.loadAverage());
+                if (window != null) {
+                    window.stop();
+                }
+                JsonNode after = us.status();
+                long[] peerDowns = peer.downsAndSessions();
+                int peerUp = peer.up();
 
-            r.put("ourUpAtEnd", after.path("up").asInt());
-            r.put("ourDowns", after.path("downsFromUp").asLong());
-            r.put("ourSessionsFlapped", after.path("sessionsFlapped").asLong());
-            r.put("ourDownsDetectExpired", after.path("downs:control-detection-time-expired").asLong());
-            r.put("ourDownsPeerSignalled", after.path("downs:neighbor-signaled-session-down").asLong());
-            r.put("ourFirstDown", after.path("firstDown").asText());
-            r.put("peerUpAtEnd", peerUp);
-            r.put("peerDowns", peerDowns[0]);
-            r.put("peerSessionsFlapped", peerDowns[1]);
-            r.put("stayedUpBothSides", Math.min(n - after.path("sessionsFlapped").asLong(), n - peerDowns[1]));
-            double ourCpu = ours1.cpuSecondsSince(ours0);
-            double peerCpu = peer1.cpuSecondsSince(peer0);
-            r.put("windowMeasuredS", seconds);
-            r.put("ourCpuS", ourCpu);
-            r.put("peerCpuS", peerCpu);
-            r.put("ourCpuPctOfCore", 100 * ourCpu / seconds);
-            r.put("peerCpuPctOfCore", 100 * peerCpu / seconds);
-            r.put("cpuRatio", peerCpu > 0 ? ourCpu / peerCpu : Double.NaN);
-            r.put("ourRssMb", ours1.rssKb() / 1024.0);
-            r.put("ourHwmMb", ours1.hwmKb() / 1024.0);
-            r.put("ourPssMb", ours1.pssKb() / 1024.0);
-            r.put("ourThreads", ours1.threads());
-            r.put("peerRssMb", peer1.rssKb() / 1024.0);
-            r.put("ourTxPerS", (after.path("txPackets").asLong() - before.path("txPackets").asLong()) / seconds);
-            r.put("ourTxErrors", after.path("txErrors").asLong() - before.path("txErrors").asLong());
-            r.put("ourLoopWakeupsPerS", (after.path("loopWakeups").asLong() - before.path("loopWakeups").asLong())
-                    / seconds);
-            r.put("ourGcCount", after.path("gcCount").asLong() - before.path("gcCount").asLong());
-            r.put("ourGcMs", after.path("gcMs").asLong() - before.path("gcMs").asLong());
-            r.put("ourHeapUsedMb", after.path("heapUsedMb").asLong());
-            if (window != null) {
-                intervals(r, window, intervalUs);
-            }
-            // After the window: a full collection's pause with the engine's live set (System.gc()).
-            r.put("ourFullGcMs", us.command("gc", "gc").path("ms").asDouble());
-            if (a.has("keep-logs")) {
-                keepLogs(lab, Path.of(a.string("keep-logs", "")), a.string("label", "cell"));
+                r.put("ourUpAtEnd", after.path("up").asInt());
+                r.put("ourDowns", after.path("downsFromUp").asLong());
+                r.put("ourSessionsFlapped", after.path("sessionsFlapped").asLong());
+                r.put("ourDownsDetectExpired", after.path("downs:control-detection-time-expired").asLong());
+                r.put("ourDownsPeerSignalled", after.path("downs:neighbor-signaled-session-down").asLong());
+                r.put("ourFirstDown", after.path("firstDown").asText());
+                r.put("peerUpAtEnd", peerUp);
+                r.put("peerDowns", peerDowns[0]);
+                r.put("peerSessionsFlapped", peerDowns[1]);
+                r.put("stayedUpBothSides", Math.min(n - after.path("sessionsFlapped").asLong(), n - peerDowns[1]));
+                double ourCpu = ours1.cpuSecondsSince(ours0);
+                double peerCpu = peer1.cpuSecondsSince(peer0);
+                r.put("windowMeasuredS", seconds);
+                r.put("ourCpuS", ourCpu);
+                r.put("peerCpuS", peerCpu);
+                r.put("ourCpuPctOfCore", 100 * ourCpu / seconds);
+                r.put("peerCpuPctOfCore", 100 * peerCpu / seconds);
+                r.put("cpuRatio", peerCpu > 0 ? ourCpu / peerCpu : Double.NaN);
+                r.put("ourRssMb", ours1.rssKb() / 1024.0);
+                r.put("ourHwmMb", ours1.hwmKb() / 1024.0);
+                r.put("ourPssMb", ours1.pssKb() / 1024.0);
+                r.put("ourThreads", ours1.threads());
+                r.put("peerRssMb", peer1.rssKb() / 1024.0);
+                r.put("ourTxPerS", (after.path("txPackets").asLong() - before.path("txPackets").asLong()) / seconds);
+                r.put("ourTxErrors", after.path("txErrors").asLong() - before.path("txErrors").asLong());
+                r.put("ourLoopWakeupsPerS", (after.path("loopWakeups").asLong() - before.path("loopWakeups").asLong())
+                        / seconds);
+                r.put("ourGcCount", after.path("gcCount").asLong() - before.path("gcCount").asLong());
+                r.put("ourGcMs", after.path("gcMs").asLong() - before.path("gcMs").asLong());
+                r.put("ourHeapUsedMb", after.path("heapUsedMb").asLong());
+                if (window != null) {
+                    intervals(r, window, intervalUs);
+                }
+                // After the window: a full collection's pause with the engine's live set (System.gc()).
+                r.put("ourFullGcMs", us.command("gc", "gc").path("ms").asDouble());
+            } finally {
+                // Also when the cell failed: the logs say why.
+                if (a.has("keep-logs")) {
+                    keepLogs(lab, Path.of(a.string("keep-logs", "")), a.string("label", "cell"));
+                }
             }
         }
         r.put("loadAvgEnd", ProcStat.loadAverage());
@@ -228,6 +232,7 @@ public final class BfdScaleBench {
         r.put("capturedPackets", t.packets());
         r.put("capturedSessions", t.sessions());
         r.put("captureKernelDrops", c.kernelDrops());
+        r.put("captureTruncated", t.truncatedTail());
         r.put("txP50Ms", t.percentile(0.50) / 1000.0);
         r.put("txP99Ms", t.percentile(0.99) / 1000.0);
         r.put("txP999Ms", t.percentile(0.999) / 1000.0);

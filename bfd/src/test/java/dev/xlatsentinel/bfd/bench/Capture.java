@@ -86,7 +86,8 @@ final class Capture implements AutoCloseable {
         if (process.isAlive()) {
             try {
                 new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                // It may have to write out what the pipe still holds; our reader drains it.
+                if (!process.waitFor(120, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
             } catch (IOException e) {

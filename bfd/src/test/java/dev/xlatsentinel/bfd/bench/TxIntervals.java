@@ -36,6 +36,7 @@ final class TxIntervals {
     private long max;
     private long firstMicros = -1;
     private long lastMicros;
+    private boolean truncatedTail;
 
     /** Reads pcap records until the stream ends (the capture was stopped). */
     void read(InputStream in) throws IOException {
@@ -58,15 +59,29 @@ final class TxIntervals {
         }
         byte[] rec = new byte[65536 + 16];
         ByteBuffer r = ByteBuffer.wrap(rec).order(h.order());
-        while (readFully(in, rec, 16)) {
-            long sec = Integer.toUnsignedLong(r.getInt(0));
-            long frac = Integer.toUnsignedLong(r.getInt(4));
-            int caplen = r.getInt(8);
-            if (caplen < 0 || caplen > 65536 || !readFully(in, rec, caplen, 16)) {
-                throw new EOFException("truncated pcap record");
+        try {
+            while (readFully(in, rec, 16)) {
+                long sec = Integer.toUnsignedLong(r.getInt(0));
+                long frac = Integer.toUnsignedLong(r.getInt(4));
+                int caplen = r.getInt(8);
+                if (caplen < 0 || caplen > 65536) {
+                    throw new IOException("bad pcap record length " + caplen);
+                }
+                if (!readFully(in, rec, caplen, 16)) {
+                    truncatedTail = true;
+                    return;
+                }
+                packet(sec * 1_000_000 + (nanos ? frac / 1000 : frac), rec, 16, caplen);
             }
-            packet(sec * 1_000_000 + (nanos ? frac / 1000 : frac), rec, 16, caplen);
+        } catch (EOFException e) {
+            // tcpdump was killed in the middle of writing a record: the ones before are whole.
+            truncatedTail = true;
         }
+    }
+
+    /** True when the stream ended inside a record (tcpdump killed, not stopped); that record is ignored. */
+    boolean truncatedTail() {
+        return truncatedTail;
     }
 
     private void packet(long micros, byte[] b, int off, int len) {

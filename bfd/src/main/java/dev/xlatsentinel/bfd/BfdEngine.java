@@ -64,6 +64,7 @@ public final class BfdEngine implements AutoCloseable {
     private final Executor listenerExecutor;
     private final ExecutorService ownedListenerExecutor;
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final StateChangeLog changeLog = new StateChangeLog();
 
     private EventLoop loop;
     private SessionTable table;
@@ -150,13 +151,14 @@ public final class BfdEngine implements AutoCloseable {
     }
 
     /**
-     * Hands a state change to the listener thread, which logs it and calls the listeners: the
-     * event loop never waits for a log appender (a blocked stdout or journal would delay
-     * packets and time out peers).
+     * Hands a state change to the listener thread, which logs it (within a budget, see
+     * {@link StateChangeLog}) and calls the listeners: the event loop never waits for a log
+     * appender (a blocked stdout or journal would delay packets and time out peers).
+     * Listeners should be quick: changes queue for them without bound.
      */
     private void publish(StateChange change) {
         listenerExecutor.execute(() -> {
-            LOG.info("BFD {}", change);
+            changeLog.log(change, System.nanoTime());
             for (SessionListener l : listeners) {
                 try {
                     l.stateChanged(change);

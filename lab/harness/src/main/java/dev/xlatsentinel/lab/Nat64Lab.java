@@ -1,0 +1,328 @@
+package dev.xlatsentinel.lab;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The NAT64 failover topology of the lab, built inside one {@link Lab}:
+ *
+ * <pre>
+ *  client6 ──── router (BIRD) ──┐                         ┌── gwa (TAYGA) ──┐
+ *  2001:db8:c::2   ::1          │   LAN 2001:db8:ff::/64  │   ::a           │   IPv4 LAN 100.64.0.0/24
+ *                               └──────── sw6 (bridge) ───┼── gwb (TAYGA) ──┼── sw4 (bridge) ── server4
+ *                                           ::1 router    │   ::b           │   .2 gwa .3 gwb    .254
+ *                                                         │                 │   targets 100.64.100.10, .11
+ *                                    probe namespaces:  pa (2001:db8:a1::2) → gwa, pb (2001:db8:b1::2) → gwb
+ * </pre>
+ *
+ * The router reaches 64:ff9b::/96 through static routes tracked by BFD (primary gwa, backup
+ * gwb, or ECMP over both). Each gateway translates with its own IPv4 pool
+ * (100.64.1X.0/24), so the server knows which gateway a packet came through; it routes each
+ * pool back to its gateway. Gateways reach the IPv4 targets through a default route via
+ * server4 (100.64.0.254), so "egress route removed" is a real fault. Nothing speaks BFD on
+ * the gateways until a test starts it (the agent, or FRR bfdd for the baseline). Each IPv4
+ * target runs a {@link UdpStream} echo server.
+ */
+public final class Nat64Lab {
+    public static final String PREFIX = "64:ff9b::/96";
+    public static final String ROUTER_LAN = "2001:db8:ff::1";
+    public static final String CLIENT = "2001:db8:c::2";
+    public static final String SERVER4_GATEWAY = "100.64.0.254";
+    /** IPv4 targets behind server4, and their NAT64 (RFC 6052 /96) addresses. */
+    public static final List<String> TARGETS4 = List.of("100.64.100.10", "100.64.100.11");
+    public static final List<String> TARGETS6 = List.of("64:ff9b::6440:640a", "64:ff9b::6440:640b");
+    public static final String LAN_IF = "lan0";
+    public static final String IPV4_IF = "v4";
+    public static final String PROBE_IF = "pr0";
+    public static final String TUN = "nat64";
+
+    /** How BIRD uses the gateways. */
+    public enum Routing {
+        /** gwa preferred (static preference 200), gwb backup (100). */
+        PRIMARY_BACKUP,
+        /** One route with both next hops (ECMP). */
+        ECMP
+    }
+
+    /** BFD timers on the router: the router's side of every session. */
+    public record RouterBfd(Duration minRx, Duration minTx, int multiplier) {
+        public static final RouterBfd DEFAULT = new RouterBfd(Duration.ofMillis(10), Duration.ofMillis(10), 3);
+    }
+
+    public record Options(List<String> gateways, Routing routing, RouterBfd bfd, boolean probeNamespaces) {
+        public static Options defaults() {
+            return new Options(List.of("gwa", "gwb"), Routing.PRIMARY_BACKUP, RouterBfd.DEFAULT, true);
+        }
+
+        public Options withBfd(RouterBfd b) {
+            return new Options(gateways, routing, b, probeNamespaces);
+        }
+
+        public Options withRouting(Routing r) {
+            return new Options(gateways, r, bfd, probeNamespaces);
+        }
+
+        public Options withGateways(List<String> names) {
+            return new Options(names, routing, bfd, probeNamespaces);
+        }
+    }
+
+    /**
+     * One gateway: its namespace, TAYGA, its probe namespace (or null) and addresses.
+     *
+     * @param index 0 for the first gateway ("a"), 1 for the second, ...
+     */
+    public record Gateway(String name, int index, Netns ns, Netns probe, Tayga tayga, String lanAddress,
+            String ipv4Address, String pool4, String probeAddress, String probeGatewayAddress) {
+
+        public String letter() {
+            return Character.toString((char) ('a' + index));
+        }
+
+        /** Kills TAYGA (SIGKILL): the translator is gone, the TUN stays. */
+        public void killTayga() {
+            tayga.daemon().signal("KILL");
+            tayga.daemon().awaitExit(Duration.ofSeconds(5));
+        }
+
+        /** Freezes TAYGA (SIGSTOP): a hung translator. */
+        public void freezeTayga() {
+            tayga.daemon().signal("STOP");
+        }
+
+        public void thawTayga() {
+            tayga.daemon().signal("CONT");
+        }
+
+        public void tunDown() {
+            ns.ip("link", "set", TUN, "down");
+        }
+
+        /** Sets the TUN up again and restores the routes the kernel removed with it. */
+        public void tunUp() {
+            ns.ip("link", "set", TUN, "up");
+            ns.ip("route", "replace", pool4, "dev", TUN);
+            ns.ip("-6", "route", "replace", PREFIX, "dev", TUN);
+        }
+
+        /** Drops translated traffic on the IPv4 side with an nftables rule. */
+        public void dropTranslatedIpv4() {
+            ns.run("nft", "add table inet xsfault");
+            ns.run("nft", "add chain inet xsfault out { type filter hook postrouting priority 0 ; }");
+            ns.run("nft", "add rule inet xsfault out oifname \"" + IPV4_IF + "\" ip saddr " + pool4 + " drop");
+        }
+
+        public void undropTranslatedIpv4() {
+            ns.run("nft", "delete table inet xsfault");
+        }
+
+        /** Removes the IPv4 default route: translated packets have no way out. */
+        public void removeEgressRoute() {
+            ns.ip("route", "del", "default");
+        }
+
+        public void restoreEgressRoute() {
+            ns.ip("route", "replace", "default", "via", SERVER4_GATEWAY);
+        }
+
+        /** Restarts TAYGA after a kill (same TUN and config). */
+        public void restartTayga() {
+            tayga.startDaemon();
+        }
+    }
+
+    private final Lab lab;
+    private final Options options;
+    private final Netns client;
+    private final Netns router;
+    private final Netns server;
+    private final List<Gateway> gateways;
+    private final Bird bird;
+    private final String birdConfig;
+
+    private Nat64Lab(Lab lab, Options options, Netns client, Netns router, Netns server, List<Gateway> gateways,
+            Bird bird, String birdConfig) {
+        this.lab = lab;
+        this.options = options;
+        this.client = client;
+        this.router = router;
+        this.server = server;
+        this.gateways = gateways;
+        this.bird = bird;
+        this.birdConfig = birdConfig;
+    }
+
+    public static Nat64Lab build(Lab lab, Options o) {
+        if (o.gateways().isEmpty() || o.gateways().size() > 8) {
+            throw new IllegalArgumentException("1 to 8 gateways");
+        }
+        Netns client = lab.netns("client");
+        Netns router = lab.netns("router");
+        Netns sw6 = lab.netns("sw6");
+        Netns sw4 = lab.netns("sw4");
+        Netns server = lab.netns("server");
+        sw6.ip("link", "add", "br0", "type", "bridge");
+        sw6.up("br0");
+        sw4.ip("link", "add", "br0", "type", "bridge");
+        sw4.up("br0");
+
+        lab.link(client, "eth0", router, "cl0");
+        client.addr("eth0", CLIENT + "/64").ip("-6", "route", "add", "default", "via", "2001:db8:c::1");
+        router.addr("cl0", "2001:db8:c::1/64").sysctl("net.ipv6.conf.all.forwarding", "1");
+        bridge(lab, sw6, "p-router", router, LAN_IF);
+        router.addr(LAN_IF, ROUTER_LAN + "/64");
+
+        bridge(lab, sw4, "p-server", server, "eth0");
+        server.addr("eth0", SERVER4_GATEWAY + "/24");
+        for (String t : TARGETS4) {
+            server.addr("lo", t + "/32");
+        }
+
+        List<Gateway> gws = new ArrayList<>();
+        for (int i = 0; i < o.gateways().size(); i++) {
+            gws.add(gateway(lab, o, sw6, sw4, server, o.gateways().get(i), i));
+        }
+        for (String t : TARGETS4) {
+            UdpStream.echo(server, t);
+        }
+        String conf = birdConfig(o, gws);
+        Bird bird = Bird.start(router, conf);
+        return new Nat64Lab(lab, o, client, router, server, List.copyOf(gws), bird, conf);
+    }
+
+    private static Gateway gateway(Lab lab, Options o, Netns sw6, Netns sw4, Netns server, String name, int i) {
+        char letter = (char) ('a' + i);
+        Netns gw = lab.netns(name);
+        gw.sysctl("net.ipv6.conf.all.forwarding", "1").sysctl("net.ipv4.ip_forward", "1");
+        bridge(lab, sw6, "p-" + name, gw, LAN_IF);
+        bridge(lab, sw4, "q-" + name, gw, IPV4_IF);
+        String lan = "2001:db8:ff::" + letter;
+        String v4 = "100.64.0." + (2 + i);
+        String pool = "100.64." + (10 + i) + ".0/24";
+        gw.addr(LAN_IF, lan + "/64").addr(IPV4_IF, v4 + "/24");
+        gw.ip("-6", "route", "add", "default", "via", ROUTER_LAN);
+        gw.ip("route", "add", "default", "via", SERVER4_GATEWAY);
+        server.ip("route", "add", pool, "via", v4);
+        Tayga tayga = Tayga.start(gw, new Tayga.Config(TUN, "100.64." + (10 + i) + ".1", PREFIX, pool,
+                "2001:db8:" + letter + "0::64"));
+        Netns probe = null;
+        String probeAddr = null;
+        String probeGw = null;
+        if (o.probeNamespaces()) {
+            probe = lab.netns("p" + name);
+            lab.link(probe, "eth0", gw, PROBE_IF);
+            probeAddr = "2001:db8:" + letter + "1::2";
+            probeGw = "2001:db8:" + letter + "1::1";
+            gw.addr(PROBE_IF, probeGw + "/64");
+            probe.addr("eth0", probeAddr + "/64").ip("-6", "route", "add", "default", "via", probeGw);
+        }
+        return new Gateway(name, i, gw, probe, tayga, lan, v4, pool, probeAddr, probeGw);
+    }
+
+    /** A veth from the bridge namespace's br0 to {@code ifname} in {@code ns}. */
+    private static void bridge(Lab lab, Netns sw, String port, Netns ns, String ifname) {
+        lab.link(sw, port, ns, ifname);
+        sw.ip("link", "set", port, "master", "br0");
+    }
+
+    static String birdConfig(Options o, List<Gateway> gws) {
+        StringBuilder b = new StringBuilder();
+        b.append("router id 10.255.0.1;\n");
+        b.append("protocol device {}\n");
+        b.append("protocol kernel { ipv6 { export all; }; merge paths on; }\n");
+        b.append("protocol bfd {\n  interface \"").append(LAN_IF).append("\" {\n")
+                .append("    min rx interval ").append(o.bfd().minRx().toMillis()).append(" ms;\n")
+                .append("    min tx interval ").append(o.bfd().minTx().toMillis()).append(" ms;\n")
+                .append("    idle tx interval 1000 ms;\n")
+                .append("    multiplier ").append(o.bfd().multiplier()).append(";\n  };\n}\n");
+        if (o.routing() == Routing.ECMP) {
+            b.append("protocol static nat64 {\n  ipv6;\n  route ").append(PREFIX);
+            for (Gateway g : gws) {
+                b.append("\n    via ").append(g.lanAddress()).append(" bfd");
+            }
+            b.append(";\n}\n");
+        } else {
+            for (Gateway g : gws) {
+                b.append("protocol static via_").append(g.name()).append(" {\n  ipv6 { preference ")
+                        .append(200 - 10 * g.index()).append("; };\n  route ").append(PREFIX).append(" via ")
+                        .append(g.lanAddress()).append(" bfd;\n}\n");
+            }
+        }
+        return b.toString();
+    }
+
+    public Lab lab() {
+        return lab;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public Netns client() {
+        return client;
+    }
+
+    public Netns router() {
+        return router;
+    }
+
+    public Netns server() {
+        return server;
+    }
+
+    public Bird bird() {
+        return bird;
+    }
+
+    public String birdConfig() {
+        return birdConfig;
+    }
+
+    public List<Gateway> gateways() {
+        return gateways;
+    }
+
+    public Gateway gateway(String name) {
+        return gateways.stream().filter(g -> g.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no gateway " + name));
+    }
+
+    /** The gateway whose pool contains {@code ipv4} (the source the server saw), or null. */
+    public Gateway gatewayOfPoolAddress(String ipv4) {
+        for (Gateway g : gateways) {
+            String net = g.pool4().substring(0, g.pool4().lastIndexOf('.') + 1);
+            if (ipv4.startsWith(net)) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** The next hops the router's kernel uses for the NAT64 prefix now (empty when withdrawn). */
+    public List<String> routerNextHops() {
+        String out = router.ip("-6", "route", "show", PREFIX);
+        List<String> hops = new ArrayList<>();
+        String[] tok = out.split("\\s+");
+        for (int i = 0; i + 1 < tok.length; i++) {
+            if (tok[i].equals("via")) {
+                hops.add(tok[i + 1]);
+            }
+        }
+        return hops;
+    }
+
+    /** The names of the gateways the router sends NAT64 traffic to now. */
+    public List<String> routerGateways() {
+        List<String> names = new ArrayList<>();
+        for (String hop : routerNextHops()) {
+            for (Gateway g : gateways) {
+                if (g.lanAddress().equalsIgnoreCase(hop)) {
+                    names.add(g.name());
+                }
+            }
+        }
+        return names;
+    }
+}

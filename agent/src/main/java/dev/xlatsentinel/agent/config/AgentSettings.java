@@ -26,7 +26,7 @@ public record AgentSettings(Path controlSocket, String controlGroup, Path mainte
         maintenanceFile = maintenanceFile == null ? DEFAULT_MAINTENANCE_FILE : maintenanceFile;
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(2) : shutdownGrace;
         damping = damping == null ? DampingConfig.DEFAULT : damping;
-        hooks = hooks == null ? List.of() : List.copyOf(hooks);
+        hooks = hooks == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(hooks));
     }
 
     public static AgentSettings defaults() {
@@ -66,7 +66,7 @@ public record AgentSettings(Path controlSocket, String controlGroup, Path mainte
      */
     public record HookConfig(String name, List<String> events, List<String> command, Duration timeout) {
         public HookConfig {
-            events = events == null ? List.of() : List.copyOf(events);
+            events = events == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(events));
             timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
         }
     }

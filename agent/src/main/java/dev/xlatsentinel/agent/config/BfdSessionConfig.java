@@ -9,18 +9,19 @@ import java.time.Duration;
  * @param peer       the router's address (required)
  * @param local      our address, the router's next hop for the service (required)
  * @param iface      the interface (required for link-local addresses; binds the session)
- * @param netns      the network namespace the session's sockets live in (null: the agent's own)
+ * @param namespace  the network namespace the session's sockets live in (ip netns name; null: the agent's own)
  * @param multihop   RFC 5883 multihop (port 4784) instead of RFC 5881 single hop (3784)
  * @param minTx      desired min TX interval (default 300ms, as FRR's bfdd)
  * @param minRx      required min RX interval (default: minTx)
  * @param multiplier detect multiplier (default 3)
  * @param passive    wait for the peer to speak first (RFC 5880 §6.1)
  * @param minTtl     multihop only: lowest TTL / hop limit accepted (default 254)
+ * @param dscp       DSCP of our packets (default 48, CS6)
  * @param auth       authentication (null: none)
  */
 public record BfdSessionConfig(String peer, String local, @com.fasterxml.jackson.annotation.JsonProperty("interface")
-        String iface, String netns, Boolean multihop, Duration minTx, Duration minRx, Integer multiplier,
-        Boolean passive, Integer minTtl, AuthConfig auth) {
+        String iface, String namespace, Boolean multihop, Duration minTx, Duration minRx, Integer multiplier,
+        Boolean passive, Integer minTtl, Integer dscp, AuthConfig auth) {
 
     public BfdSessionConfig {
         multihop = multihop != null && multihop;
@@ -29,6 +30,7 @@ public record BfdSessionConfig(String peer, String local, @com.fasterxml.jackson
         minRx = minRx == null ? minTx : minRx;
         multiplier = multiplier == null ? 3 : multiplier;
         minTtl = minTtl == null ? (multihop ? 254 : 255) : minTtl;
+        dscp = dscp == null ? 48 : dscp;
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as operators write them: {@code 10ms}, {@code 1.5s}, {@code 2m}, {@code 1h},
- * {@code 500us}. A bare number is refused: the unit is never guessed.
+ * {@code 500us}, or ISO-8601 ({@code PT0.01S}). A bare number is refused: the unit is never
+ * guessed.
  */
 public final class Durations extends JsonDeserializer<Duration> {
     private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s|m|h)");
@@ -31,6 +32,13 @@ public final class Durations extends JsonDeserializer<Duration> {
     }
 
     public static Duration parse(String text) {
+        if (text.trim().startsWith("P")) {
+            try {
+                return Duration.parse(text.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("not a duration: \"" + text + "\" (" + e.getMessage() + ")");
+            }
+        }
         Matcher m = FORMAT.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration: \"" + text

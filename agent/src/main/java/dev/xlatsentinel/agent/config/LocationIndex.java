@@ -19,10 +19,14 @@ import java.util.Map;
 final class LocationIndex {
     private final Map<String, int[]> where = new HashMap<>();
 
-    static LocationIndex of(ObjectMapper mapper, byte[] content) throws IOException {
+    /**
+     * Indexes {@code content}; a key that appears twice in one mapping is reported as a
+     * {@link ConfigError} with its full path (the binder would name only the enclosing field).
+     */
+    static LocationIndex of(ObjectMapper mapper, byte[] content) throws IOException, DuplicateKey {
         LocationIndex index = new LocationIndex();
         try (JsonParser p = mapper.getFactory().createParser(content)) {
-            while (p.nextToken() != null) {
+            while (nextToken(p) != null) {
                 if (p.currentToken() == JsonToken.FIELD_NAME || p.currentToken().isScalarValue()
                         || p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
                     String path = path(p.getParsingContext(), p.currentToken());
@@ -32,6 +36,37 @@ final class LocationIndex {
             }
         }
         return index;
+    }
+
+    /** A key repeated in one mapping: the error names it. */
+    static final class DuplicateKey extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient ConfigError error;
+
+        DuplicateKey(ConfigError error) {
+            super(error.toString());
+            this.error = error;
+        }
+    }
+
+    private static JsonToken nextToken(JsonParser p) throws IOException, DuplicateKey {
+        try {
+            return p.nextToken();
+        } catch (com.fasterxml.jackson.core.exc.StreamReadException e) {
+            String msg = e.getOriginalMessage();
+            if (msg != null && msg.startsWith("Duplicate field '")) {
+                String key = msg.substring("Duplicate field '".length(), msg.indexOf('\'', 17));
+                String parent = path(p.getParsingContext(), JsonToken.FIELD_NAME);
+                int cut = parent.lastIndexOf('.');
+                // The context already moved to the repeated key's name: drop it, then add it back.
+                String base = parent.endsWith(key) ? (cut < 0 ? "" : parent.substring(0, cut)) : parent;
+                JsonLocation loc = e.getLocation();
+                throw new DuplicateKey(new ConfigError(base.isEmpty() ? key : base + "." + key,
+                        "appears twice in the same mapping", loc == null ? 0 : loc.getLineNr(),
+                        loc == null ? 0 : loc.getColumnNr()));
+            }
+            throw e;
+        }
     }
 
     /** The error with its line and column, or the nearest enclosing field's when absent. */

@@ -6,7 +6,7 @@ package dev.xlatsentinel.agent.policy;
  * figure falls below {@code reuse}. Time is passed in (nanoseconds of a monotonic clock).
  */
 public final class FlapDamping {
-    private final DampingSettings settings;
+    private DampingSettings settings;
     private double figure;
     private long updatedAt;
     private boolean suppressed;
@@ -15,6 +15,12 @@ public final class FlapDamping {
     public FlapDamping(DampingSettings settings, long now) {
         this.settings = settings;
         this.updatedAt = now;
+    }
+
+    void settings(DampingSettings newSettings) {
+        this.settings = newSettings;
+        figure = Math.min(figure, newSettings.ceiling());
+        suppressed = suppressed && newSettings.enabled() && figure >= newSettings.reuse();
     }
 
     /** The instance was withdrawn for its health: charge a flap. */

@@ -33,7 +33,7 @@ public final class Policy {
         String reason = "starting";
     }
 
-    private final DampingSettings damping;
+    private DampingSettings damping;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final Map<String, Service> services = new LinkedHashMap<>();
     private String drainAllReason;
@@ -66,6 +66,15 @@ public final class Policy {
             Service s = services.computeIfAbsent(name, n -> new Service());
             s.dependsOn = List.copyOf(deps);
         });
+    }
+
+    /**
+     * New damping settings (reload): figures of merit and holds in progress are kept and
+     * read with the new thresholds.
+     */
+    public void damping(DampingSettings settings) {
+        this.damping = Objects.requireNonNull(settings);
+        instances.values().forEach(i -> i.damping.settings(settings));
     }
 
     /** An instance's health changed; a fall from UP to DOWN is a flap for damping. */

@@ -9,17 +9,32 @@ import dev.xlatsentinel.agent.control.ControlException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Where the running agent's control socket is: {@code -s PATH}, default the package's path. */
+/**
+ * Which running agent: {@code -s PATH}, or {@code -n NAME} for the agent of
+ * {@code xlat-sentinel@NAME} (one per network namespace); default the root-namespace agent.
+ */
 final class ControlOptions {
     @Option(names = {"-s", "--socket"}, paramLabel = "PATH",
-            description = "The agent's control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = AgentSettings.DEFAULT_CONTROL_SOCKET;
+            description = "The agent's control socket (default: " + "/run/xlat-sentinel/agent/control.sock).")
+    Path socket;
+
+    @Option(names = {"-n", "--netns"}, paramLabel = "NAME",
+            description = "The agent of xlat-sentinel@NAME (socket /run/xlat-sentinel/NAME/control.sock).")
+    String netns;
+
+    Path socket() {
+        if (socket != null) {
+            return socket;
+        }
+        return netns == null ? AgentSettings.DEFAULT_CONTROL_SOCKET
+                : Path.of("/run/xlat-sentinel", netns, "control.sock");
+    }
 
     ObjectNode request(String command) {
         return AgentCommands.JSON.createObjectNode().put("command", command);
     }
 
     JsonNode call(ObjectNode request) throws ControlException {
-        return new ControlClient(socket).call(request);
+        return new ControlClient(socket()).call(request);
     }
 }

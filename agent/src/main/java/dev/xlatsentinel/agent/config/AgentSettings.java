@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The {@code agent:} section: how the daemon itself runs. Every field has a default.
  *
- * @param controlSocket   the CLI's unix socket
+ * @param controlSocket   the CLI's unix socket (default: control.sock in systemd's
+ *                        {@code $RUNTIME_DIRECTORY}, else /run/xlat-sentinel/agent/control.sock)
  * @param controlGroup    a group that may use the control socket besides root (null: root only)
  * @param maintenanceFile while this file exists, every instance is drained (ExaBGP's --disable)
  * @param metrics         Prometheus exporter (null: off)
@@ -18,15 +19,25 @@ import java.util.List;
 public record AgentSettings(Path controlSocket, String controlGroup, Path maintenanceFile, MetricsSettings metrics,
         Duration shutdownGrace, DampingConfig damping, List<HookConfig> hooks) {
 
-    public static final Path DEFAULT_CONTROL_SOCKET = Path.of("/run/xlat-sentinel/control.sock");
+    /** The root-namespace agent's socket; an agent of xlat-sentinel@NAME uses /run/xlat-sentinel/NAME/. */
+    public static final Path DEFAULT_CONTROL_SOCKET = Path.of("/run/xlat-sentinel/agent/control.sock");
     public static final Path DEFAULT_MAINTENANCE_FILE = Path.of("/etc/xlat-sentinel/maintenance");
 
     public AgentSettings {
-        controlSocket = controlSocket == null ? DEFAULT_CONTROL_SOCKET : controlSocket;
+        controlSocket = controlSocket == null ? defaultControlSocket(System.getenv("RUNTIME_DIRECTORY"))
+                : controlSocket;
         maintenanceFile = maintenanceFile == null ? DEFAULT_MAINTENANCE_FILE : maintenanceFile;
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(2) : shutdownGrace;
         damping = damping == null ? DampingConfig.DEFAULT : damping;
         hooks = hooks == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(hooks));
+    }
+
+    /** control.sock in the first of systemd's RuntimeDirectory= directories, if any. */
+    static Path defaultControlSocket(String runtimeDirectory) {
+        if (runtimeDirectory == null || runtimeDirectory.isBlank()) {
+            return DEFAULT_CONTROL_SOCKET;
+        }
+        return Path.of(runtimeDirectory.split(":")[0], "control.sock");
     }
 
     public static AgentSettings defaults() {

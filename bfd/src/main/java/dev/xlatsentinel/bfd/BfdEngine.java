@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd;
 
+import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.session.Counter;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.SessionTable;
@@ -15,6 +16,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,10 +50,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class BfdEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BfdEngine.class);
+    private static final long DEFAULT_TIMER_RESOLUTION_NANOS = 500_000;
 
     private final Clock clock;
     private final InstantSource wall;
     private final RandomGenerator random;
+    private final long timerResolutionNanos;
     private final IoEventLoopGroup group;
     private final boolean ownsGroup;
     private final Executor socketExecutor;
@@ -72,6 +76,7 @@ public final class BfdEngine implements AutoCloseable {
         this.clock = b.clock;
         this.wall = b.wall;
         this.random = b.random;
+        this.timerResolutionNanos = b.timerResolution.toNanos();
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bfd", true),
                 EpollIoHandler.newFactory()) : b.group;
@@ -100,7 +105,8 @@ public final class BfdEngine implements AutoCloseable {
         }
         loop = group.next();
         Blocking.call(loop, () -> {
-            table = new SessionTable(transportSink(), this::publish, random, clock.nanoTime(), wall);
+            table = new SessionTable(transportSink(), this::publish, random, clock.nanoTime(), wall,
+                    timerResolutionNanos);
             return null;
         });
         transport = new UdpTransport(loop, socketExecutor, new UdpTransport.Receiver() {
@@ -150,6 +156,20 @@ public final class BfdEngine implements AutoCloseable {
      * changed.
      */
     public BfdSession addSession(SessionConfig config) {
+        return addSession(config, null);
+    }
+
+    /**
+     * Adds a session already held Down with {@code heldDown} (RFC 5880 §6.8.18), or not held
+     * when null: the hold applies before the session handles any packet, so its first packet
+     * says Down and the peer never sees it Up until {@link BfdSession#release()}. This is how a
+     * new gateway starts: unproven, it must not attract traffic.
+     */
+    public BfdSession addSession(SessionConfig config, Diagnostic heldDown) {
+        if (heldDown == Diagnostic.NONE || heldDown == Diagnostic.RESERVED) {
+            throw new InvalidConfigException("heldDown", "hold-down needs a diagnostic that says why, got "
+                    + heldDown);
+        }
         requireRunning();
         requireNotOnLoop();
         onLoop(() -> {
@@ -161,7 +181,11 @@ public final class BfdEngine implements AutoCloseable {
         Channel ch = transport.openSendSocket(config, ifindex);
         try {
             Session s = onLoop(() -> {
-                Session added = table.add(config, ifindex, UdpTransport.sourcePort(ch), ch, clock.nanoTime());
+                long now = clock.nanoTime();
+                Session added = table.add(config, ifindex, UdpTransport.sourcePort(ch), ch, now);
+                if (heldDown != null) {
+                    table.holdDown(added, heldDown, now);
+                }
                 ch.attr(UdpTransport.SESSION).set(added);
                 transport.sessionAdded(config);
                 rearm();
@@ -263,13 +287,20 @@ public final class BfdEngine implements AutoCloseable {
     /** Arms one wake-up for the earliest session deadline; cheap when nothing changed. */
     private void rearm() {
         long next = table.nextDeadline();
-        if (next >= wakeupAt || closed) {
+        if (next == TimerHeap.NEVER || closed) {
+            return;
+        }
+        // Wake at the end of the deadline's resolution slot: the sessions due in one slot
+        // are served by one wake-up (timers run up to one resolution late, never early).
+        long slot = timerResolutionNanos <= 1 ? next : (next / timerResolutionNanos + 1) * timerResolutionNanos;
+        if (slot >= wakeupAt) {
             return;
         }
         if (wakeup != null) {
             wakeup.cancel(false);
         }
-        wakeupAt = next;
+        wakeupAt = slot;
+        next = slot;
         long delay = Math.max(0, next - clock.nanoTime());
         wakeup = loop.schedule(onWakeup, delay, TimeUnit.NANOSECONDS);
     }
@@ -289,6 +320,20 @@ public final class BfdEngine implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        close(true);
+    }
+
+    /**
+     * Stops without telling the peers anything: every session goes silent, so a peer that saw
+     * a session held Down keeps it Down (and the route withdrawn) instead of reading an
+     * AdminDown, which RFC 5882 §3.2 lets a router treat as "keep the route". What the agent
+     * does when it stops.
+     */
+    public synchronized void closeSilently() {
+        close(false);
+    }
+
+    private void close(boolean adminDown) {
         if (!started || closed) {
             closed = true;
             shutdownExecutors();
@@ -298,7 +343,11 @@ public final class BfdEngine implements AutoCloseable {
             onLoop(() -> {
                 long now = clock.nanoTime();
                 for (Session s : List.copyOf(table.sessions())) {
-                    table.removeNow(s, now);
+                    if (adminDown) {
+                        table.removeNow(s, now);
+                    } else {
+                        table.forgetSilently(s);
+                    }
                     transport.closeSendSocket((Channel) s.attachment());
                 }
                 closed = true;
@@ -355,8 +404,22 @@ public final class BfdEngine implements AutoCloseable {
         private IoEventLoopGroup group;
         private Executor socketExecutor = Runnable::run;
         private Executor listenerExecutor;
+        private Duration timerResolution = Duration.ofNanos(DEFAULT_TIMER_RESOLUTION_NANOS);
 
         private Builder() {
+        }
+
+        /**
+         * How finely wake-ups are spread (default 500 µs): timers run up to this late, so
+         * one wake-up serves every session due in the slot. Jitter keeps intervals within
+         * RFC 5880 §6.8.7 bounds regardless. Zero wakes for each deadline exactly.
+         */
+        public Builder timerResolution(Duration resolution) {
+            if (resolution.isNegative() || resolution.compareTo(Duration.ofMillis(5)) > 0) {
+                throw new InvalidConfigException("timerResolution", "must be 0 to 5 ms, got " + resolution);
+            }
+            this.timerResolution = resolution;
+            return this;
         }
 
         /** Monotonic clock for timers (default {@link System#nanoTime()}). */

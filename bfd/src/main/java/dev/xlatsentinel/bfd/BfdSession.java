@@ -25,6 +25,11 @@ public final class BfdSession {
         return key;
     }
 
+    /** The session's configuration now (timers as last changed by {@link #updateTimers}). */
+    public SessionConfig config() {
+        return session.config();
+    }
+
     /**
      * RFC 5880 §6.8.18: go Down with {@code diag} (Path Down for a failed translator), send
      * the Down packet at once, keep sending Down and stay Down until {@link #release()}. The

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd;
 
+import io.netty.util.NetUtil;
 import dev.xlatsentinel.bfd.auth.AuthConfig;
 import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.auth.Secret;
@@ -240,8 +241,8 @@ public final class SessionConfig {
             requireUnicast("peer", peer);
             requireUnicast("local", local);
             if (peer instanceof Inet4Address != local instanceof Inet4Address) {
-                throw new InvalidConfigException("local", "address family of " + local.getHostAddress()
-                        + " differs from peer " + peer.getHostAddress());
+                throw new InvalidConfigException("local", "address family of " + NetUtil.toAddressString(local)
+                        + " differs from peer " + NetUtil.toAddressString(peer));
             }
             boolean linkLocal = peer.isLinkLocalAddress() || local.isLinkLocalAddress();
             if (iface != null && !iface.matches("[^\\s/]{1,15}")) {
@@ -294,7 +295,7 @@ public final class SessionConfig {
                 throw new InvalidConfigException(field, "is not an IP address literal");
             }
             if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
-                throw new InvalidConfigException(field, a.getHostAddress() + " is not a unicast address");
+                throw new InvalidConfigException(field, NetUtil.toAddressString(a) + " is not a unicast address");
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 
 /**
@@ -9,7 +10,8 @@ import java.net.InetAddress;
 public record SessionKey(HopMode hop, InetAddress peer, InetAddress local, String iface) {
     @Override
     public String toString() {
-        return peer.getHostAddress() + " from " + local.getHostAddress() + (iface == null ? "" : " dev " + iface)
-                + " " + hop;
+        // RFC 5952 text (2001:db8::1), as routers print addresses.
+        return NetUtil.toAddressString(peer) + " from " + NetUtil.toAddressString(local)
+                + (iface == null ? "" : " dev " + iface) + " " + hop;
     }
 }

@@ -349,11 +349,13 @@ public final class Session {
 
     /**
      * §6.8.7: each interval is reduced by a random 0-25 %; with Detect Mult 1 it lies between
-     * 75 % and 90 %.
+     * 75 % and 90 %. The driver may fire up to its slack late, so the upper end is lowered
+     * by the slack (never below 75 %) to keep the real interval inside the bounds.
      */
     private long jitteredNanos(long micros) {
         int permille = detectMult == 1 ? 750 + ctx.random(151) : 750 + ctx.random(251);
-        return micros * permille;
+        long floor = micros * 750;
+        return Math.max(floor, micros * permille - ctx.timerSlackNanos());
     }
 
     /** Sends what is due at once (a state change, a Poll) at the end of an event. */

@@ -18,6 +18,9 @@ interface SessionContext {
     /** Uniform in [0, bound). */
     int random(int bound);
 
+    /** How late the driver may run a timer (it coalesces wake-ups); 0 on a manual clock. */
+    long timerSlackNanos();
+
     /** Wall-clock time of a monotonic reading, for events and snapshots. */
     Instant wallTime(long nanos);
 }

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd.session;
 
+import io.netty.util.NetUtil;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.SessionConfig;
@@ -42,6 +43,7 @@ public final class SessionTable implements SessionContext {
     }
 
     private final PacketSink sink;
+    private final long timerSlackNanos;
     private final Consumer<StateChange> events;
     private final RandomGenerator random;
     private final long startNanos;
@@ -62,6 +64,16 @@ public final class SessionTable implements SessionContext {
 
     public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random, long nowNanos,
             InstantSource wall) {
+        this(sink, events, random, nowNanos, wall, 0);
+    }
+
+    /**
+     * {@code timerSlackNanos}: how late the driver may run timers (it rounds wake-ups up to
+     * that resolution to serve many sessions per wake-up); jitter leaves room for it.
+     */
+    public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random, long nowNanos,
+            InstantSource wall, long timerSlackNanos) {
+        this.timerSlackNanos = timerSlackNanos;
         this.sink = sink;
         this.events = events;
         this.random = random;
@@ -108,9 +120,9 @@ public final class SessionTable implements SessionContext {
                     + (other.removing() ? " (still being removed)" : ""));
         }
         if (byAddress.containsKey(addressKey(config, ifindex))) {
-            throw new InvalidConfigException("peer", "a session to " + config.peer().getHostAddress() + " from "
-                    + config.local().getHostAddress() + " exists on another interface; packets could not be told"
-                    + " apart");
+            throw new InvalidConfigException("peer", "a session to " + NetUtil.toAddressString(config.peer())
+                    + " from " + NetUtil.toAddressString(config.local())
+                    + " exists on another interface; packets could not be told apart");
         }
     }
 
@@ -171,6 +183,14 @@ public final class SessionTable implements SessionContext {
      */
     public void removeNow(Session s, long now) {
         s.adminDown(now);
+        drop(s);
+    }
+
+    /**
+     * Forgets a session without a word to the peer: no AdminDown, just silence. A session held
+     * Down stays Down at the peer until its detection time, and Down after that.
+     */
+    public void forgetSilently(Session s) {
         drop(s);
     }
 
@@ -308,6 +328,11 @@ public final class SessionTable implements SessionContext {
     @Override
     public int random(int bound) {
         return random.nextInt(bound);
+    }
+
+    @Override
+    public long timerSlackNanos() {
+        return timerSlackNanos;
     }
 
     @Override

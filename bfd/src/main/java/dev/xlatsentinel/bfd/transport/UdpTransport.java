@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd.transport;
 
+import io.netty.util.NetUtil;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.SessionConfig;
@@ -61,6 +62,8 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     static final int SOURCE_PORT_MAX = 65535;
     private static final int PORT_ATTEMPTS = 64;
     private static final long SETUP_TIMEOUT_SECONDS = 10;
+    /** Larger datagrams are cut to this (a BFD packet has at most 52 octets) and dropped. */
+    private static final int MAX_DATAGRAM = 512;
 
     /** Where received datagrams go; called on the event loop. */
     public interface Receiver {
@@ -133,8 +136,11 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
                 }
                 d.config().setOption(EpollChannelOption.IP_RECVORIGDSTADDR, true);
                 d.config().setOption(ChannelOption.SO_RCVBUF, 1 << 20);
-                d.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(2048));
-                d.config().setMaxMessagesPerRead(64);
+                // recvmmsg(2): up to 32 datagrams of at most 512 octets per system call.
+                FixedRecvByteBufAllocator recv = new FixedRecvByteBufAllocator(32 * MAX_DATAGRAM);
+                recv.maxMessagesPerRead(16);
+                d.config().setRecvByteBufAllocator(recv);
+                d.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
                 GtsmFilter.attach(d, ipv6, minTtl);
                 return d;
             } catch (RuntimeException e) {
@@ -213,8 +219,8 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
                 usedPorts.remove(port);
                 lastError = String.valueOf(e.getMessage());
                 if (!lastError.contains("in use")) {
-                    throw new InvalidConfigException("local", "cannot send from " + local.getHostAddress() + " port "
-                            + port + " to " + remote + ": " + lastError);
+                    throw new InvalidConfigException("local", "cannot send from " + NetUtil.toAddressString(local)
+                            + " port " + port + " to " + remote + ": " + lastError);
                 }
             }
         }

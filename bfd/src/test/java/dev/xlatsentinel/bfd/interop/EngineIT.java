@@ -126,7 +126,8 @@ class EngineIT {
 
     @Test
     void listenersRunOffTheEventLoopAndASlowOneDelaysNoPacket() {
-        SessionConfig ca = v4("100.64.30.2", "100.64.30.1").build();
+        // 100 ms x 3 = 300 ms detection, far below the listener's 1 s sleep.
+        SessionConfig ca = v4("100.64.30.2", "100.64.30.1").interval(Duration.ofMillis(100)).build();
         a.addListener(new dev.xlatsentinel.bfd.SessionListener() {
             @Override
             public void stateChanged(StateChange c) {
@@ -141,10 +142,10 @@ class EngineIT {
         });
         int seenB = eventsB.changes.size();
         BfdSession sa = a.addSession(ca);
-        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").build());
+        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").interval(Duration.ofMillis(100)).build());
         try {
             awaitUp(sa, sb);
-            // The listener sleeps 1 s (> 3 x 50 ms) on the listener thread; packets keep flowing.
+            // The listener sleeps 1 s (> 3 x 100 ms) on the listener thread; packets keep flowing.
             Poll.until(UP, "listener saw Up", () -> eventsA.statesOf(ca.key()).contains(State.UP));
             long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
             while (System.nanoTime() < until) {
@@ -186,6 +187,58 @@ class EngineIT {
     }
 
     @Test
+    void aSessionAddedHeldDownNeverComesUpUntilReleased() {
+        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").interval(Duration.ofMillis(50)).build());
+        SessionConfig ca = v4("100.64.30.2", "100.64.30.1").interval(Duration.ofMillis(50)).build();
+        int seen = eventsA.statesOf(ca.key()).size(); // earlier tests used the same addresses
+        BfdSession sa = a.addSession(ca, Diagnostic.PATH_DOWN);
+        try {
+            Poll.until(UP, "peer hears the held session", () -> sb.snapshot().remoteDiscriminator() != 0);
+            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.PATH_DOWN);
+            long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(sb.snapshot().state()).isNotEqualTo(State.UP);
+            }
+            List<State> ours = eventsA.statesOf(ca.key());
+            assertThat(ours.subList(seen, ours.size())).doesNotContain(State.UP);
+            assertThat(sa.snapshot().heldDown()).isTrue();
+            sa.release().join();
+            awaitUp(sa, sb);
+        } finally {
+            remove(sa, sb);
+        }
+    }
+
+    @Test
+    void closeSilentlyTellsThePeerNothingSoItTimesOutInsteadOfSeeingAdminDown() {
+        Netns nc = lab.netns("c");
+        Netns nd = lab.netns("d");
+        lab.link(nc, "eth0", nd, "eth0");
+        nc.addr("eth0", "100.64.32.1/24");
+        nd.addr("eth0", "100.64.32.2/24");
+        BfdEngine c = BfdEngine.builder().socketExecutor(nc.executor()).build().start();
+        BfdEngine d = BfdEngine.builder().socketExecutor(nd.executor()).build().start();
+        Listening eventsD = new Listening();
+        d.addListener(eventsD);
+        try {
+            BfdSession sc = c.addSession(v4("100.64.32.2", "100.64.32.1").interval(Duration.ofMillis(50)).build());
+            BfdSession sd = d.addSession(v4("100.64.32.1", "100.64.32.2").interval(Duration.ofMillis(50)).build());
+            awaitUp(sc, sd);
+            sc.holdDown(Diagnostic.PATH_DOWN).join();
+            Poll.until(UP, "peer saw Path Down", () -> sd.snapshot().state() == State.INIT);
+            c.closeSilently();
+            Poll.until(UP, "peer times out", () -> sd.snapshot().state() == State.DOWN);
+            StateChange last = eventsD.changes.get(eventsD.changes.size() - 1);
+            assertThat(last.localDiag()).isEqualTo(Diagnostic.CONTROL_DETECTION_TIME_EXPIRED);
+            assertThat(sd.snapshot().remoteState()).isNotEqualTo(State.ADMIN_DOWN);
+            assertThat(eventsD.changes).noneMatch(ch -> ch.remoteDiag() == Diagnostic.ADMINISTRATIVELY_DOWN);
+        } finally {
+            c.close();
+            d.close();
+        }
+    }
+
+    @Test
     void adminDownIsSeenAsAdminDownAndRemovalToo() {
         BfdSession[] p = pair(c -> c);
         BfdSession sa = p[0];
@@ -204,6 +257,44 @@ class EngineIT {
             assertThat(sb.snapshot().remoteState()).isEqualTo(State.ADMIN_DOWN);
         } finally {
             sb.remove().join();
+        }
+    }
+
+    /**
+     * RFC 5881 §5: a single-hop packet that arrives with TTL 254 is dropped by the receive
+     * socket's filter; the same packet with TTL 255 moves the session.
+     */
+    @Test
+    void singleHopPacketBelowTtl255NeverReachesTheSession() throws Exception {
+        BfdSession sa = a.addSession(v4("100.64.30.2", "100.64.30.1").passive(true).build());
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.epoll.EpollIoHandler.newFactory());
+        try {
+            // Down, my discriminator 0x0b0b0b0b, your 0, 1 s / 1 s, mult 3.
+            byte[] down = java.util.HexFormat.of().parseHex("20400318" + "0b0b0b0b" + "00000000" + "000f4240"
+                    + "000f4240" + "00000000");
+            for (int ttl : new int[] {254, 255}) {
+                io.netty.channel.epoll.EpollDatagramChannel ch = nb.call(() -> {
+                    var c = new io.netty.channel.epoll.EpollDatagramChannel(
+                            io.netty.channel.socket.SocketProtocolFamily.INET);
+                    c.config().setOption(new io.netty.channel.unix.IntegerUnixChannelOption("IP_TTL", 0, 2), ttl);
+                    return c;
+                });
+                group.register(ch).sync();
+                ch.bind(new java.net.InetSocketAddress("100.64.30.2", 0)).sync();
+                ch.writeAndFlush(new io.netty.channel.socket.DatagramPacket(io.netty.buffer.Unpooled.wrappedBuffer(down),
+                        new java.net.InetSocketAddress("100.64.30.1", 3784))).sync();
+                ch.close().sync();
+            }
+            // Both went out in order over one veth; once the TTL 255 one has arrived, the
+            // TTL 254 one has been dealt with too.
+            Poll.until(Duration.ofSeconds(2), "TTL 255 accepted", () -> sa.snapshot().state() == State.INIT);
+            assertThat(sa.snapshot().remoteDiscriminator()).isEqualTo(0x0b0b0b0bL);
+            assertThat(sa.snapshot().counter(dev.xlatsentinel.bfd.session.Counter.RX_PACKETS)).as("only TTL 255")
+                    .isEqualTo(1);
+        } finally {
+            group.shutdownGracefully();
+            sa.remove().join();
         }
     }
 
@@ -226,10 +317,12 @@ class EngineIT {
         try {
             for (int i = 0; i < MANY; i++) {
                 String peer = "2001:db8:30::2:" + Integer.toHexString(i + 1);
+                // 200 ms x 3: this case is about demultiplexing many sessions, not speed, and
+                // must not flap on a loaded machine.
                 ours.add(a.addSession(SessionConfig.builder().peer(peer).local("2001:db8:30::1").iface("eth0")
-                        .interval(Duration.ofMillis(50)).build()));
+                        .interval(Duration.ofMillis(200)).build()));
                 theirs.add(b.addSession(SessionConfig.builder().peer("2001:db8:30::1").local(peer).iface("eth0")
-                        .interval(Duration.ofMillis(50)).build()));
+                        .interval(Duration.ofMillis(200)).build()));
             }
             Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "all Up",
                     () -> a.snapshots().stream().filter(s -> s.state() == State.UP).count() >= MANY

@@ -219,6 +219,28 @@ class FrrInteropIT extends PeerLab {
         });
     }
 
+    /** RFC 5881 §4-5 on the wire, as tcpdump in FRR's namespace sees our packets. */
+    @Test
+    void packetsLeaveWithTtl255AndCs6FromAnEphemeralSourcePort() {
+        withSessions(frrLine(gw6, peer6, false, "eth0"), FAST, ours(peer6, gw6).iface("eth0").build(), s6 -> {
+            awaitBothUp(s6, gw6);
+            withSessions(frrLine(gw4, peer4, false, "eth0"), FAST, ours(peer4, gw4).iface("eth0").build(), s4 -> {
+                awaitBothUp(s4, gw4);
+                String v4 = capture("src host " + gw4);
+                assertThat(v4).contains("tos 0xc0").contains("ttl 255")
+                        .contains(gw4 + "." + s4.snapshot().sourcePort() + " > " + peer4 + ".3784");
+                String v6 = capture("src host " + gw6);
+                assertThat(v6).contains("class 0xc0").contains("hlim 255")
+                        .contains(gw6 + "." + s6.snapshot().sourcePort() + " > " + peer6 + ".3784");
+            });
+        });
+    }
+
+    private String capture(String filter) {
+        return peer.exec(Duration.ofSeconds(10), "timeout", "5", "tcpdump", "-c", "1", "-v", "-n", "-i", "eth0",
+                "udp dst port 3784 and " + filter).stdout();
+    }
+
     @Test
     @Disabled("FRR 8.4 bfdd has no BFD authentication (its config takes no key); auth interop runs against BIRD")
     void authenticationWithFrr() {

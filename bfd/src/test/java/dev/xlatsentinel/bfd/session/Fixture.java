@@ -37,6 +37,10 @@ final class Fixture {
     }
 
     Fixture(long seed) {
+        this(seed, 0);
+    }
+
+    Fixture(long seed, long timerSlackNanos) {
         table = new SessionTable((s, b, n) -> {
             if (!sinkUp) {
                 return false;
@@ -45,7 +49,8 @@ final class Fixture {
             System.arraycopy(b, 0, copy, 0, n);
             sent.add(new Sent(clock.nanoTime(), copy));
             return true;
-        }, events::add, new SplittableRandom(seed), clock.nanoTime(), InstantSource.fixed(Instant.EPOCH));
+        }, events::add, new SplittableRandom(seed), clock.nanoTime(), InstantSource.fixed(Instant.EPOCH),
+                timerSlackNanos);
     }
 
     static SessionConfig.Builder config() {

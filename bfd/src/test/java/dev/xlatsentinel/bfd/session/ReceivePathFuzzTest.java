@@ -20,12 +20,12 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * Robustness of the whole receive path (decoder, §6.8.6 checks, authentication, state
- * machine): millions of random and mutated datagrams in total, each property bounded by
+ * machine): 6 M random and mutated datagrams in total, each property bounded by
  * its tries. No exception may escape, every datagram is either accepted or counted as a
  * drop, and a datagram that must be dropped changes nothing in the session.
  */
 class ReceivePathFuzzTest {
-    private static final int PER_TRY = 5_000;
+    private static final int PER_TRY = 10_000;
     private static final InetAddress PEER = Fixture.addr("192.0.2.1");
     private static final InetAddress LOCAL = Fixture.addr("192.0.2.2");
     private static final Secret KEY = Secret.of("fuzz-key");
@@ -42,7 +42,7 @@ class ReceivePathFuzzTest {
         return f.table.counters().get(Counter.RX_PACKETS) + f.table.counters().drops();
     }
 
-    /** 1 M random datagrams of 0-120 octets, biased towards version 1 and plausible lengths. */
+    /** 2 M random datagrams of 0-120 octets, biased towards version 1 and plausible lengths. */
     @Property(tries = 200, shrinking = ShrinkingMode.OFF)
     void randomDatagramsNeverThrowAndAreAllAccountedFor(@ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -77,7 +77,7 @@ class ReceivePathFuzzTest {
     }
 
     /**
-     * 1 M signed packets from the peer with 1-4 octets changed (or the datagram cut or
+     * 2 M signed packets from the peer with 1-4 octets changed (or the datagram cut or
      * padded): the keyed digest covers every octet, so each must be dropped with no change.
      */
     @Property(tries = 200, shrinking = ShrinkingMode.OFF)
@@ -136,7 +136,7 @@ class ReceivePathFuzzTest {
     }
 
     /**
-     * 1 M packets that would move a Down session to Init, each broken by one §6.8.6 rule
+     * 2 M packets that would move a Down session to Init, each broken by one §6.8.6 rule
      * (with random noise elsewhere): each is dropped by that rule's counter, nothing changes.
      */
     @Property(tries = 200, shrinking = ShrinkingMode.OFF)

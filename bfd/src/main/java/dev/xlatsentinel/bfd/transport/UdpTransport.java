@@ -22,8 +22,6 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Set;
@@ -107,16 +105,11 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     /** Blocking: the index of {@code iface} in the transport's namespace. */
     public int ifindex(String iface) {
         return Blocking.call(socketExecutor, () -> {
-            NetworkInterface ni;
-            try {
-                ni = NetworkInterface.getByName(iface);
-            } catch (SocketException e) {
-                ni = null;
-            }
-            if (ni == null) {
+            int index = InterfaceIndex.of(iface);
+            if (index == 0) {
                 throw new InvalidConfigException("iface", "no interface '" + iface + "' in the namespace");
             }
-            return ni.getIndex();
+            return index;
         });
     }
 

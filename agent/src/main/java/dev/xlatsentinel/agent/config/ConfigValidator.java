@@ -128,8 +128,9 @@ final class ConfigValidator {
         String host = listen.substring(0, colon).replaceAll("^\\[|\\]$", "");
         try {
             int port = Integer.parseInt(listen.substring(colon + 1));
-            if (port < 1 || port > 65535) {
-                error(path, "port " + port + " is outside 1-65535");
+            if (port < 0 || port > 65535) {
+                // 0: a port the kernel picks (the log says which).
+                error(path, "port " + port + " is outside 0-65535");
             }
         } catch (NumberFormatException e) {
             error(path, "'" + listen.substring(colon + 1) + "' is not a port number");

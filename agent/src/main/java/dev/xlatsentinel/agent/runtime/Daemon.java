@@ -189,7 +189,8 @@ public final class Daemon implements AgentCommands.Daemon {
         agent.addObserver(m);
         metrics = m;
         metricsListen = a.metrics().listen();
-        LOG.info("metrics on http://{}/metrics", a.metrics().listen());
+        String host = a.metrics().listen().substring(0, a.metrics().listen().lastIndexOf(':'));
+        LOG.info("metrics on http://{}:{}/metrics", host, m.port());
     }
 
     private String statusLine() {

@@ -118,6 +118,11 @@ public final class Lab implements AutoCloseable {
         b.awaitOperUp(ifB, Duration.ofSeconds(10));
     }
 
+    /** Starts a foreground daemon in the root namespace; stopped at teardown. */
+    public Daemon start(String label, String... argv) {
+        return register(new Daemon(label, java.util.List.of(argv), dir.resolve(label + ".log")));
+    }
+
     /** Registers something to close at teardown (before what was registered earlier). */
     public synchronized <T extends AutoCloseable> T register(T resource) {
         if (closed) {

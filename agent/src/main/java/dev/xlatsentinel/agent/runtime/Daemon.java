@@ -1,0 +1,231 @@
+package dev.xlatsentinel.agent.runtime;
+
+import dev.xlatsentinel.agent.cli.Version;
+import dev.xlatsentinel.agent.config.AgentSettings;
+import dev.xlatsentinel.agent.config.ConfigException;
+import dev.xlatsentinel.agent.config.ConfigLoader;
+import dev.xlatsentinel.agent.config.LoadedConfig;
+import dev.xlatsentinel.agent.control.AgentCommands;
+import dev.xlatsentinel.agent.control.ControlException;
+import dev.xlatsentinel.agent.control.ControlServer;
+import dev.xlatsentinel.agent.metrics.Metrics;
+import dev.xlatsentinel.agent.policy.Verdict;
+import dev.xlatsentinel.agent.status.AgentStatus;
+import dev.xlatsentinel.agent.status.StatusBuilder;
+import dev.xlatsentinel.systemd.notify.SdNotify;
+import dev.xlatsentinel.systemd.reload.ReloadSignal;
+import dev.xlatsentinel.systemd.watchdog.Heartbeat;
+import dev.xlatsentinel.systemd.watchdog.Liveness;
+import dev.xlatsentinel.systemd.watchdog.Watchdog;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process around the {@link Agent}: systemd notification and watchdog, SIGHUP reload,
+ * SIGTERM stop, the control socket and the metrics exporter.
+ */
+public final class Daemon implements AgentCommands.Daemon {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    private static final Duration HEARTBEAT = Duration.ofMillis(500);
+    private static final Duration MAX_SILENCE = Duration.ofSeconds(5);
+
+    private final Agent agent;
+    private final SdNotify notify;
+    private final Watchdog watchdog;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile LoadedConfig config;
+    private ControlServer control;
+    private Metrics metrics;
+    private String metricsListen;
+    private final Map<String, long[]> rounds = new HashMap<>();
+
+    private Daemon(Agent agent, LoadedConfig config, SdNotify notify) {
+        this.agent = agent;
+        this.config = config;
+        this.notify = notify;
+        this.watchdog = Watchdog.fromEnvironment(notify);
+    }
+
+    /** Starts the agent and everything around it, then tells systemd it is ready. */
+    public static Daemon start(LoadedConfig config) {
+        SdNotify notify = SdNotify.fromEnvironment();
+        Agent agent = Agent.start(config);
+        Daemon d = new Daemon(agent, config, notify);
+        try {
+            d.openControl(config.config().agent());
+            d.openMetrics(config.config().agent());
+        } catch (IOException | RuntimeException e) {
+            agent.close();
+            d.closeEndpoints();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        agent.addObserver(new Agent.Observer() {
+            @Override
+            public void verdict(Verdict v) {
+                notify.status(d.statusLine());
+            }
+        });
+        d.startWatchdog();
+        ReloadSignal.install(notify, () -> d.reload("SIGHUP"));
+        Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "shutdown"));
+        LOG.info("xlat-sentinel {} running: {}", Version.current(), d.statusLine());
+        notify.ready(d.statusLine());
+        return d;
+    }
+
+    /** Blocks until the daemon has stopped (SIGTERM). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public Agent agent() {
+        return agent;
+    }
+
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
+    private void startWatchdog() {
+        Heartbeat agentLoop = watchdog.heartbeat("agent-loop", MAX_SILENCE);
+        agent.loop().scheduleAtFixedRate(agentLoop::beat, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        Heartbeat bfdLoop = watchdog.heartbeat("bfd-event-loop", MAX_SILENCE);
+        agent.bfdLoop().scheduleAtFixedRate(bfdLoop::beat, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        watchdog.register("prober", this::proberAlive);
+        watchdog.start();
+    }
+
+    /** Every instance finished a probe round recently (a hung prober stops the pings). */
+    private Liveness proberAlive() {
+        AgentSnapshot s = agent.snapshot();
+        long now = System.nanoTime();
+        for (AgentSnapshot.Instance i : s.instances()) {
+            var spec = s.config().config().instances().get(i.name());
+            var policy = dev.xlatsentinel.translator.config.ConfigValidator.policy(spec == null ? null : spec.health());
+            long limit = policy.interval().plus(policy.timeout()).multipliedBy(3).plus(MAX_SILENCE).toNanos();
+            long[] last = rounds.computeIfAbsent(i.name(), k -> new long[] {-1, now});
+            if (last[0] != i.health().rounds()) {
+                last[0] = i.health().rounds();
+                last[1] = now;
+            } else if (now - last[1] > limit) {
+                return Liveness.stalled("instance " + i.name() + " finished no probe round for "
+                        + TimeUnit.NANOSECONDS.toMillis(now - last[1]) + " ms");
+            }
+        }
+        return Liveness.ALIVE;
+    }
+
+    // ------------------------------------------------------------------ control socket
+
+    @Override
+    public AgentStatus status() {
+        return StatusBuilder.build(agent.snapshot(), Version.current(), ProcessHandle.current().pid(), Instant.now(),
+                agent.frrState());
+    }
+
+    @Override
+    public void drain(String instance, String reason, String who) {
+        agent.drain(instance, reason, who);
+    }
+
+    @Override
+    public void undrain(String instance, String who) {
+        agent.undrain(instance, who);
+    }
+
+    @Override
+    public String reload(String who) throws ControlException {
+        LoadedConfig next;
+        try {
+            next = ConfigLoader.load(config.file());
+        } catch (ConfigException e) {
+            throw new ControlException("reload rejected, running configuration kept: " + e.getMessage());
+        }
+        try {
+            agent.reload(next);
+            AgentSettings before = config.config().agent();
+            AgentSettings after = next.config().agent();
+            if (!before.controlSocket().equals(after.controlSocket())
+                    || !Objects.equals(before.controlGroup(), after.controlGroup())) {
+                ControlServer old = control;
+                openControl(after);
+                old.close();
+            }
+            if (!Objects.equals(metricsListen, after.metrics() == null ? null : after.metrics().listen())) {
+                if (metrics != null) {
+                    agent.removeObserver(metrics);
+                    metrics.close();
+                    metrics = null;
+                }
+                openMetrics(after);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ControlException("reload failed: " + e.getMessage());
+        }
+        config = next;
+        LOG.info("reload requested by {} done", who);
+        return "reloaded " + next.file() + ": " + statusLine();
+    }
+
+    private void openControl(AgentSettings a) throws IOException {
+        control = ControlServer.open(a.controlSocket(), a.controlGroup(), new AgentCommands(() -> this));
+    }
+
+    private void openMetrics(AgentSettings a) throws IOException {
+        if (a.metrics() == null) {
+            metricsListen = null;
+            return;
+        }
+        Metrics m = new Metrics(agent::snapshot);
+        m.serve(a.metrics().listen());
+        agent.addObserver(m);
+        metrics = m;
+        metricsListen = a.metrics().listen();
+        String host = a.metrics().listen().substring(0, a.metrics().listen().lastIndexOf(':'));
+        LOG.info("metrics on http://{}:{}/metrics", host, m.port());
+    }
+
+    private String statusLine() {
+        AgentSnapshot s = agent.snapshot();
+        long withdrawn = s.services().stream().filter(AgentSnapshot.Service::withdrawn).count();
+        long up = s.instances().stream().filter(i -> i.health().state().isUp()).count();
+        return up + "/" + s.instances().size() + " instances UP, " + (s.services().size() - withdrawn) + "/"
+                + s.services().size() + " services announced";
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    /** SIGTERM: withdraw, wait for peers (bounded), stop. */
+    public void stop() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        notify.stopping();
+        try {
+            agent.stop();
+        } catch (RuntimeException e) {
+            LOG.error("stopping: {}", e.getMessage(), e);
+        } finally {
+            watchdog.close();
+            closeEndpoints();
+            stopped.countDown();
+        }
+    }
+
+    private void closeEndpoints() {
+        if (control != null) {
+            control.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+}

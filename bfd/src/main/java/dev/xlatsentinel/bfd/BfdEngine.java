@@ -1,0 +1,471 @@
+package dev.xlatsentinel.bfd;
+
+import dev.xlatsentinel.bfd.codec.Diagnostic;
+import dev.xlatsentinel.bfd.session.Counter;
+import dev.xlatsentinel.bfd.session.Session;
+import dev.xlatsentinel.bfd.session.SessionTable;
+import dev.xlatsentinel.bfd.timer.Clock;
+import dev.xlatsentinel.bfd.timer.TimerHeap;
+import dev.xlatsentinel.bfd.transport.Blocking;
+import dev.xlatsentinel.bfd.transport.UdpTransport;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A BFD speaker: sessions, one event-loop thread for their timers and I/O, and a UDP
+ * transport in one network namespace. Every public method may be called from any thread;
+ * the work is handed to the event loop. Methods that return a value wait for it (and refuse
+ * to run on the event loop itself); actions return a future.
+ *
+ * <pre>{@code
+ * try (BfdEngine bfd = BfdEngine.builder().build().start()) {
+ *     bfd.addListener(change -> log.info("{}", change));
+ *     BfdSession s = bfd.addSession(SessionConfig.builder()
+ *             .peer("192.0.2.1").local("192.0.2.2").interval(Duration.ofMillis(50)).build());
+ *     s.holdDown(Diagnostic.PATH_DOWN);
+ * }
+ * }</pre>
+ */
+public final class BfdEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BfdEngine.class);
+    private static final long DEFAULT_TIMER_RESOLUTION_NANOS = 500_000;
+
+    private final Clock clock;
+    private final InstantSource wall;
+    private final RandomGenerator random;
+    private final long timerResolutionNanos;
+    private final IoEventLoopGroup group;
+    private final boolean ownsGroup;
+    private final Executor socketExecutor;
+    private final Executor listenerExecutor;
+    private final ExecutorService ownedListenerExecutor;
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+
+    private EventLoop loop;
+    private SessionTable table;
+    private UdpTransport transport;
+    private ScheduledFuture<?> wakeup;
+    private long wakeupAt = TimerHeap.NEVER;
+    private final Runnable onWakeup = this::onWakeup;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    private BfdEngine(Builder b) {
+        this.clock = b.clock;
+        this.wall = b.wall;
+        this.random = b.random;
+        this.timerResolutionNanos = b.timerResolution.toNanos();
+        this.ownsGroup = b.group == null;
+        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bfd", true),
+                EpollIoHandler.newFactory()) : b.group;
+        this.socketExecutor = b.socketExecutor;
+        if (b.listenerExecutor == null) {
+            ownedListenerExecutor = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "bfd-listeners");
+                t.setDaemon(true);
+                return t;
+            });
+            listenerExecutor = ownedListenerExecutor;
+        } else {
+            ownedListenerExecutor = null;
+            listenerExecutor = b.listenerExecutor;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Picks the event loop and builds the core; sockets open with the first session. */
+    public synchronized BfdEngine start() {
+        if (started) {
+            return this;
+        }
+        loop = group.next();
+        Blocking.call(loop, () -> {
+            table = new SessionTable(transportSink(), this::publish, random, clock.nanoTime(), wall,
+                    timerResolutionNanos);
+            return null;
+        });
+        transport = new UdpTransport(loop, socketExecutor, new UdpTransport.Receiver() {
+            @Override
+            public void datagram(byte[] buf, int length, HopMode hop, InetAddress src, InetAddress dst) {
+                table.receive(clock.nanoTime(), buf, length, hop, src, dst, -1);
+            }
+
+            @Override
+            public void batchDone() {
+                rearm();
+            }
+        });
+        started = true;
+        return this;
+    }
+
+    private dev.xlatsentinel.bfd.session.PacketSink transportSink() {
+        return (session, packet, length) -> transport.send(session, packet, length);
+    }
+
+    public void addListener(SessionListener l) {
+        listeners.add(Objects.requireNonNull(l));
+    }
+
+    public void removeListener(SessionListener l) {
+        listeners.remove(l);
+    }
+
+    private void publish(StateChange change) {
+        listenerExecutor.execute(() -> {
+            for (SessionListener l : listeners) {
+                try {
+                    l.stateChanged(change);
+                } catch (RuntimeException e) {
+                    LOG.warn("BFD listener {} failed on {}", l, change, e);
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /**
+     * Adds a session and starts it; blocking. Throws {@link InvalidConfigException} naming
+     * the field (duplicate key, unknown interface, unusable local address) with nothing
+     * changed.
+     */
+    public BfdSession addSession(SessionConfig config) {
+        return addSession(config, null);
+    }
+
+    /**
+     * Adds a session already held Down with {@code heldDown} (RFC 5880 §6.8.18), or not held
+     * when null: the hold applies before the session handles any packet, so its first packet
+     * says Down and the peer never sees it Up until {@link BfdSession#release()}. This is how a
+     * new gateway starts: unproven, it must not attract traffic.
+     */
+    public BfdSession addSession(SessionConfig config, Diagnostic heldDown) {
+        if (heldDown == Diagnostic.NONE || heldDown == Diagnostic.RESERVED) {
+            throw new InvalidConfigException("heldDown", "hold-down needs a diagnostic that says why, got "
+                    + heldDown);
+        }
+        requireRunning();
+        requireNotOnLoop();
+        onLoop(() -> {
+            table.checkAddable(config, 0);
+            return null;
+        });
+        int ifindex = config.iface() == null ? 0 : transport.ifindex(config.iface());
+        transport.ensureReceiveSocket(config);
+        Channel ch = transport.openSendSocket(config, ifindex);
+        try {
+            Session s = onLoop(() -> {
+                long now = clock.nanoTime();
+                Session added = table.add(config, ifindex, UdpTransport.sourcePort(ch), ch, now);
+                if (heldDown != null) {
+                    table.holdDown(added, heldDown, now);
+                }
+                ch.attr(UdpTransport.SESSION).set(added);
+                transport.sessionAdded(config);
+                rearm();
+                return added;
+            });
+            LOG.info("BFD session added: {}", config);
+            return new BfdSession(this, config.key(), s);
+        } catch (RuntimeException e) {
+            onLoop(() -> {
+                transport.closeSendSocket(ch);
+                return null;
+            });
+            throw e;
+        }
+    }
+
+    /**
+     * Removes a session: AdminDown at once (RFC 5880 §6.8.16), AdminDown for one of the
+     * peer's detection times, then its socket closes and the future completes. The key stays
+     * taken until then.
+     */
+    public CompletableFuture<Void> removeSession(SessionKey key) {
+        requireRunning();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            Session s = table.get(key);
+            if (s == null) {
+                done.complete(null);
+                return;
+            }
+            table.remove(key, clock.nanoTime(), () -> {
+                transport.closeSendSocket((Channel) s.attachment());
+                transport.sessionRemoved(s.config());
+                LOG.info("BFD session removed: {}", key);
+                done.complete(null);
+            });
+            rearm();
+        });
+        return done;
+    }
+
+    /** The session with {@code key}, if any; blocking. */
+    public java.util.Optional<BfdSession> session(SessionKey key) {
+        requireRunning();
+        Session s = onLoop(() -> table.get(key));
+        return java.util.Optional.ofNullable(s).map(x -> new BfdSession(this, key, x));
+    }
+
+    /** Snapshots of every session; blocking. */
+    public List<SessionSnapshot> snapshots() {
+        requireRunning();
+        return onLoop(() -> {
+            long now = clock.nanoTime();
+            List<SessionSnapshot> out = new ArrayList<>();
+            for (Session s : table.sessions()) {
+                out.add(table.snapshot(s, now));
+            }
+            return out;
+        });
+    }
+
+    /** Engine-wide counters, including drops of packets that matched no session; blocking. */
+    public Map<Counter, Long> counters() {
+        requireRunning();
+        return onLoop(() -> table.counters().copy());
+    }
+
+    // ---------------------------------------------------------------- for BfdSession
+
+    CompletableFuture<Void> act(Session s, java.util.function.LongConsumer action) {
+        requireRunning();
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                if (table.get(s.key()) != s) {
+                    throw new IllegalStateException("session " + s.key() + " was removed");
+                }
+                action.accept(clock.nanoTime());
+                rearm();
+                f.complete(null);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    SessionTable table() {
+        return table;
+    }
+
+    SessionSnapshot snapshot(Session s) {
+        requireRunning();
+        return onLoop(() -> table.snapshot(s, clock.nanoTime()));
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** Arms one wake-up for the earliest session deadline; cheap when nothing changed. */
+    private void rearm() {
+        long next = table.nextDeadline();
+        if (next == TimerHeap.NEVER || closed) {
+            return;
+        }
+        // Wake at the end of the deadline's resolution slot: the sessions due in one slot
+        // are served by one wake-up (timers run up to one resolution late, never early).
+        long slot = timerResolutionNanos <= 1 ? next : (next / timerResolutionNanos + 1) * timerResolutionNanos;
+        if (slot >= wakeupAt) {
+            return;
+        }
+        if (wakeup != null) {
+            wakeup.cancel(false);
+        }
+        wakeupAt = slot;
+        next = slot;
+        long delay = Math.max(0, next - clock.nanoTime());
+        wakeup = loop.schedule(onWakeup, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void onWakeup() {
+        wakeup = null;
+        wakeupAt = TimerHeap.NEVER;
+        table.poll(clock.nanoTime());
+        rearm();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Sends AdminDown on every session once, closes every socket and, when the engine made
+     * its own, stops the event loop and the listener thread.
+     */
+    @Override
+    public synchronized void close() {
+        close(true);
+    }
+
+    /**
+     * Stops without telling the peers anything: every session goes silent, so a peer that saw
+     * a session held Down keeps it Down (and the route withdrawn) instead of reading an
+     * AdminDown, which RFC 5882 §3.2 lets a router treat as "keep the route". What the agent
+     * does when it stops.
+     */
+    public synchronized void closeSilently() {
+        close(false);
+    }
+
+    private void close(boolean adminDown) {
+        if (!started || closed) {
+            closed = true;
+            shutdownExecutors();
+            return;
+        }
+        try {
+            onLoop(() -> {
+                long now = clock.nanoTime();
+                for (Session s : List.copyOf(table.sessions())) {
+                    if (adminDown) {
+                        table.removeNow(s, now);
+                    } else {
+                        table.forgetSilently(s);
+                    }
+                    transport.closeSendSocket((Channel) s.attachment());
+                }
+                closed = true;
+                if (wakeup != null) {
+                    wakeup.cancel(false);
+                }
+                return null;
+            });
+            transport.close();
+        } finally {
+            closed = true;
+            shutdownExecutors();
+        }
+    }
+
+    private void shutdownExecutors() {
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (ownedListenerExecutor != null) {
+            ownedListenerExecutor.shutdown();
+        }
+    }
+
+    private <T> T onLoop(java.util.concurrent.Callable<T> task) {
+        if (loop.inEventLoop()) {
+            try {
+                return task.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return Blocking.call(loop, task);
+    }
+
+    private void requireRunning() {
+        if (!started || closed) {
+            throw new IllegalStateException("BFD engine is " + (closed ? "closed" : "not started"));
+        }
+    }
+
+    private void requireNotOnLoop() {
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("addSession blocks; call it off the BFD event loop");
+        }
+    }
+
+    public static final class Builder {
+        private Clock clock = Clock.SYSTEM;
+        private InstantSource wall = InstantSource.system();
+        private RandomGenerator random = new SplittableRandom();
+        private IoEventLoopGroup group;
+        private Executor socketExecutor = Runnable::run;
+        private Executor listenerExecutor;
+        private Duration timerResolution = Duration.ofNanos(DEFAULT_TIMER_RESOLUTION_NANOS);
+
+        private Builder() {
+        }
+
+        /**
+         * How finely wake-ups are spread (default 500 µs): timers run up to this late, so
+         * one wake-up serves every session due in the slot. Jitter keeps intervals within
+         * RFC 5880 §6.8.7 bounds regardless. Zero wakes for each deadline exactly.
+         */
+        public Builder timerResolution(Duration resolution) {
+            if (resolution.isNegative() || resolution.compareTo(Duration.ofMillis(5)) > 0) {
+                throw new InvalidConfigException("timerResolution", "must be 0 to 5 ms, got " + resolution);
+            }
+            this.timerResolution = resolution;
+            return this;
+        }
+
+        /** Monotonic clock for timers (default {@link System#nanoTime()}). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Wall clock for event and snapshot times. */
+        public Builder wallClock(InstantSource wall) {
+            this.wall = Objects.requireNonNull(wall, "wallClock");
+            return this;
+        }
+
+        /** Source of discriminators, jitter and initial auth sequence numbers. */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * An epoll event loop group to share (one of its loops carries this engine); by
+         * default the engine makes a single-thread group and stops it at close.
+         */
+        public Builder eventLoopGroup(IoEventLoopGroup group) {
+            this.group = group;
+            return this;
+        }
+
+        /**
+         * Where sockets are created: a thread inside the network namespace the engine serves
+         * (one that entered it with setns(2)). Default: the calling thread's namespace.
+         */
+        public Builder socketExecutor(Executor executor) {
+            this.socketExecutor = Objects.requireNonNull(executor, "socketExecutor");
+            return this;
+        }
+
+        /** Where listeners run (default: one thread of the engine's own). */
+        public Builder listenerExecutor(Executor executor) {
+            this.listenerExecutor = executor;
+            return this;
+        }
+
+        public BfdEngine build() {
+            return new BfdEngine(this);
+        }
+    }
+}

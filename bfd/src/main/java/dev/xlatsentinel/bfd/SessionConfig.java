@@ -1,0 +1,378 @@
+package dev.xlatsentinel.bfd;
+
+import io.netty.util.NetUtil;
+import dev.xlatsentinel.bfd.auth.AuthConfig;
+import dev.xlatsentinel.bfd.auth.AuthType;
+import dev.xlatsentinel.bfd.auth.Secret;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * One session's configuration, immutable; {@link Builder#build()} checks every field in one
+ * place and throws {@link InvalidConfigException} naming the first bad one.
+ */
+public final class SessionConfig {
+    /** RFC 5880 §6.8.3 asks for at least 1 s while not Up; we cap configured values at a minute. */
+    public static final Duration MIN_INTERVAL = Duration.ofMillis(1);
+    public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
+    /** DSCP CS6 (network control), the usual class for BFD. */
+    public static final int DSCP_CS6 = 48;
+    /** Multihop default like FRR's {@code minimum-ttl}: at most one router between us. */
+    public static final int DEFAULT_MULTIHOP_MIN_TTL = 254;
+
+    private final HopMode hop;
+    private final InetAddress peer;
+    private final InetAddress local;
+    private final String iface;
+    private final long desiredMinTxMicros;
+    private final long requiredMinRxMicros;
+    private final int detectMult;
+    private final boolean passive;
+    private final AuthConfig auth;
+    private final int minTtl;
+    private final int dscp;
+
+    private SessionConfig(Builder b, int minTtl) {
+        this.hop = b.hop;
+        this.peer = b.peer;
+        this.local = b.local;
+        this.iface = b.iface;
+        this.desiredMinTxMicros = b.desiredMinTx.toNanos() / 1000;
+        this.requiredMinRxMicros = b.requiredMinRx.toNanos() / 1000;
+        this.detectMult = b.detectMult;
+        this.passive = b.passive;
+        this.auth = b.auth;
+        this.minTtl = minTtl;
+        this.dscp = b.dscp;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, to change a few. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.hop = hop;
+        b.peer = peer;
+        b.local = local;
+        b.iface = iface;
+        b.desiredMinTx = Duration.ofNanos(desiredMinTxMicros * 1000);
+        b.requiredMinRx = Duration.ofNanos(requiredMinRxMicros * 1000);
+        b.detectMult = detectMult;
+        b.passive = passive;
+        b.auth = auth;
+        b.minTtl = minTtl;
+        b.dscp = dscp;
+        return b;
+    }
+
+    public SessionKey key() {
+        return new SessionKey(hop, peer, local, iface);
+    }
+
+    public HopMode hop() {
+        return hop;
+    }
+
+    public InetAddress peer() {
+        return peer;
+    }
+
+    public InetAddress local() {
+        return local;
+    }
+
+    /** The interface the session is bound to, or null. */
+    public String iface() {
+        return iface;
+    }
+
+    public long desiredMinTxMicros() {
+        return desiredMinTxMicros;
+    }
+
+    public long requiredMinRxMicros() {
+        return requiredMinRxMicros;
+    }
+
+    public int detectMult() {
+        return detectMult;
+    }
+
+    /** RFC 5880 §6.1: a passive session sends nothing until it has heard from the peer. */
+    public boolean passive() {
+        return passive;
+    }
+
+    public AuthConfig auth() {
+        return auth;
+    }
+
+    /** Lowest accepted received TTL / hop limit: 255 for single hop (RFC 5881 §5). */
+    public int minTtl() {
+        return minTtl;
+    }
+
+    /** DSCP of sent packets (6 bits). */
+    public int dscp() {
+        return dscp;
+    }
+
+    public boolean linkLocal() {
+        return peer instanceof Inet6Address a && a.isLinkLocalAddress();
+    }
+
+    @Override
+    public String toString() {
+        return key() + " tx " + desiredMinTxMicros + "us rx " + requiredMinRxMicros + "us mult " + detectMult
+                + (passive ? " passive" : "") + " auth " + auth + " min-ttl " + minTtl + " dscp " + dscp;
+    }
+
+    public static final class Builder {
+        private HopMode hop = HopMode.SINGLE_HOP;
+        private InetAddress peer;
+        private InetAddress local;
+        private String iface;
+        private Duration desiredMinTx = Duration.ofMillis(300);
+        private Duration requiredMinRx = Duration.ofMillis(300);
+        private int detectMult = 3;
+        private boolean passive;
+        private AuthConfig auth = AuthConfig.NONE;
+        private Integer minTtl;
+        private int dscp = DSCP_CS6;
+        private String authError;
+
+        private Builder() {
+        }
+
+        public Builder hop(HopMode hop) {
+            this.hop = hop;
+            return this;
+        }
+
+        public Builder peer(InetAddress peer) {
+            this.peer = peer;
+            return this;
+        }
+
+        /** A literal address; anything else is reported by {@link #build()} as field {@code peer}. */
+        public Builder peer(String literal) {
+            this.peer = literal(literal);
+            return this;
+        }
+
+        public Builder local(InetAddress local) {
+            this.local = local;
+            return this;
+        }
+
+        public Builder local(String literal) {
+            this.local = literal(literal);
+            return this;
+        }
+
+        public Builder iface(String iface) {
+            this.iface = iface;
+            return this;
+        }
+
+        public Builder desiredMinTx(Duration d) {
+            this.desiredMinTx = d;
+            return this;
+        }
+
+        public Builder requiredMinRx(Duration d) {
+            this.requiredMinRx = d;
+            return this;
+        }
+
+        /** Sets both intervals. */
+        public Builder interval(Duration d) {
+            return desiredMinTx(d).requiredMinRx(d);
+        }
+
+        public Builder detectMult(int m) {
+            this.detectMult = m;
+            return this;
+        }
+
+        public Builder passive(boolean passive) {
+            this.passive = passive;
+            return this;
+        }
+
+        public Builder auth(AuthConfig auth) {
+            this.auth = auth;
+            this.authError = null;
+            return this;
+        }
+
+        /** Authentication by parts; a bad combination is reported by {@link #build()}. */
+        public Builder auth(AuthType type, int keyId, Secret secret) {
+            try {
+                this.auth = AuthConfig.of(type, keyId, secret);
+                this.authError = null;
+            } catch (IllegalArgumentException e) {
+                this.auth = null;
+                this.authError = e.getMessage();
+            }
+            return this;
+        }
+
+        public Builder minTtl(int ttl) {
+            this.minTtl = ttl;
+            return this;
+        }
+
+        public Builder dscp(int dscp) {
+            this.dscp = dscp;
+            return this;
+        }
+
+        /** Checks every field, in this order, and throws for the first bad one. */
+        public SessionConfig build() {
+            if (hop == null) {
+                throw new InvalidConfigException("hop", "must be single-hop or multihop");
+            }
+            requireUnicast("peer", peer);
+            requireUnicast("local", local);
+            if (peer instanceof Inet4Address != local instanceof Inet4Address) {
+                throw new InvalidConfigException("local", "address family of " + NetUtil.toAddressString(local)
+                        + " differs from peer " + NetUtil.toAddressString(peer));
+            }
+            boolean linkLocal = peer.isLinkLocalAddress() || local.isLinkLocalAddress();
+            if (iface != null && !iface.matches("[^\\s/]{1,15}")) {
+                throw new InvalidConfigException("iface", "'" + iface + "' is not an interface name (1-15 characters,"
+                        + " no blank or slash)");
+            }
+            if (linkLocal && peer instanceof Inet6Address && iface == null) {
+                throw new InvalidConfigException("iface", "a link-local address needs an interface");
+            }
+            if (linkLocal && hop == HopMode.MULTI_HOP) {
+                throw new InvalidConfigException("hop", "multihop does not work with link-local addresses");
+            }
+            requireInterval("desiredMinTx", desiredMinTx);
+            requireInterval("requiredMinRx", requiredMinRx);
+            if (detectMult < 1 || detectMult > 255) {
+                throw new InvalidConfigException("detectMult", "must be 1-255, got " + detectMult);
+            }
+            if (authError != null || auth == null) {
+                String msg = authError != null ? authError : "auth.type: must be set (AuthConfig.NONE for none)";
+                int colon = msg.indexOf(':');
+                throw new InvalidConfigException(colon > 0 ? msg.substring(0, colon) : "auth",
+                        colon > 0 ? msg.substring(colon + 2) : msg);
+            }
+            int ttl;
+            if (hop == HopMode.SINGLE_HOP) {
+                if (minTtl != null && minTtl != 255) {
+                    throw new InvalidConfigException("minTtl", "single-hop sessions accept only TTL 255 (RFC 5881 §5),"
+                            + " got " + minTtl);
+                }
+                ttl = 255;
+            } else {
+                ttl = minTtl == null ? DEFAULT_MULTIHOP_MIN_TTL : minTtl;
+                if (ttl < 1 || ttl > 255) {
+                    throw new InvalidConfigException("minTtl", "must be 1-255, got " + ttl);
+                }
+            }
+            if (dscp < 0 || dscp > 63) {
+                throw new InvalidConfigException("dscp", "must be 0-63, got " + dscp);
+            }
+            peer = withoutScope(peer);
+            local = withoutScope(local);
+            return new SessionConfig(this, ttl);
+        }
+
+        private static void requireUnicast(String field, InetAddress a) {
+            if (a == null) {
+                throw new InvalidConfigException(field, "must be set (an IPv4 or IPv6 address)");
+            }
+            if (a == UNPARSEABLE_V4 || a == UNPARSEABLE_V6) {
+                throw new InvalidConfigException(field, "is not an IP address literal");
+            }
+            if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
+                throw new InvalidConfigException(field, NetUtil.toAddressString(a) + " is not a unicast address");
+            }
+        }
+
+        private static void requireInterval(String field, Duration d) {
+            if (d == null || d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0) {
+                throw new InvalidConfigException(field, "must be " + MIN_INTERVAL.toMillis() + " ms to "
+                        + MAX_INTERVAL.toSeconds() + " s, got " + (d == null ? "nothing" : micros(d)));
+            }
+            if (d.toNanos() % 1000 != 0) {
+                throw new InvalidConfigException(field, "must be whole microseconds, got " + d.toNanos() + " ns");
+            }
+        }
+
+        /** 0 ms, 10 ms, 3.3 ms, 250 us: how an operator writes an interval. */
+        private static String micros(Duration d) {
+            long us = d.toNanos() / 1000;
+            if (us % 1000 == 0) {
+                return us / 1000 + " ms";
+            }
+            return us >= 1000 ? us / 1000.0 + " ms" : us + " us";
+        }
+    }
+
+    // Markers for literals that did not parse, so that build() names the field.
+    private static final InetAddress UNPARSEABLE_V4 = marker(new byte[4]);
+    private static final InetAddress UNPARSEABLE_V6 = marker(new byte[16]);
+
+    private static InetAddress marker(byte[] b) {
+        try {
+            return InetAddress.getByAddress("unparseable", b);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Parses an IP literal without ever resolving a name. */
+    static InetAddress literal(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        String s = text;
+        int pct = s.indexOf('%');
+        if (pct >= 0) {
+            s = s.substring(0, pct);
+        }
+        boolean v6 = s.indexOf(':') >= 0;
+        try {
+            if (v6) {
+                // A string with a colon is only ever parsed as an IPv6 literal, never resolved.
+                return s.matches("[0-9A-Fa-f:.]+") ? InetAddress.getByName(s) : UNPARSEABLE_V6;
+            }
+            if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+                return UNPARSEABLE_V4;
+            }
+            String[] parts = s.split("\\.");
+            byte[] b = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                int v = Integer.parseInt(parts[i]);
+                if (v > 255) {
+                    return UNPARSEABLE_V4;
+                }
+                b[i] = (byte) v;
+            }
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            return v6 ? UNPARSEABLE_V6 : UNPARSEABLE_V4;
+        }
+    }
+
+    static InetAddress withoutScope(InetAddress a) {
+        if (a instanceof Inet6Address six && six.getScopeId() != 0) {
+            try {
+                return InetAddress.getByAddress(six.getAddress());
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return a;
+    }
+}

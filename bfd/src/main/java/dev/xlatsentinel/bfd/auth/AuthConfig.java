@@ -1,0 +1,40 @@
+package dev.xlatsentinel.bfd.auth;
+
+import java.util.Objects;
+
+/**
+ * A session's authentication (RFC 5880 §6.7): type, key ID and secret, checked when built.
+ * {@link #NONE} turns authentication off.
+ */
+public record AuthConfig(AuthType type, int keyId, Secret secret) {
+    public static final AuthConfig NONE = new AuthConfig(AuthType.NONE, 0, null);
+
+    public AuthConfig {
+        Objects.requireNonNull(type, "auth.type");
+        if (type != AuthType.NONE) {
+            if (secret == null || secret.length() == 0) {
+                throw new IllegalArgumentException("auth.secret: " + type + " needs a key");
+            }
+            if (secret.length() > type.maxKeyLength()) {
+                throw new IllegalArgumentException("auth.secret: " + type + " takes at most " + type.maxKeyLength()
+                        + " octets, got " + secret.length());
+            }
+            if (keyId < 0 || keyId > 255) {
+                throw new IllegalArgumentException("auth.keyId: must be 0-255, got " + keyId);
+            }
+        }
+    }
+
+    public static AuthConfig of(AuthType type, int keyId, Secret secret) {
+        return new AuthConfig(type, keyId, secret);
+    }
+
+    public boolean enabled() {
+        return type != AuthType.NONE;
+    }
+
+    @Override
+    public String toString() {
+        return enabled() ? type + " key-id " + keyId : "none";
+    }
+}

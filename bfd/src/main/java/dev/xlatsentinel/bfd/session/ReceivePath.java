@@ -1,0 +1,149 @@
+package dev.xlatsentinel.bfd.session;
+
+import dev.xlatsentinel.bfd.HopMode;
+import dev.xlatsentinel.bfd.auth.AuthFailure;
+import dev.xlatsentinel.bfd.codec.ControlPacket;
+import dev.xlatsentinel.bfd.codec.State;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RFC 5880 §6.8.6, the discard rules, as one flat ordered list: each failed check drops the
+ * packet, bumps its own {@link Counter} and logs one debug line with the value. What passes
+ * goes to {@link Session#receive}. No allocation on the path of a packet with a nonzero
+ * Your Discriminator.
+ */
+final class ReceivePath {
+    private static final Logger LOG = LoggerFactory.getLogger(ReceivePath.class);
+
+    private final SessionTable table;
+    /** Received octets are copied here: authentication writes the key into the digest field. */
+    private final byte[] rxBuffer = new byte[256];
+    private final ControlPacket rx = new ControlPacket();
+
+    ReceivePath(SessionTable table) {
+        this.table = table;
+    }
+
+    /** Returns the session the packet reached (accepted or dropped by it), or null. */
+    Session receive(long now, byte[] buf, int length, HopMode hop, InetAddress src, InetAddress dst, int ttl) {
+        int n = Math.min(length, rxBuffer.length);
+        System.arraycopy(buf, 0, rxBuffer, 0, n);
+        ControlPacket p = rx.wrap(rxBuffer, n);
+
+        if (n < ControlPacket.MANDATORY_LENGTH) {
+            return drop(Counter.DROP_TRUNCATED, null, src, "payload octets", n);
+        }
+        if (p.version() != ControlPacket.VERSION) {
+            return drop(Counter.DROP_BAD_VERSION, null, src, "version", p.version());
+        }
+        int minLength = p.authPresent() ? ControlPacket.MIN_LENGTH_WITH_AUTH : ControlPacket.MANDATORY_LENGTH;
+        if (p.length() < minLength) {
+            return drop(Counter.DROP_LENGTH_TOO_SHORT, null, src, "length", p.length());
+        }
+        if (p.length() > length) {
+            return drop(Counter.DROP_LENGTH_EXCEEDS_PAYLOAD, null, src, "length", p.length());
+        }
+        if (p.detectMult() == 0) {
+            return drop(Counter.DROP_DETECT_MULT_ZERO, null, src, "detect mult", 0);
+        }
+        if (p.multipoint()) {
+            return drop(Counter.DROP_MULTIPOINT, null, src, "flags", p.flags());
+        }
+        if (p.myDiscriminator() == 0) {
+            return drop(Counter.DROP_MY_DISCRIMINATOR_ZERO, null, src, "my discriminator", 0);
+        }
+        Session s;
+        int your = p.yourDiscriminator();
+        if (your != 0) {
+            s = table.byDiscriminator(your);
+            if (s == null) {
+                return drop(Counter.DROP_UNKNOWN_YOUR_DISCRIMINATOR, null, src, "your discriminator",
+                        Integer.toUnsignedLong(your));
+            }
+        } else if (p.state() != State.DOWN && p.state() != State.ADMIN_DOWN) {
+            return drop(Counter.DROP_YOUR_DISCRIMINATOR_ZERO_NOT_DOWN, null, src, "state", p.state().code());
+        } else {
+            s = dst == null || dst.isAnyLocalAddress()
+                    ? table.byPeer(new SessionTable.PeerKey(hop, src, linkLocalScope(src)))
+                    : table.byAddress(new SessionTable.AddressKey(hop, src, dst, linkLocalScope(src)));
+            if (s == null) {
+                return drop(Counter.DROP_NO_SESSION, null, src, "your discriminator", 0);
+            }
+        }
+        // Beyond §6.8.6: a packet found by discriminator must still come from the session's
+        // peer to its local address on its port, or anyone could feed any session.
+        if (!addressesMatch(s, hop, src, dst)) {
+            return drop(Counter.DROP_ADDRESS_MISMATCH, s, src, "your discriminator", Integer.toUnsignedLong(your));
+        }
+        // RFC 5881 §5 / RFC 5883 §5 (GTSM), when the transport passes the TTL on.
+        if (ttl >= 0 && ttl < s.config().minTtl()) {
+            return drop(Counter.DROP_TTL, s, src, "ttl", ttl);
+        }
+        if (p.authPresent() && !s.auth().enabled()) {
+            return drop(Counter.DROP_AUTH_UNEXPECTED, s, src, "auth type", p.length() > 24 ? rxBuffer[24] : -1);
+        }
+        if (!p.authPresent() && s.auth().enabled()) {
+            return drop(Counter.DROP_AUTH_MISSING, s, src, "flags", p.flags());
+        }
+        if (p.authPresent()) {
+            AuthFailure f = s.auth().verify(p);
+            if (f != null) {
+                s.authFailed(f);
+                table.counters().increment(counterOf(f));
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("BFD drop from {} for {}: authentication failed: {}", src, s.key(), f);
+                }
+                return s;
+            }
+        }
+        s.receive(now, p);
+        table.counters().increment(Counter.RX_PACKETS);
+        return s;
+    }
+
+    private static boolean addressesMatch(Session s, HopMode hop, InetAddress src, InetAddress dst) {
+        if (hop != s.key().hop() || !sameAddress(src, s.key().peer())) {
+            return false;
+        }
+        if (dst != null && !dst.isAnyLocalAddress() && !sameAddress(dst, s.key().local())) {
+            return false;
+        }
+        int scope = linkLocalScope(src);
+        return scope == 0 || s.ifindex() == 0 || scope == s.ifindex();
+    }
+
+    /** InetAddress.equals ignores IPv6 scope, which is what we want; the scope is checked apart. */
+    private static boolean sameAddress(InetAddress a, InetAddress b) {
+        return a.equals(b);
+    }
+
+    private static int linkLocalScope(InetAddress a) {
+        return a instanceof Inet6Address six && six.isLinkLocalAddress() ? six.getScopeId() : 0;
+    }
+
+    static Counter counterOf(AuthFailure f) {
+        return switch (f) {
+            case TRUNCATED -> Counter.DROP_AUTH_TRUNCATED;
+            case TYPE_MISMATCH -> Counter.DROP_AUTH_TYPE_MISMATCH;
+            case BAD_AUTH_LEN -> Counter.DROP_AUTH_BAD_LENGTH;
+            case KEY_ID_MISMATCH -> Counter.DROP_AUTH_KEY_ID;
+            case SEQUENCE_OUT_OF_WINDOW -> Counter.DROP_AUTH_SEQUENCE;
+            case BAD_DIGEST -> Counter.DROP_AUTH_DIGEST;
+        };
+    }
+
+    private Session drop(Counter c, Session s, InetAddress src, String what, long value) {
+        table.counters().increment(c);
+        if (s != null) {
+            s.counters().increment(c);
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("BFD drop from {}{}: {} ({} {})", src, s == null ? "" : " for " + s.key(), c.label(), what,
+                    value);
+        }
+        return s;
+    }
+}

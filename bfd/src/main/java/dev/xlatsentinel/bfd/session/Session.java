@@ -1,0 +1,573 @@
+package dev.xlatsentinel.bfd.session;
+
+import dev.xlatsentinel.bfd.SessionConfig;
+import dev.xlatsentinel.bfd.SessionKey;
+import dev.xlatsentinel.bfd.SessionSnapshot;
+import dev.xlatsentinel.bfd.StateChange;
+import dev.xlatsentinel.bfd.auth.AuthFailure;
+import dev.xlatsentinel.bfd.auth.Authenticator;
+import dev.xlatsentinel.bfd.codec.ControlPacket;
+import dev.xlatsentinel.bfd.codec.Diagnostic;
+import dev.xlatsentinel.bfd.codec.State;
+import dev.xlatsentinel.bfd.timer.TimerHeap;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One BFD session, sans I/O: the state variables of RFC 5880 §6.8.1, the state machine of
+ * §6.8.6, timers (§6.8.2-6.8.4, §6.8.7) as plain nanosecond deadlines, Poll/Final (§6.5,
+ * §6.8.3) and hold-down (§6.8.18). Driven by {@link SessionTable} on one thread: received
+ * packets that passed validation, {@link #poll(long)} at {@link #nextDeadline()}, and
+ * operator calls. {@link #setState} is the only writer of the state.
+ */
+public final class Session {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** RFC 5880 §6.8.3: DesiredMinTxInterval is at least one second while not Up. */
+    static final long SLOW_TX_MICROS = 1_000_000;
+    private static final int POLL_TX = 1;
+    private static final int POLL_RX = 2;
+
+    private final SessionContext ctx;
+    private final SessionKey key;
+    private final int localDiscr;
+    private final int timerId;
+    private final Authenticator auth;
+    private final CounterSet counters = new CounterSet();
+    /** Written on the event loop only; volatile because BfdSession reads it to validate changes. */
+    private volatile SessionConfig config;
+    /** Interface index for link-local scope matching, 0 when not known or not needed. */
+    private final int ifindex;
+    private int sourcePort;
+    private Object attachment;
+
+    // RFC 5880 §6.8.1 state variables.
+    private State state = State.DOWN;
+    private State remoteState = State.DOWN;
+    private int remoteDiscr;
+    private Diagnostic localDiag = Diagnostic.NONE;
+    private Diagnostic remoteDiag = Diagnostic.NONE;
+    /** bfd.DesiredMinTxInterval and bfd.RequiredMinRxInterval: what we advertise. */
+    private long desiredMinTx;
+    private long requiredMinRx;
+    private long remoteMinRx = 1;
+    private long remoteDesiredMinTx;
+    private int remoteDetectMult;
+    private boolean remoteDemand;
+    private int detectMult;
+
+    // §6.8.3: the values timers use until the Poll that announced a change has ended.
+    private long txBasis;
+    private long rxBasis;
+    private int pollActive;
+    private int pollScheduled;
+
+    // Deadlines in nanoseconds (TimerHeap.NEVER when off).
+    private long txAt = TimerHeap.NEVER;
+    private long detectAt = TimerHeap.NEVER;
+    private long authForgetAt = TimerHeap.NEVER;
+    private long removeAt = TimerHeap.NEVER;
+    private long lastTx;
+    private long lastRx;
+    private boolean hasSent;
+
+    // §6.8.18 hold-down and removal.
+    private boolean heldDown;
+    private Diagnostic heldDownDiag;
+    private boolean removing;
+
+    private long lastChange;
+    private long upSince = -1;
+
+    Session(SessionContext ctx, SessionConfig config, int localDiscr, int timerId, Authenticator auth, int ifindex,
+            long now) {
+        this.ctx = ctx;
+        this.config = config;
+        this.key = config.key();
+        this.localDiscr = localDiscr;
+        this.timerId = timerId;
+        this.auth = auth;
+        this.ifindex = ifindex;
+        this.detectMult = config.detectMult();
+        this.desiredMinTx = Math.max(config.desiredMinTxMicros(), SLOW_TX_MICROS);
+        this.requiredMinRx = config.requiredMinRxMicros();
+        this.txBasis = desiredMinTx;
+        this.rxBasis = requiredMinRx;
+        this.lastChange = now;
+        // An active session speaks first; a passive one waits for the peer (§6.1).
+        this.txAt = config.passive() ? TimerHeap.NEVER : now;
+    }
+
+    public SessionKey key() {
+        return key;
+    }
+
+    public SessionConfig config() {
+        return config;
+    }
+
+    public int localDiscriminator() {
+        return localDiscr;
+    }
+
+    int timerId() {
+        return timerId;
+    }
+
+    int ifindex() {
+        return ifindex;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public State remoteState() {
+        return remoteState;
+    }
+
+    public int remoteDiscriminator() {
+        return remoteDiscr;
+    }
+
+    public Diagnostic localDiag() {
+        return localDiag;
+    }
+
+    public boolean heldDown() {
+        return heldDown;
+    }
+
+    public boolean removing() {
+        return removing;
+    }
+
+    public CounterSet counters() {
+        return counters;
+    }
+
+    Authenticator auth() {
+        return auth;
+    }
+
+    void sourcePort(int port) {
+        this.sourcePort = port;
+    }
+
+    /** The transport's handle for this session (its socket). */
+    public Object attachment() {
+        return attachment;
+    }
+
+    void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    /** The earliest deadline of this session's timers. */
+    public long nextDeadline() {
+        return Math.min(Math.min(txAt, detectAt), Math.min(authForgetAt, removeAt));
+    }
+
+    /** True once removal has finished: the table drops the session. */
+    boolean removalDue(long now) {
+        return removing && removeAt <= now;
+    }
+
+    /** Negotiated transmit interval in microseconds (§6.8.2), before jitter. */
+    long txIntervalMicros() {
+        return Math.max(txBasis, remoteMinRx);
+    }
+
+    /**
+     * Detection time in microseconds (§6.8.4, Asynchronous mode): the peer's Detect Mult
+     * times the greater of our RequiredMinRx (the one in effect) and its DesiredMinTx.
+     */
+    long detectionTimeMicros() {
+        return (long) remoteDetectMult * Math.max(rxBasis, remoteDesiredMinTx);
+    }
+
+    // ---------------------------------------------------------------- reception
+
+    /**
+     * The part of RFC 5880 §6.8.6 after the packet has passed every discard check, and been
+     * authenticated. The caller checked everything up to the A bit.
+     */
+    void receive(long now, ControlPacket p) {
+        counters.increment(Counter.RX_PACKETS);
+        long oldTxInterval = txIntervalMicros();
+        remoteDiscr = p.myDiscriminator();
+        remoteState = p.state();
+        remoteDemand = p.demand();
+        remoteMinRx = p.requiredMinRxMicros();
+        remoteDesiredMinTx = p.desiredMinTxMicros();
+        remoteDetectMult = p.detectMult();
+        remoteDiag = p.diag();
+        // Required Min Echo RX: we never send Echo packets, nothing to stop.
+        if (pollActive != 0 && p.fin()) {
+            terminatePoll();
+        }
+        if (txIntervalMicros() != oldTxInterval) {
+            rescheduleTx(now);
+        }
+        // The packet counts as received for the Detection Time (last rule of §6.8.6).
+        lastRx = now;
+        detectAt = now + detectionTimeMicros() * 1000;
+        if (auth.enabled()) {
+            authForgetAt = now + 2 * detectionTimeMicros() * 1000;
+        }
+        if (state == State.ADMIN_DOWN) {
+            counters.increment(Counter.DROP_LOCAL_ADMIN_DOWN);
+            return;
+        }
+        switch (state) {
+            case DOWN -> onReceiveWhileDown(now);
+            case INIT -> onReceiveWhileInit(now);
+            case UP -> onReceiveWhileUp(now);
+            default -> throw new IllegalStateException(state.label());
+        }
+        controlTx(now);
+        if (p.poll()) {
+            // §6.8.7: Final at once, whatever the timers, demand mode or our own Poll; never with P.
+            transmit(now, true);
+            if (pollActive == 0 && txAt <= now) {
+                // The Final already told the peer our new state.
+                scheduleNextTx(now);
+            }
+        }
+        flush(now);
+    }
+
+    /** §6.8.6, bfd.SessionState is Down; §6.8.18: a held-down session stays Down. */
+    private void onReceiveWhileDown(long now) {
+        if (heldDown) {
+            return;
+        }
+        switch (remoteState) {
+            case DOWN -> setState(now, State.INIT, localDiag, "peer is Down");
+            case INIT -> setState(now, State.UP, Diagnostic.NONE, "peer is Init");
+            default -> {
+                // Up or AdminDown from the peer while we are Down: nothing to do.
+            }
+        }
+    }
+
+    /** §6.8.6, bfd.SessionState is Init. */
+    private void onReceiveWhileInit(long now) {
+        switch (remoteState) {
+            case ADMIN_DOWN -> setState(now, State.DOWN, Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN,
+                    "peer signalled AdminDown");
+            case INIT, UP -> setState(now, State.UP, Diagnostic.NONE, "peer is " + remoteState);
+            default -> {
+                // Down: the peer has not seen us yet; stay Init.
+            }
+        }
+    }
+
+    /** §6.8.6, bfd.SessionState is Up. */
+    private void onReceiveWhileUp(long now) {
+        if (remoteState == State.DOWN || remoteState == State.ADMIN_DOWN) {
+            setState(now, State.DOWN, Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN,
+                    "peer signalled " + remoteState + " (diag " + remoteDiag + ")");
+        }
+    }
+
+    /** Records an authentication failure on this session. */
+    void authFailed(AuthFailure f) {
+        counters.increment(ReceivePath.counterOf(f));
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** Runs every timer due at {@code now}. */
+    void poll(long now) {
+        if (detectAt <= now) {
+            onDetectionTimeExpired(now);
+        }
+        if (authForgetAt <= now) {
+            // §6.8.1: bfd.AuthSeqKnown = 0 after twice the Detection Time without packets.
+            auth.forgetSequence();
+            authForgetAt = TimerHeap.NEVER;
+        }
+        if (txAt <= now) {
+            if (periodicTxAllowed()) {
+                transmit(now, false);
+            } else {
+                txAt = TimerHeap.NEVER;
+            }
+        }
+    }
+
+    /** §6.8.4: no packet for a Detection Time. */
+    private void onDetectionTimeExpired(long now) {
+        detectAt = TimerHeap.NEVER;
+        // §6.8.1: bfd.RemoteDiscr is zeroed when a Detection Time passes without a packet.
+        remoteDiscr = 0;
+        remoteState = State.DOWN;
+        remoteDemand = false;
+        // Nobody will answer an outstanding Poll now: apply its values.
+        pollActive = pollScheduled = 0;
+        txBasis = desiredMinTx;
+        rxBasis = requiredMinRx;
+        if (state == State.INIT || state == State.UP) {
+            setState(now, State.DOWN, Diagnostic.CONTROL_DETECTION_TIME_EXPIRED,
+                    "no packet for " + detectionTimeMicros() / 1000 + " ms");
+        }
+    }
+
+    /** §6.8.7: the conditions under which periodic Control packets are sent. */
+    private boolean periodicTxAllowed() {
+        if (config.passive() && remoteDiscr == 0) {
+            return false;
+        }
+        if (remoteMinRx == 0) {
+            return false;
+        }
+        // §6.6: the peer runs Demand mode; we stay silent except for a Poll Sequence.
+        return !(remoteDemand && state == State.UP && remoteState == State.UP && pollActive == 0);
+    }
+
+    /** Starts or stops the periodic timer after the conditions may have changed. */
+    private void controlTx(long now) {
+        if (!periodicTxAllowed()) {
+            txAt = TimerHeap.NEVER;
+        } else if (txAt == TimerHeap.NEVER) {
+            txAt = now;
+        }
+    }
+
+    private void rescheduleTx(long now) {
+        if (txAt != TimerHeap.NEVER && hasSent) {
+            txAt = Math.max(now, lastTx + jitteredNanos(txIntervalMicros()));
+        }
+    }
+
+    private void scheduleNextTx(long now) {
+        lastTx = now;
+        hasSent = true;
+        txAt = now + jitteredNanos(txIntervalMicros());
+    }
+
+    /**
+     * §6.8.7: each interval is reduced by a random 0-25 %; with Detect Mult 1 it lies between
+     * 75 % and 90 %. The driver may fire up to its slack late, so the upper end is lowered
+     * by the slack (never below 75 %) to keep the real interval inside the bounds.
+     */
+    private long jitteredNanos(long micros) {
+        int permille = detectMult == 1 ? 750 + ctx.random(151) : 750 + ctx.random(251);
+        long floor = micros * 750;
+        return Math.max(floor, micros * permille - ctx.timerSlackNanos());
+    }
+
+    /** Sends what is due at once (a state change, a Poll) at the end of an event. */
+    private void flush(long now) {
+        if (txAt <= now) {
+            if (periodicTxAllowed()) {
+                transmit(now, false);
+            } else {
+                txAt = TimerHeap.NEVER;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- transmission
+
+    /** Builds and sends one Control packet (§6.8.7); {@code fin} answers a Poll. */
+    private void transmit(long now, boolean fin) {
+        ControlPacket p = ctx.txPacket();
+        int flags = fin ? ControlPacket.FLAG_FINAL : pollActive != 0 ? ControlPacket.FLAG_POLL : 0;
+        p.writeMandatory(localDiag, state, flags, detectMult, localDiscr, remoteDiscr, desiredMinTx, requiredMinRx, 0);
+        int length = auth.enabled() ? auth.sign(p) : ControlPacket.MANDATORY_LENGTH;
+        counters.increment(ctx.transmit(this, p.buffer(), length) ? Counter.TX_PACKETS : Counter.TX_ERRORS);
+        if (fin) {
+            counters.increment(Counter.FINALS_SENT);
+        } else {
+            scheduleNextTx(now);
+        }
+    }
+
+    // ---------------------------------------------------------------- the one state writer
+
+    /**
+     * Writes the session state and diagnostic; the only place that does. Adjusts the slow
+     * rate of §6.8.3, sends a packet at once and queues the event for listeners.
+     */
+    private void setState(long now, State next, Diagnostic diag, String reason) {
+        State old = state;
+        if (old == next && diag == localDiag) {
+            return;
+        }
+        state = next;
+        localDiag = diag;
+        if (old != next) {
+            counters.increment(Counter.STATE_TRANSITIONS);
+            lastChange = now;
+            upSince = next == State.UP ? now : -1;
+            if (next == State.ADMIN_DOWN) {
+                // Packets are discarded in AdminDown, so no Final can end a Poll: drop it.
+                pollActive = pollScheduled = 0;
+                txBasis = desiredMinTx;
+                rxBasis = requiredMinRx;
+            }
+            LOG.info("BFD {} {} -> {} (diag {}): {}", key, old, next, diag, reason);
+            ctx.stateChanged(new StateChange(key, old, next, diag, remoteDiag, reason, ctx.wallTime(now)));
+            setDesiredMinTx(now, targetDesiredMinTx());
+        }
+        // §6.8.7 does not require it, but the peer should learn of a change at once.
+        txAt = now;
+    }
+
+    private long targetDesiredMinTx() {
+        return state == State.UP ? config.desiredMinTxMicros() : Math.max(config.desiredMinTxMicros(), SLOW_TX_MICROS);
+    }
+
+    // ---------------------------------------------------------------- §6.8.3 timer changes
+
+    /** Advertises a new DesiredMinTx; an increase while Up takes effect when the Poll ends. */
+    private void setDesiredMinTx(long now, long value) {
+        if (value == desiredMinTx) {
+            return;
+        }
+        desiredMinTx = value;
+        if (state != State.UP || value < txBasis) {
+            txBasis = value;
+            rescheduleTx(now);
+        }
+        requestPoll(now, POLL_TX);
+    }
+
+    /** Advertises a new RequiredMinRx; a decrease while Up takes effect when the Poll ends. */
+    private void setRequiredMinRx(long now, long value) {
+        if (value == requiredMinRx) {
+            return;
+        }
+        requiredMinRx = value;
+        if (state != State.UP || value > rxBasis) {
+            rxBasis = value;
+            if (detectAt != TimerHeap.NEVER) {
+                detectAt = lastRx + detectionTimeMicros() * 1000;
+            }
+        }
+        requestPoll(now, POLL_RX);
+    }
+
+    /** §6.5: one Poll Sequence at a time; a change during one is polled again after it. */
+    private void requestPoll(long now, int what) {
+        if (remoteDiscr == 0 || state == State.ADMIN_DOWN) {
+            // Nobody to poll: the new values are in packets from now on.
+            txBasis = desiredMinTx;
+            rxBasis = requiredMinRx;
+            return;
+        }
+        pollScheduled |= what;
+        if (pollActive != 0) {
+            return;
+        }
+        pollActive = pollScheduled;
+        pollScheduled = 0;
+        counters.increment(Counter.POLL_SEQUENCES);
+        txAt = Math.min(txAt, now);
+    }
+
+    /** A Final ended our Poll: apply what it announced, unless changed again meanwhile. */
+    private void terminatePoll() {
+        int done = pollActive & ~pollScheduled;
+        if ((done & POLL_TX) != 0) {
+            txBasis = desiredMinTx;
+        }
+        if ((done & POLL_RX) != 0) {
+            rxBasis = requiredMinRx;
+        }
+        pollActive = pollScheduled;
+        pollScheduled = 0;
+        if (pollActive != 0) {
+            counters.increment(Counter.POLL_SEQUENCES);
+        }
+    }
+
+    boolean pollInProgress() {
+        return pollActive != 0;
+    }
+
+    // ---------------------------------------------------------------- operator actions
+
+    /**
+     * §6.8.18: go Down with {@code diag} now, keep sending Down and stay Down until
+     * {@link #release}. From AdminDown the hold applies once the operator brings it up.
+     */
+    void holdDown(long now, Diagnostic diag) {
+        heldDown = true;
+        heldDownDiag = diag;
+        if (state != State.ADMIN_DOWN) {
+            setState(now, State.DOWN, diag, "held down: " + diag);
+            flush(now);
+        }
+    }
+
+    void release(long now) {
+        if (heldDown) {
+            heldDown = false;
+            heldDownDiag = null;
+            LOG.info("BFD {} released from hold-down", key);
+        }
+    }
+
+    /** §6.8.16: operator shutdown; AdminDown with diag 7. */
+    void adminDown(long now) {
+        setState(now, State.ADMIN_DOWN, Diagnostic.ADMINISTRATIVELY_DOWN, "administratively down");
+        flush(now);
+    }
+
+    void adminUp(long now) {
+        if (state != State.ADMIN_DOWN || removing) {
+            return;
+        }
+        setState(now, State.DOWN, heldDown ? heldDownDiag : Diagnostic.NONE, "administratively up");
+        flush(now);
+    }
+
+    /** Live timer change (§6.8.10-6.8.12): through a Poll when Up. */
+    void updateTimers(long now, SessionConfig newConfig) {
+        this.config = newConfig;
+        // §6.8.12: a new Detect Mult needs no Poll; the peer reads it from the next packet.
+        detectMult = newConfig.detectMult();
+        if (state != State.ADMIN_DOWN) {
+            setDesiredMinTx(now, targetDesiredMinTx());
+            setRequiredMinRx(now, newConfig.requiredMinRxMicros());
+        } else {
+            desiredMinTx = txBasis = targetDesiredMinTx();
+            requiredMinRx = rxBasis = newConfig.requiredMinRxMicros();
+        }
+        flush(now);
+    }
+
+    /**
+     * Removal (§6.8.16): AdminDown at once, then AdminDown for one of the peer's detection
+     * times so that it sees why we left; with no peer heard, removal is immediate.
+     */
+    void beginRemoval(long now) {
+        setState(now, State.ADMIN_DOWN, Diagnostic.ADMINISTRATIVELY_DOWN, "session removed");
+        removing = true;
+        flush(now);
+        long linger = remoteDiscr == 0 ? 0 : (long) detectMult * txIntervalMicros() * 1000;
+        removeAt = now + linger;
+    }
+
+    SessionSnapshot snapshot(long now) {
+        return new SessionSnapshot(key, state, remoteState, localDiag, remoteDiag,
+                Integer.toUnsignedLong(localDiscr), Integer.toUnsignedLong(remoteDiscr), detectMult, remoteDetectMult,
+                micros(desiredMinTx), micros(requiredMinRx), micros(remoteDesiredMinTx), micros(remoteMinRx),
+                micros(txIntervalMicros()), micros(Math.max(rxBasis, remoteDesiredMinTx)),
+                micros(detectionTimeMicros()),
+                pollActive != 0, remoteDemand, heldDown, heldDownDiag, auth.config().type(), sourcePort,
+                ctx.wallTime(lastChange), upSince < 0 ? null : ctx.wallTime(upSince), counters.copy());
+    }
+
+    private static Duration micros(long us) {
+        return Duration.ofNanos(us * 1000);
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + key + " " + state + " discr " + Integer.toUnsignedString(localDiscr) + "]";
+    }
+}

@@ -1,0 +1,342 @@
+package dev.xlatsentinel.bfd.session;
+
+import io.netty.util.NetUtil;
+import dev.xlatsentinel.bfd.HopMode;
+import dev.xlatsentinel.bfd.InvalidConfigException;
+import dev.xlatsentinel.bfd.SessionConfig;
+import dev.xlatsentinel.bfd.SessionKey;
+import dev.xlatsentinel.bfd.SessionSnapshot;
+import dev.xlatsentinel.bfd.StateChange;
+import dev.xlatsentinel.bfd.auth.Authenticator;
+import dev.xlatsentinel.bfd.codec.ControlPacket;
+import dev.xlatsentinel.bfd.codec.Diagnostic;
+import dev.xlatsentinel.bfd.timer.TimerHeap;
+import io.netty.util.collection.IntObjectHashMap;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * The sans-IO core of an engine: every session, the demultiplexing tables of RFC 5880
+ * §6.8.6 (by Your Discriminator, or by peer, local address and interface), one
+ * {@link TimerHeap} for all session timers, and the engine-wide counters. The transport
+ * feeds it datagrams and the time; it produces packets through a {@link PacketSink} and
+ * state changes through a consumer. Confined to one thread (the event loop), so it takes
+ * no locks.
+ */
+public final class SessionTable implements SessionContext {
+    /** Demultiplexing key when Your Discriminator is zero; ifindex only for link-local. */
+    record AddressKey(HopMode hop, InetAddress peer, InetAddress local, int ifindex) {
+    }
+
+    /** The same without the local address, for datagrams whose destination is not known. */
+    record PeerKey(HopMode hop, InetAddress peer, int ifindex) {
+    }
+
+    private final PacketSink sink;
+    private final long timerSlackNanos;
+    private final Consumer<StateChange> events;
+    private final RandomGenerator random;
+    private final long startNanos;
+    private final Instant startWall;
+    private final CounterSet counters = new CounterSet();
+    private final TimerHeap timers = new TimerHeap();
+    private final IntObjectHashMap<Session> byDiscr = new IntObjectHashMap<>();
+    private final Map<SessionKey, Session> byKey = new HashMap<>();
+    private final Map<AddressKey, Session> byAddress = new HashMap<>();
+    private final Map<PeerKey, List<Session>> byPeer = new HashMap<>();
+    private final List<Session> byTimer = new ArrayList<>();
+    private final ArrayDeque<Integer> freeTimerIds = new ArrayDeque<>();
+    private final Map<Session, Runnable> removalCallbacks = new HashMap<>();
+    private final byte[] txBuffer = new byte[ControlPacket.MAX_LENGTH];
+    private final ControlPacket tx = new ControlPacket().wrap(txBuffer, ControlPacket.MANDATORY_LENGTH);
+    private final ReceivePath receivePath = new ReceivePath(this);
+    private final TimerHeap.Expiry onExpiry = this::onTimer;
+
+    public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random, long nowNanos,
+            InstantSource wall) {
+        this(sink, events, random, nowNanos, wall, 0);
+    }
+
+    /**
+     * {@code timerSlackNanos}: how late the driver may run timers (it rounds wake-ups up to
+     * that resolution to serve many sessions per wake-up); jitter leaves room for it.
+     */
+    public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random, long nowNanos,
+            InstantSource wall, long timerSlackNanos) {
+        this.timerSlackNanos = timerSlackNanos;
+        this.sink = sink;
+        this.events = events;
+        this.random = random;
+        this.startNanos = nowNanos;
+        this.startWall = wall.instant();
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /**
+     * Adds a session; throws {@link InvalidConfigException} (and changes nothing) when its
+     * key or its addresses are taken. {@code ifindex} is the interface's index for a
+     * link-local session, else 0; {@code attachment} is the transport's handle (its socket).
+     */
+    public Session add(SessionConfig config, int ifindex, int sourcePort, Object attachment, long now) {
+        checkAddable(config, ifindex);
+        int discr;
+        do {
+            discr = random.nextInt();
+        } while (discr == 0 || byDiscr.containsKey(discr));
+        int timerId = freeTimerIds.isEmpty() ? byTimer.size() : freeTimerIds.poll();
+        Authenticator auth = new Authenticator(config.auth(), random.nextInt());
+        Session s = new Session(this, config, discr, timerId, auth, ifindex, now);
+        s.sourcePort(sourcePort);
+        s.attach(attachment);
+        if (timerId == byTimer.size()) {
+            byTimer.add(s);
+        } else {
+            byTimer.set(timerId, s);
+        }
+        byDiscr.put(discr, s);
+        byKey.put(config.key(), s);
+        byAddress.put(addressKey(config, ifindex), s);
+        byPeer.computeIfAbsent(peerKey(config, ifindex), k -> new ArrayList<>(1)).add(s);
+        schedule(s);
+        return s;
+    }
+
+    /** Throws for a config that {@link #add} would refuse; changes nothing. */
+    public void checkAddable(SessionConfig config, int ifindex) {
+        if (byKey.containsKey(config.key())) {
+            Session other = byKey.get(config.key());
+            throw new InvalidConfigException("peer", "duplicate session key " + config.key()
+                    + (other.removing() ? " (still being removed)" : ""));
+        }
+        if (byAddress.containsKey(addressKey(config, ifindex))) {
+            throw new InvalidConfigException("peer", "a session to " + NetUtil.toAddressString(config.peer())
+                    + " from " + NetUtil.toAddressString(config.local())
+                    + " exists on another interface; packets could not be told apart");
+        }
+    }
+
+    static AddressKey addressKey(SessionConfig c, int ifindex) {
+        return new AddressKey(c.hop(), c.peer(), c.local(), c.linkLocal() ? ifindex : 0);
+    }
+
+    static PeerKey peerKey(SessionConfig c, int ifindex) {
+        return new PeerKey(c.hop(), c.peer(), c.linkLocal() ? ifindex : 0);
+    }
+
+    public Session get(SessionKey key) {
+        return byKey.get(key);
+    }
+
+    public Collection<Session> sessions() {
+        return Collections.unmodifiableCollection(byKey.values());
+    }
+
+    public int size() {
+        return byKey.size();
+    }
+
+    /**
+     * Starts removal (AdminDown first, RFC 5880 §6.8.16); {@code onGone} runs once the
+     * session is out of every table.
+     */
+    public void remove(SessionKey key, long now, Runnable onGone) {
+        Session s = byKey.get(key);
+        if (s == null) {
+            onGone.run();
+            return;
+        }
+        if (!s.removing()) {
+            s.beginRemoval(now);
+        }
+        removalCallbacks.merge(s, onGone, (a, b) -> () -> {
+            a.run();
+            b.run();
+        });
+        finishRemovalIfDue(s, now);
+        if (byKey.get(key) == s) {
+            schedule(s);
+        }
+    }
+
+    private boolean finishRemovalIfDue(Session s, long now) {
+        if (!s.removalDue(now)) {
+            return false;
+        }
+        drop(s);
+        return true;
+    }
+
+    /**
+     * Engine shutdown: AdminDown once (RFC 5880 §6.8.16), then out of every table at once,
+     * completing pending removals.
+     */
+    public void removeNow(Session s, long now) {
+        s.adminDown(now);
+        drop(s);
+    }
+
+    /**
+     * Forgets a session without a word to the peer: no AdminDown, just silence. A session held
+     * Down stays Down at the peer until its detection time, and Down after that.
+     */
+    public void forgetSilently(Session s) {
+        drop(s);
+    }
+
+    private void drop(Session s) {
+        timers.cancel(s.timerId());
+        byDiscr.remove(s.localDiscriminator());
+        byKey.remove(s.key());
+        byAddress.remove(addressKey(s.config(), s.ifindex()));
+        PeerKey pk = peerKey(s.config(), s.ifindex());
+        List<Session> samePeer = byPeer.get(pk);
+        samePeer.remove(s);
+        if (samePeer.isEmpty()) {
+            byPeer.remove(pk);
+        }
+        byTimer.set(s.timerId(), null);
+        freeTimerIds.add(s.timerId());
+        Runnable cb = removalCallbacks.remove(s);
+        if (cb != null) {
+            cb.run();
+        }
+    }
+
+    // ---------------------------------------------------------------- operator actions
+
+    public void holdDown(Session s, Diagnostic diag, long now) {
+        s.holdDown(now, diag);
+        schedule(s);
+    }
+
+    public void release(Session s, long now) {
+        s.release(now);
+        schedule(s);
+    }
+
+    public void adminDown(Session s, long now) {
+        s.adminDown(now);
+        schedule(s);
+    }
+
+    public void adminUp(Session s, long now) {
+        s.adminUp(now);
+        schedule(s);
+    }
+
+    public void updateTimers(Session s, SessionConfig newConfig, long now) {
+        s.updateTimers(now, newConfig);
+        schedule(s);
+    }
+
+    public SessionSnapshot snapshot(Session s, long now) {
+        return s.snapshot(now);
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /** Runs every timer due at {@code now}. */
+    public void poll(long now) {
+        timers.pollExpired(now, onExpiry);
+    }
+
+    private void onTimer(int timerId, long now) {
+        Session s = byTimer.get(timerId);
+        if (s == null) {
+            return;
+        }
+        s.poll(now);
+        if (!finishRemovalIfDue(s, now)) {
+            schedule(s);
+        }
+    }
+
+    /** The earliest deadline of any session, or {@link TimerHeap#NEVER}. */
+    public long nextDeadline() {
+        return timers.earliest();
+    }
+
+    void schedule(Session s) {
+        timers.set(s.timerId(), s.nextDeadline());
+    }
+
+    // ---------------------------------------------------------------- reception
+
+    /**
+     * One received datagram. {@code dst} may be null when the transport cannot tell;
+     * {@code ttl} is the received TTL / hop limit, or -1 when the transport checked it already.
+     */
+    public void receive(long now, byte[] buf, int length, HopMode hop, InetAddress src, InetAddress dst, int ttl) {
+        Session s = receivePath.receive(now, buf, length, hop, src, dst, ttl);
+        if (s != null) {
+            schedule(s);
+        }
+    }
+
+    Session byDiscriminator(int discr) {
+        return byDiscr.get(discr);
+    }
+
+    Session byAddress(AddressKey key) {
+        return byAddress.get(key);
+    }
+
+    /**
+     * The one session with this peer when the destination address is unknown (Netty's epoll
+     * channel reports none for IPv6); null when there is none or more than one.
+     */
+    Session byPeer(PeerKey key) {
+        List<Session> l = byPeer.get(key);
+        return l != null && l.size() == 1 ? l.get(0) : null;
+    }
+
+    public CounterSet counters() {
+        return counters;
+    }
+
+    // ---------------------------------------------------------------- SessionContext
+
+    @Override
+    public ControlPacket txPacket() {
+        return tx;
+    }
+
+    @Override
+    public boolean transmit(Session session, byte[] packet, int length) {
+        boolean sent = sink.send(session, packet, length);
+        counters.increment(sent ? Counter.TX_PACKETS : Counter.TX_ERRORS);
+        return sent;
+    }
+
+    @Override
+    public void stateChanged(StateChange change) {
+        counters.increment(Counter.STATE_TRANSITIONS);
+        events.accept(change);
+    }
+
+    @Override
+    public int random(int bound) {
+        return random.nextInt(bound);
+    }
+
+    @Override
+    public long timerSlackNanos() {
+        return timerSlackNanos;
+    }
+
+    @Override
+    public Instant wallTime(long nanos) {
+        return startWall.plusNanos(nanos - startNanos);
+    }
+}

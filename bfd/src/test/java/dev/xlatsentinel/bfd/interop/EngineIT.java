@@ -1,0 +1,357 @@
+package dev.xlatsentinel.bfd.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.xlatsentinel.bfd.BfdEngine;
+import dev.xlatsentinel.bfd.BfdSession;
+import dev.xlatsentinel.bfd.InvalidConfigException;
+import dev.xlatsentinel.bfd.SessionConfig;
+import dev.xlatsentinel.bfd.SessionKey;
+import dev.xlatsentinel.bfd.StateChange;
+import dev.xlatsentinel.bfd.auth.AuthType;
+import dev.xlatsentinel.bfd.auth.Secret;
+import dev.xlatsentinel.bfd.codec.Diagnostic;
+import dev.xlatsentinel.bfd.codec.State;
+import dev.xlatsentinel.lab.Lab;
+import dev.xlatsentinel.lab.Netns;
+import dev.xlatsentinel.lab.Poll;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The engine's API with real sockets: two engines, one per namespace ("a" and "b"), each
+ * opening its sockets through the namespace's setns thread.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EngineIT {
+    private static final Duration UP = Duration.ofSeconds(15);
+    private static final int MANY = 100;
+
+    private Lab lab;
+    private Netns na;
+    private Netns nb;
+    private BfdEngine a;
+    private BfdEngine b;
+    private final Listening eventsA = new Listening();
+    private final Listening eventsB = new Listening();
+    private final List<String> listenerThreads = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void lab() {
+        lab = Lab.open("bfd-engine");
+        na = lab.netns("a");
+        nb = lab.netns("b");
+        lab.link(na, "eth0", nb, "eth0");
+        na.addr("eth0", "100.64.30.1/24").addr("eth0", "2001:db8:30::1/64");
+        nb.addr("eth0", "100.64.30.2/24");
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < MANY; i++) {
+            batch.append("addr add 2001:db8:30::2:").append(Integer.toHexString(i + 1))
+                    .append("/64 dev eth0 nodad\n");
+        }
+        nb.run("ip", "-batch", lab.file("many-addresses", batch.toString()).toString());
+        a = BfdEngine.builder().socketExecutor(na.executor()).build().start();
+        b = BfdEngine.builder().socketExecutor(nb.executor()).build().start();
+        a.addListener(eventsA);
+        a.addListener(c -> listenerThreads.add(Thread.currentThread().getName()));
+        b.addListener(eventsB);
+    }
+
+    @AfterAll
+    void teardown() {
+        try {
+            for (BfdEngine e : new BfdEngine[] {a, b}) {
+                if (e != null) {
+                    e.close();
+                }
+            }
+        } finally {
+            lab.close();
+        }
+    }
+
+    private static SessionConfig.Builder v4(String peer, String local) {
+        return SessionConfig.builder().peer(peer).local(local).iface("eth0").interval(Duration.ofMillis(50));
+    }
+
+    /** A session from a to b and its mirror from b to a, over IPv4. */
+    private BfdSession[] pair(java.util.function.UnaryOperator<SessionConfig.Builder> extra) {
+        BfdSession sa = a.addSession(extra.apply(v4("100.64.30.2", "100.64.30.1")).build());
+        BfdSession sb = b.addSession(extra.apply(v4("100.64.30.1", "100.64.30.2")).build());
+        return new BfdSession[] {sa, sb};
+    }
+
+    private static void remove(BfdSession... sessions) {
+        for (BfdSession s : sessions) {
+            s.remove().join();
+        }
+    }
+
+    private static void awaitUp(BfdSession... sessions) {
+        Poll.until(UP, "sessions Up", () -> {
+            for (BfdSession s : sessions) {
+                if (s.snapshot().state() != State.UP) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    @Test
+    void badInputNamesTheFieldAndChangesNothing() {
+        int before = a.snapshots().size();
+        assertThatThrownBy(() -> a.addSession(v4("100.64.30.2", "100.64.30.1").iface("nosuch0").build()))
+                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("iface: no interface 'nosuch0'");
+        assertThatThrownBy(() -> a.addSession(v4("100.64.30.2", "100.64.31.1").build()))
+                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("local: cannot send from 100.64.31.1");
+        BfdSession s = a.addSession(v4("100.64.30.2", "100.64.30.1").passive(true).build());
+        try {
+            assertThatThrownBy(() -> a.addSession(v4("100.64.30.2", "100.64.30.1").passive(true).build()))
+                    .isInstanceOf(InvalidConfigException.class)
+                    .satisfies(e -> assertThat(((InvalidConfigException) e).field()).isEqualTo("peer"));
+            assertThat(a.snapshots()).hasSize(before + 1);
+        } finally {
+            s.remove().join();
+        }
+        assertThat(a.snapshots()).hasSize(before);
+    }
+
+    @Test
+    void listenersRunOffTheEventLoopAndASlowOneDelaysNoPacket() {
+        // 100 ms x 3 = 300 ms detection, far below the listener's 1 s sleep.
+        SessionConfig ca = v4("100.64.30.2", "100.64.30.1").interval(Duration.ofMillis(100)).build();
+        a.addListener(new dev.xlatsentinel.bfd.SessionListener() {
+            @Override
+            public void stateChanged(StateChange c) {
+                if (c.key().equals(ca.key()) && c.newState() == State.UP) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        int seenB = eventsB.changes.size();
+        BfdSession sa = a.addSession(ca);
+        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").interval(Duration.ofMillis(100)).build());
+        try {
+            awaitUp(sa, sb);
+            // The listener sleeps 1 s (> 3 x 100 ms) on the listener thread; packets keep flowing.
+            Poll.until(UP, "listener saw Up", () -> eventsA.statesOf(ca.key()).contains(State.UP));
+            long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(sb.snapshot().state()).isEqualTo(State.UP);
+            }
+            assertThat(listenerThreads).isNotEmpty().allSatisfy(t -> assertThat(t).isEqualTo("bfd-listeners"));
+            assertThat(eventsB.changes.subList(seenB, eventsB.changes.size()))
+                    .extracting(StateChange::newState).doesNotContain(State.DOWN);
+        } finally {
+            remove(sa, sb);
+        }
+    }
+
+    @Test
+    void holdDownBetweenTwoEnginesShowsPathDownAndTheHeldPeerNeverComesUp() {
+        BfdSession[] p = pair(c -> c);
+        BfdSession sa = p[0];
+        BfdSession sb = p[1];
+        try {
+            awaitUp(sa, sb);
+            int seen = eventsB.statesOf(sb.key()).size();
+            sa.holdDown(Diagnostic.PATH_DOWN).join();
+            Poll.until(Duration.ofSeconds(2), "peer Down", () -> sb.snapshot().state() != State.UP);
+            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.PATH_DOWN);
+            Poll.until(UP, "peer Init", () -> sb.snapshot().state() == State.INIT);
+            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(sb.snapshot().state()).isNotEqualTo(State.UP);
+            }
+            assertThat(eventsB.statesOf(sb.key()).subList(seen, eventsB.statesOf(sb.key()).size()))
+                    .containsExactly(State.DOWN, State.INIT);
+            assertThat(sa.snapshot().heldDown()).isTrue();
+            assertThat(sa.snapshot().heldDownDiag()).isEqualTo(Diagnostic.PATH_DOWN);
+            sa.release().join();
+            awaitUp(sa, sb);
+        } finally {
+            remove(p);
+        }
+    }
+
+    @Test
+    void aSessionAddedHeldDownNeverComesUpUntilReleased() {
+        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").interval(Duration.ofMillis(50)).build());
+        SessionConfig ca = v4("100.64.30.2", "100.64.30.1").interval(Duration.ofMillis(50)).build();
+        int seen = eventsA.statesOf(ca.key()).size(); // earlier tests used the same addresses
+        BfdSession sa = a.addSession(ca, Diagnostic.PATH_DOWN);
+        try {
+            Poll.until(UP, "peer hears the held session", () -> sb.snapshot().remoteDiscriminator() != 0);
+            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.PATH_DOWN);
+            long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(sb.snapshot().state()).isNotEqualTo(State.UP);
+            }
+            List<State> ours = eventsA.statesOf(ca.key());
+            assertThat(ours.subList(seen, ours.size())).doesNotContain(State.UP);
+            assertThat(sa.snapshot().heldDown()).isTrue();
+            sa.release().join();
+            awaitUp(sa, sb);
+        } finally {
+            remove(sa, sb);
+        }
+    }
+
+    @Test
+    void closeSilentlyTellsThePeerNothingSoItTimesOutInsteadOfSeeingAdminDown() {
+        // Also: sessions bound to interfaces that only exist in the engines' namespaces.
+        Netns nc = lab.netns("c");
+        Netns nd = lab.netns("d");
+        // IPv6-only interfaces whose names exist only inside these namespaces: the engine must
+        // find them there (java.net.NetworkInterface would look in the JVM's own namespace).
+        lab.link(nc, "vc0", nd, "vd0");
+        nc.addr("vc0", "2001:db8:32::1/64");
+        nd.addr("vd0", "2001:db8:32::2/64");
+        BfdEngine c = BfdEngine.builder().socketExecutor(nc.executor()).build().start();
+        BfdEngine d = BfdEngine.builder().socketExecutor(nd.executor()).build().start();
+        Listening eventsD = new Listening();
+        d.addListener(eventsD);
+        try {
+            BfdSession sc = c.addSession(SessionConfig.builder().peer("2001:db8:32::2").local("2001:db8:32::1")
+                    .iface("vc0").interval(Duration.ofMillis(50)).build());
+            BfdSession sd = d.addSession(SessionConfig.builder().peer("2001:db8:32::1").local("2001:db8:32::2")
+                    .iface("vd0").interval(Duration.ofMillis(50)).build());
+            awaitUp(sc, sd);
+            sc.holdDown(Diagnostic.PATH_DOWN).join();
+            Poll.until(UP, "peer saw Path Down", () -> sd.snapshot().state() == State.INIT);
+            c.closeSilently();
+            Poll.until(UP, "peer times out", () -> sd.snapshot().state() == State.DOWN);
+            StateChange last = eventsD.changes.get(eventsD.changes.size() - 1);
+            assertThat(last.localDiag()).isEqualTo(Diagnostic.CONTROL_DETECTION_TIME_EXPIRED);
+            assertThat(sd.snapshot().remoteState()).isNotEqualTo(State.ADMIN_DOWN);
+            assertThat(eventsD.changes).noneMatch(ch -> ch.remoteDiag() == Diagnostic.ADMINISTRATIVELY_DOWN);
+        } finally {
+            c.close();
+            d.close();
+        }
+    }
+
+    @Test
+    void adminDownIsSeenAsAdminDownAndRemovalToo() {
+        BfdSession[] p = pair(c -> c);
+        BfdSession sa = p[0];
+        BfdSession sb = p[1];
+        try {
+            awaitUp(sa, sb);
+            sa.adminDown().join();
+            Poll.until(Duration.ofSeconds(2), "peer Down", () -> sb.snapshot().state() == State.DOWN);
+            assertThat(sb.snapshot().remoteState()).isEqualTo(State.ADMIN_DOWN);
+            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.ADMINISTRATIVELY_DOWN);
+            assertThat(sb.snapshot().localDiag()).isEqualTo(Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN);
+            sa.adminUp().join();
+            awaitUp(sa, sb);
+            sa.remove().join();
+            assertThat(sb.snapshot().state()).isEqualTo(State.DOWN);
+            assertThat(sb.snapshot().remoteState()).isEqualTo(State.ADMIN_DOWN);
+        } finally {
+            sb.remove().join();
+        }
+    }
+
+    /**
+     * RFC 5881 §5: a single-hop packet that arrives with TTL 254 is dropped by the receive
+     * socket's filter; the same packet with TTL 255 moves the session.
+     */
+    @Test
+    void singleHopPacketBelowTtl255NeverReachesTheSession() throws Exception {
+        BfdSession sa = a.addSession(v4("100.64.30.2", "100.64.30.1").passive(true).build());
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.epoll.EpollIoHandler.newFactory());
+        try {
+            // Down, my discriminator 0x0b0b0b0b, your 0, 1 s / 1 s, mult 3.
+            byte[] down = java.util.HexFormat.of().parseHex("20400318" + "0b0b0b0b" + "00000000" + "000f4240"
+                    + "000f4240" + "00000000");
+            for (int ttl : new int[] {254, 255}) {
+                io.netty.channel.epoll.EpollDatagramChannel ch = nb.call(() -> {
+                    var c = new io.netty.channel.epoll.EpollDatagramChannel(
+                            io.netty.channel.socket.SocketProtocolFamily.INET);
+                    c.config().setOption(new io.netty.channel.unix.IntegerUnixChannelOption("IP_TTL", 0, 2), ttl);
+                    return c;
+                });
+                group.register(ch).sync();
+                ch.bind(new java.net.InetSocketAddress("100.64.30.2", 0)).sync();
+                ch.writeAndFlush(new io.netty.channel.socket.DatagramPacket(io.netty.buffer.Unpooled.wrappedBuffer(down),
+                        new java.net.InetSocketAddress("100.64.30.1", 3784))).sync();
+                ch.close().sync();
+            }
+            // Both went out in order over one veth; once the TTL 255 one has arrived, the
+            // TTL 254 one has been dealt with too.
+            Poll.until(Duration.ofSeconds(2), "TTL 255 accepted", () -> sa.snapshot().state() == State.INIT);
+            assertThat(sa.snapshot().remoteDiscriminator()).isEqualTo(0x0b0b0b0bL);
+            assertThat(sa.snapshot().counter(dev.xlatsentinel.bfd.session.Counter.RX_PACKETS)).as("only TTL 255")
+                    .isEqualTo(1);
+        } finally {
+            group.shutdownGracefully();
+            sa.remove().join();
+        }
+    }
+
+    @Test
+    void authenticatedSessionBetweenTwoEngines() {
+        Secret key = Secret.of("engine-key");
+        BfdSession[] p = pair(c -> c.auth(AuthType.METICULOUS_KEYED_SHA1, 9, key));
+        try {
+            awaitUp(p);
+        } finally {
+            remove(p);
+        }
+    }
+
+    /** Many sessions share one receive socket per side and are told apart by discriminator. */
+    @Test
+    void aHundredSessionsComeUpAndStayUp() {
+        List<BfdSession> ours = new ArrayList<>();
+        List<BfdSession> theirs = new ArrayList<>();
+        try {
+            for (int i = 0; i < MANY; i++) {
+                String peer = "2001:db8:30::2:" + Integer.toHexString(i + 1);
+                // 200 ms x 3: this case is about demultiplexing many sessions, not speed, and
+                // must not flap on a loaded machine.
+                ours.add(a.addSession(SessionConfig.builder().peer(peer).local("2001:db8:30::1").iface("eth0")
+                        .interval(Duration.ofMillis(200)).build()));
+                theirs.add(b.addSession(SessionConfig.builder().peer("2001:db8:30::1").local(peer).iface("eth0")
+                        .interval(Duration.ofMillis(200)).build()));
+            }
+            Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "all Up",
+                    () -> a.snapshots().stream().filter(s -> s.state() == State.UP).count() >= MANY
+                            && b.snapshots().stream().filter(s -> s.state() == State.UP).count() >= MANY,
+                    () -> a.snapshots().stream().filter(s -> s.state() != State.UP).toList().toString());
+            List<SessionKey> keys = ours.stream().map(BfdSession::key).toList();
+            int events = eventsA.changes.size();
+            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertThat(eventsA.changes.subList(events, eventsA.changes.size()))
+                    .filteredOn(c -> keys.contains(c.key())).isEmpty();
+            assertThat(a.snapshots().stream().mapToInt(s -> s.sourcePort()).distinct().count())
+                    .as("a source port per session").isEqualTo(a.snapshots().size());
+        } finally {
+            ours.forEach(BfdSession::remove);
+            theirs.forEach(BfdSession::remove);
+            for (BfdSession s : ours) {
+                s.remove().join();
+            }
+            for (BfdSession s : theirs) {
+                s.remove().join();
+            }
+        }
+    }
+}

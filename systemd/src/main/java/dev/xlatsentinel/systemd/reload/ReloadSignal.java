@@ -1,0 +1,56 @@
+package dev.xlatsentinel.systemd.reload;
+
+import dev.xlatsentinel.systemd.notify.SdNotify;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Handles SIGHUP as a reload request, in the same process (the main PID does not change).
+ *
+ * <p>Install it before sending READY=1: until then SIGHUP has the JVM's default meaning
+ * (run shutdown hooks and exit), and systemd only runs {@code ExecReload=} on an active unit.
+ * Reloads run one at a time on the JVM's signal thread; a second SIGHUP during a reload waits.
+ */
+public final class ReloadSignal {
+    /** The reload itself: returns the status line to show, or throws why nothing was changed. */
+    @FunctionalInterface
+    public interface Action {
+        String reload() throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReloadSignal.class);
+    private static final Object LOCK = new Object();
+
+    private ReloadSignal() {
+    }
+
+    /**
+     * Replaces the JVM's SIGHUP handling with: RELOADING=1 (with MONOTONIC_USEC), the action,
+     * then READY=1 with the action's status, or with "reload failed: ..." when it threw (the
+     * action must then leave the running configuration untouched).
+     */
+    public static void install(SdNotify notify, Action action) {
+        // The JDK has no public signal API; sun.misc.Signal (module jdk.unsupported) is kept for this.
+        Signal.handle(new Signal("HUP"), signal -> reload(notify, action));
+    }
+
+    /** What SIGHUP runs; callable directly (tests, the control socket's reload command). */
+    public static boolean reload(SdNotify notify, Action action) {
+        synchronized (LOCK) {
+            notify.reloading();
+            LOG.info("reload requested");
+            try {
+                String status = action.reload();
+                notify.ready(status);
+                LOG.info("reload done: {}", status);
+                return true;
+            } catch (Exception e) {
+                String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+                LOG.error("reload failed, running configuration kept: {}", reason, e);
+                notify.ready("reload failed, running configuration kept: " + reason);
+                return false;
+            }
+        }
+    }
+}

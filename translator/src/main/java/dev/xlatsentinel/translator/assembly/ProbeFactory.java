@@ -1,0 +1,119 @@
+package dev.xlatsentinel.translator.assembly;
+
+import dev.xlatsentinel.translator.config.CommandProbeSpec;
+import dev.xlatsentinel.translator.config.IcmpProbeSpec;
+import dev.xlatsentinel.translator.config.InstanceSpec;
+import dev.xlatsentinel.translator.config.InterfaceProbeSpec;
+import dev.xlatsentinel.translator.config.JoolProbeSpec;
+import dev.xlatsentinel.translator.config.ProbeSpec;
+import dev.xlatsentinel.translator.config.RouteProbeSpec;
+import dev.xlatsentinel.translator.config.SystemdUnitProbeSpec;
+import dev.xlatsentinel.translator.config.TaygaProbeSpec;
+import dev.xlatsentinel.translator.config.TcpProbeSpec;
+import dev.xlatsentinel.translator.datapath.Addresses;
+import dev.xlatsentinel.translator.datapath.IcmpDatapathProbe;
+import dev.xlatsentinel.translator.datapath.IcmpEchoSocket;
+import dev.xlatsentinel.translator.datapath.Nat64Prefix;
+import dev.xlatsentinel.translator.datapath.TcpDatapathProbe;
+import dev.xlatsentinel.translator.host.CommandProbe;
+import dev.xlatsentinel.translator.host.InterfaceProbe;
+import dev.xlatsentinel.translator.host.RouteProbe;
+import dev.xlatsentinel.translator.host.Subprocess;
+import dev.xlatsentinel.translator.host.SystemdUnitProbe;
+import dev.xlatsentinel.translator.jool.JoolProbe;
+import dev.xlatsentinel.translator.jool.JoolThresholds;
+import dev.xlatsentinel.translator.probe.Probe;
+import dev.xlatsentinel.translator.tayga.TaygaProbe;
+import dev.xlatsentinel.translator.time.Scheduler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Turns validated probe specs into probes; what it opens (sockets) is closed with the namespaces' owner. */
+final class ProbeFactory {
+    private final Namespaces namespaces;
+    private final Scheduler scheduler;
+    private final Subprocess subprocess;
+    private final List<AutoCloseable> owned;
+
+    ProbeFactory(Namespaces namespaces, Scheduler scheduler, List<AutoCloseable> owned) {
+        this.namespaces = namespaces;
+        this.scheduler = scheduler;
+        this.subprocess = new Subprocess(scheduler);
+        this.owned = owned;
+    }
+
+    Probe build(InstanceSpec instance, ProbeSpec spec) {
+        String name = spec.name() != null ? spec.name() : spec.type();
+        String probeNs = spec instanceof IcmpProbeSpec s && s.namespace() != null ? s.namespace()
+                : spec instanceof TcpProbeSpec s && s.namespace() != null ? s.namespace()
+                : instance.probeNamespace() == null ? null : instance.probeNamespace().name();
+        if (spec instanceof IcmpProbeSpec s) {
+            try {
+                IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), source(s.source()));
+                owned.add(socket);
+                return new IcmpDatapathProbe(name, socket, Nat64Prefix.parse(s.prefix()), targets(s.targets()),
+                        s.required() == null ? 1 : s.required(), scheduler);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (spec instanceof TcpProbeSpec s) {
+            return new TcpDatapathProbe(name, namespaces.get(probeNs), source(s.source()), Nat64Prefix.parse(s.prefix()),
+                    targets(s.targets()), s.port(), s.required() == null ? 1 : s.required(), scheduler);
+        }
+        if (spec instanceof JoolProbeSpec s) {
+            boolean siit = s.siit();
+            JoolThresholds d = siit ? JoolThresholds.SIIT_DEFAULTS : JoolThresholds.NAT64_DEFAULTS;
+            JoolThresholds t = new JoolThresholds(
+                    s.failedRoutesMax() == null ? d.failedRoutesMax() : s.failedRoutesMax(),
+                    s.receivedWithoutSuccess() == null ? d.receivedWithoutSuccess() : s.receivedWithoutSuccess(),
+                    s.bibUsageMax() == null ? d.bibUsageMax() : s.bibUsageMax(),
+                    s.pool4() == null ? d.pool4() : s.pool4(),
+                    s.sessionSync() == null ? d.sessionSync() : s.sessionSync());
+            String ns = s.namespaceIn(instance);
+            return new JoolProbe(name, s.binaryOrDefault(), s.instance(), ns == null ? null : namespaces.get(ns), t,
+                    subprocess,
+                    scheduler);
+        }
+        if (spec instanceof TaygaProbeSpec s) {
+            String ns = s.namespace() != null ? s.namespace() : instance.namespace();
+            return new TaygaProbe(name, Path.of(s.pidFile()), namespaces.get(ns), namespaces.rtnetlink(ns), s.tun(),
+                    Boolean.TRUE.equals(s.expectTraffic()));
+        }
+        if (spec instanceof SystemdUnitProbeSpec s) {
+            return new SystemdUnitProbe(name, s.unit(), subprocess);
+        }
+        if (spec instanceof InterfaceProbeSpec s) {
+            String ns = s.namespace() != null ? s.namespace() : instance.namespace();
+            return new InterfaceProbe(name, namespaces.get(ns), namespaces.rtnetlink(ns), s.interfaceName());
+        }
+        if (spec instanceof RouteProbeSpec s) {
+            String ns = s.namespace() != null ? s.namespace() : instance.namespace();
+            int slash = s.destination().indexOf('/');
+            return new RouteProbe(name, namespaces.get(ns), literal(s.destination().substring(0, slash)),
+                    Integer.parseInt(s.destination().substring(slash + 1)), s.dev());
+        }
+        if (spec instanceof CommandProbeSpec s) {
+            String ns = s.namespace() != null ? s.namespace() : instance.namespace();
+            return new CommandProbe(name, ns == null ? null : namespaces.get(ns), s.command(), subprocess);
+        }
+        throw new IllegalArgumentException("probe type '" + spec.type() + "' (validate the config first)");
+    }
+
+    private static Inet6Address source(String s) {
+        return s == null ? null : Addresses.ipv6(s);
+    }
+
+    private static List<Inet4Address> targets(List<String> t) {
+        return t.stream().map(Addresses::ipv4).toList();
+    }
+
+    private static InetAddress literal(String a) {
+        return a.contains(":") ? Addresses.ipv6(a) : Addresses.ipv4(a);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.xlatsentinel.translator.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/** {@code type: tayga}: TAYGA's process (from {@code pidFile}), its TUN device {@code tun} and the TUN counters; {@code expectTraffic} (default false) also fails when no packet crossed the TUN between runs. Runs in {@code namespace} (default: the instance's). */
+@JsonIgnoreProperties({"type"})
+public record TaygaProbeSpec(String name, String pidFile, String tun, Boolean expectTraffic, String namespace) implements ProbeSpec {
+    @Override
+    public String type() {
+        return "tayga";
+    }
+}

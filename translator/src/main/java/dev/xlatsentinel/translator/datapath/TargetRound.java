@@ -1,0 +1,105 @@
+package dev.xlatsentinel.translator.datapath;
+
+import dev.xlatsentinel.translator.probe.Durations;
+import dev.xlatsentinel.translator.probe.KOfN;
+import dev.xlatsentinel.translator.probe.ProbeResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One run of a datapath probe over several targets with a k-of-n rule. It ends as soon as
+ * the answer is known: k targets answered (pass), or so many failed that k cannot be
+ * reached (fail), or the deadline (fail with each target's state).
+ */
+final class TargetRound {
+    private final String probe;
+    private final KOfN rule;
+    private final List<String> targets;
+    private final String[] outcome;
+    private final boolean[] ok;
+    private final boolean[] timedOut;
+    private final CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+    private int passed;
+    private int failed;
+    private Duration best;
+
+    TargetRound(String probe, KOfN rule, List<String> targets) {
+        this.probe = probe;
+        this.rule = rule;
+        this.targets = List.copyOf(targets);
+        this.outcome = new String[targets.size()];
+        this.ok = new boolean[targets.size()];
+        this.timedOut = new boolean[targets.size()];
+    }
+
+    CompletableFuture<ProbeResult> result() {
+        return result;
+    }
+
+    synchronized void answered(int i, Duration rtt, String text) {
+        if (outcome[i] != null || result.isDone()) {
+            return;
+        }
+        outcome[i] = text;
+        ok[i] = true;
+        passed++;
+        if (best == null || rtt.compareTo(best) < 0) {
+            best = rtt;
+        }
+        if (rule.satisfied(passed)) {
+            result.complete(ProbeResult.pass(probe, passed + "/" + targets.size() + " targets answered (" + rule
+                    + " required), best rtt " + Durations.human(best)).withDetails(details()));
+        }
+    }
+
+    synchronized void failed(int i, String text, boolean timeout) {
+        if (outcome[i] != null || result.isDone()) {
+            return;
+        }
+        outcome[i] = text;
+        timedOut[i] = timeout;
+        failed++;
+        if (rule.lost(failed)) {
+            result.complete(ProbeResult.fail(probe, failReason()).withDetails(details()));
+        }
+    }
+
+    /** The deadline: every target without an outcome timed out. */
+    synchronized void expire(Duration timeout) {
+        for (int i = 0; i < outcome.length; i++) {
+            if (outcome[i] == null) {
+                failed(i, "timed out after " + Durations.human(timeout), true);
+            }
+        }
+    }
+
+    private String failReason() {
+        int n = targets.size();
+        boolean allTimedOut = true;
+        for (boolean t : timedOut) {
+            allTimedOut &= t;
+        }
+        if (allTimedOut) {
+            return n + "/" + n + " targets " + outcome[0];
+        }
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (outcome[i] != null && !ok[i]) {
+                bad.add(targets.get(i) + " " + outcome[i]);
+            }
+        }
+        return passed + "/" + n + " targets answered (" + rule + " required): " + String.join("; ", bad);
+    }
+
+    private Map<String, String> details() {
+        Map<String, String> d = new LinkedHashMap<>();
+        for (int i = 0; i < targets.size(); i++) {
+            d.put(targets.get(i), outcome[i] == null ? "no answer yet" : outcome[i]);
+        }
+        return d;
+    }
+}

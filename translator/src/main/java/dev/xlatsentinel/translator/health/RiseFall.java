@@ -1,0 +1,62 @@
+package dev.xlatsentinel.translator.health;
+
+/**
+ * Consecutive pass/fail counting: the whole state machine of an instance, without time.
+ * STARTING goes UP after {@code rise} passes in a row and DOWN after {@code fall} failures in
+ * a row; UP goes DOWN after {@code fall} failures in a row; DOWN goes UP after {@code rise}
+ * passes in a row. A round against the current direction resets the other streak.
+ */
+final class RiseFall {
+    private final int rise;
+    private final int fall;
+    private HealthState state = HealthState.STARTING;
+    private int passes;
+    private int fails;
+
+    RiseFall(int rise, int fall) {
+        this.rise = rise;
+        this.fall = fall;
+    }
+
+    HealthState state() {
+        return state;
+    }
+
+    /** Records one round; returns the new state if it changed, else null. */
+    HealthState record(boolean passed) {
+        if (passed) {
+            passes++;
+            fails = 0;
+        } else {
+            fails++;
+            passes = 0;
+        }
+        HealthState next = state;
+        if (state != HealthState.UP && passes >= rise) {
+            next = HealthState.UP;
+        } else if (state != HealthState.DOWN && fails >= fall) {
+            next = HealthState.DOWN;
+        }
+        if (next == state) {
+            return null;
+        }
+        state = next;
+        passes = 0;
+        fails = 0;
+        return next;
+    }
+
+    /** A change could come soon: still STARTING, or a streak against the current state has begun. */
+    boolean pending() {
+        return state == HealthState.STARTING || (state == HealthState.UP && fails > 0)
+                || (state == HealthState.DOWN && passes > 0);
+    }
+
+    int passes() {
+        return passes;
+    }
+
+    int fails() {
+        return fails;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.xlatsentinel.translator.tayga;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * A process as /proc/PID/stat shows it: {@code pid (comm) state ...}. Used instead of
+ * {@code kill -0}, which succeeds for a zombie and for a stopped process alike.
+ */
+public record ProcessState(long pid, String comm, char state) {
+    /** Reads /proc/PID/stat under {@code proc}; null if there is no such process. */
+    public static ProcessState read(Path proc, long pid) throws IOException {
+        String stat;
+        try {
+            stat = Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        return parse(pid, stat);
+    }
+
+    /** Parses the stat line; comm may contain spaces and parentheses, so the last ')' ends it. */
+    static ProcessState parse(long pid, String stat) throws IOException {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open || stat.length() < close + 3) {
+            throw new IOException("cannot parse /proc/" + pid + "/stat: '" + stat.strip() + "'");
+        }
+        return new ProcessState(pid, stat.substring(open + 1, close), stat.charAt(close + 2));
+    }
+
+    /** Running, sleeping or in disk wait: the states of a process that can still do work. */
+    public boolean alive() {
+        return state == 'R' || state == 'S' || state == 'D' || state == 'I';
+    }
+
+    /** The state in words (proc(5)). */
+    public String describe() {
+        return switch (state) {
+            case 'R' -> "running";
+            case 'S' -> "sleeping";
+            case 'D' -> "in uninterruptible wait";
+            case 'Z' -> "a zombie (exited, not yet reaped)";
+            case 'T' -> "stopped (SIGSTOP)";
+            case 't' -> "stopped by a tracer";
+            case 'X' -> "dead";
+            default -> "in state " + state;
+        };
+    }
+}

@@ -102,20 +102,72 @@ public final class UdpStream {
     private UdpStream() {
     }
 
+    /** A stream in progress: how far it is, and its result once done. */
+    public static final class Handle {
+        private final Thread sender;
+        private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.CompletableFuture<List<Packet>> result =
+                new java.util.concurrent.CompletableFuture<>();
+
+        private Handle(Runnable body) {
+            this.sender = new Thread(body, "udp-stream-tx");
+            sender.setDaemon(true);
+        }
+
+        /** Datagrams sent so far. */
+        public int sent() {
+            return sent.get();
+        }
+
+        /** Waits for the end of the stream (count x spacing + tail) and returns every datagram's fate. */
+        public List<Packet> await() {
+            try {
+                return result.get(10, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re
+                        : new LabException("UDP stream failed: " + e.getCause(), e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new LabException("UDP stream did not end", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted waiting for the UDP stream", e);
+            }
+        }
+    }
+
     /**
      * Sends {@code count} datagrams from {@code client} to {@code target6}, one every
      * {@code spacing}, then waits {@code tail} for late answers, and returns every datagram's fate.
      * Blocks for about count x spacing + tail.
      */
     public static List<Packet> run(Netns client, String target6, int count, Duration spacing, Duration tail) {
-        if (count <= 0 || count > 1_000_000 || spacing.isNegative() || spacing.isZero()) {
-            throw new IllegalArgumentException("count 1..1000000 and a positive spacing");
+        return start(client, target6, count, spacing, tail).await();
+    }
+
+    /** Starts the stream on its own thread; see {@link #run}. */
+    public static Handle start(Netns client, String target6, int count, Duration spacing, Duration tail) {
+        if (count <= 0 || count > 10_000_000 || spacing.isNegative() || spacing.isZero()) {
+            throw new IllegalArgumentException("count 1..10000000 and a positive spacing");
         }
         DatagramChannel ch = client.call(() -> {
             DatagramChannel c = DatagramChannel.open(StandardProtocolFamily.INET6);
             c.connect(new InetSocketAddress(InetAddress.getByName(target6), PORT));
             return c;
         });
+        Handle[] handle = new Handle[1];
+        handle[0] = new Handle(() -> {
+            try {
+                handle[0].result.complete(stream(ch, count, spacing, tail, handle[0].sent));
+            } catch (RuntimeException e) {
+                handle[0].result.completeExceptionally(e);
+            }
+        });
+        handle[0].sender.start();
+        return handle[0];
+    }
+
+    private static List<Packet> stream(DatagramChannel ch, int count, Duration spacing, Duration tail,
+            java.util.concurrent.atomic.AtomicInteger sentSoFar) {
         long[] sent = new long[count];
         long[] answered = new long[count];
         String[] via = new String[count];
@@ -140,6 +192,7 @@ public final class UdpStream {
                 } catch (IOException e) {
                     // No route or ICMP error feedback: the datagram is lost like any other.
                 }
+                sentSoFar.incrementAndGet();
             }
             receiver.join(tail.toMillis() + 200);
         } catch (IOException e) {

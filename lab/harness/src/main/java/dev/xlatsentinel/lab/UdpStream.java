@@ -25,6 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class UdpStream {
     public static final int PORT = 9;
+    /**
+     * An answer later than this counts as lost: a datagram that sat in a frozen translator's
+     * queue for a second is of no use to an application (and would hide the outage).
+     */
+    public static final long MAX_DELAY_MICROS = 100_000;
     private static final int LEN = 16;
 
     /** What happened to one datagram: sent at, answered at (0 if never), via which pool address. */
@@ -168,10 +173,11 @@ public final class UdpStream {
 
     private static List<Packet> stream(DatagramChannel ch, int count, Duration spacing, Duration tail,
             java.util.concurrent.atomic.AtomicInteger sentSoFar) {
-        long[] sent = new long[count];
+        // Written by the sender, read by the receiver (to drop late answers): atomic.
+        java.util.concurrent.atomic.AtomicLongArray sent = new java.util.concurrent.atomic.AtomicLongArray(count);
         long[] answered = new long[count];
         String[] via = new String[count];
-        Thread receiver = new Thread(() -> receive(ch, count, answered, via), "udp-stream-rx");
+        Thread receiver = new Thread(() -> receive(ch, count, sent, answered, via), "udp-stream-rx");
         receiver.setDaemon(true);
         try (ch) {
             receiver.start();
@@ -186,7 +192,7 @@ public final class UdpStream {
                 }
                 out.clear();
                 out.putInt(seq).putLong(0).putInt(0).flip();
-                sent[seq] = nowMicros();
+                sent.set(seq, nowMicros());
                 try {
                     ch.write(out);
                 } catch (IOException e) {
@@ -203,14 +209,21 @@ public final class UdpStream {
         } finally {
             receiver.interrupt();
         }
+        try {
+            // The channel is closed: the receiver ends; joining it makes its writes visible here.
+            receiver.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         List<Packet> packets = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            packets.add(new Packet(i, sent[i], answered[i], via[i]));
+            packets.add(new Packet(i, sent.get(i), answered[i], via[i]));
         }
         return packets;
     }
 
-    private static void receive(DatagramChannel ch, int count, long[] answered, String[] via) {
+    private static void receive(DatagramChannel ch, int count, java.util.concurrent.atomic.AtomicLongArray sent,
+            long[] answered, String[] via) {
         ByteBuffer in = ByteBuffer.allocate(64);
         byte[] v4 = new byte[4];
         int got = 0;
@@ -225,7 +238,8 @@ public final class UdpStream {
                 }
                 in.flip();
                 int seq = in.getInt(0);
-                if (seq < 0 || seq >= count || answered[seq] != 0) {
+                if (seq < 0 || seq >= count || answered[seq] != 0 || sent.get(seq) == 0
+                        || now - sent.get(seq) > MAX_DELAY_MICROS) {
                     continue;
                 }
                 in.position(LEN - 4);

@@ -171,8 +171,11 @@ public final class Scenario implements AutoCloseable {
                 && (e.deleted() || !e.route().contains("via " + g.lanAddress() + " "))).mapToLong(
                         RouteMonitor.Event::micros).findFirst().orElse(0);
         UdpStream.Packet firstBackup = UdpStream.firstVia(packets, poolPrefix(backup()), faultMicros);
-        long agentDown = mode == Mode.AGENT ? agentDown(agent(g.name()).log(), faultMicros) : 0;
-        BfdCapture.Packet bfdDown = capture == null ? null : capture.firstDownAfter(faultMicros);
+        // The agent declares DOWN only for translator faults; a killed agent sends no Down (it
+        // goes silent), and what a capture sees later is the restarted agent's.
+        long agentDown = mode == Mode.AGENT && fault.translator() ? agentDown(agent(g.name()).log(), faultMicros) : 0;
+        BfdCapture.Packet bfdDown = capture == null || fault == Fault.AGENT_KILLED ? null
+                : capture.firstDownAfter(faultMicros);
         return new Trial(fault, mode == Mode.BASELINE, faultMicros, packets, agentDown,
                 bfdDown == null ? 0 : bfdDown.micros(), moved, firstBackup == null ? 0 : firstBackup.answeredMicros(),
                 repairMicros, routeBack, changesAfter, events.stream().filter(e -> e.micros() >= faultMicros).toList());

@@ -140,7 +140,7 @@ public final class Nat64Lab {
             Duration bfdInterval, int bfdMultiplier, Duration minHold, boolean damping) {
         /** Fast enough to fail over in tens of milliseconds. */
         public static final AgentTuning FAST = new AgentTuning(Duration.ofMillis(10), Duration.ofMillis(5),
-                Duration.ofMillis(8), 3, 2, Duration.ofMillis(10), 3, Duration.ZERO, false);
+                Duration.ofMillis(5), 3, 2, Duration.ofMillis(10), 3, Duration.ZERO, false);
         /**
          * For tests about behaviour, not speed: margins wide enough that a busy 2-core machine
          * never fails a healthy gateway, and no flap damping.

@@ -29,6 +29,13 @@ public final class FailoverBench {
     public static void main(String[] args) throws IOException {
         int runs = Integer.parseInt(option(args, "--runs", "20"));
         int soakMinutes = Integer.parseInt(option(args, "--soak", "0"));
+        List<Fault> faults = option(args, "--faults", "").isEmpty() ? List.of(Fault.values())
+                : java.util.Arrays.stream(option(args, "--faults", "").split(",")).map(Fault::valueOf).toList();
+        boolean withBaseline = !List.of(args).contains("--no-baseline");
+        boolean keepFiles = List.of(args).contains("--keep-files");
+        if (keepFiles) {
+            System.setProperty("lab.keepFiles", "true");
+        }
         Path out = Path.of(option(args, "--out", "lab/out/failover.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Nat64Lab.AgentTuning tuning = Nat64Lab.AgentTuning.FAST;
@@ -48,7 +55,7 @@ public final class FailoverBench {
         Lab lab = Lab.open("bench-agent");
         try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, true)) {
             for (int r = 0; r < runs; r++) {
-                for (Fault f : Fault.values()) {
+                for (Fault f : faults) {
                     Trial t = s.trial(f, spec);
                     agent.computeIfAbsent(f, k -> new ArrayList<>()).add(t);
                     System.out.printf(Locale.ROOT, "agent    run %2d %-40s loss %7.1f ms lost %4d%n", r + 1, f,
@@ -61,8 +68,8 @@ public final class FailoverBench {
                 Duration.ofMillis(1500), Duration.ofMillis(1000));
         Lab lab2 = Lab.open("bench-baseline");
         try (Scenario s = Scenario.start(lab2, Scenario.Mode.BASELINE, tuning, router, false)) {
-            for (int r = 0; r < Math.max(3, runs / 4); r++) {
-                for (Fault f : Fault.values()) {
+            for (int r = 0; withBaseline && r < Math.max(3, runs / 4); r++) {
+                for (Fault f : faults) {
                     if (!f.translator()) {
                         continue;
                     }
@@ -76,7 +83,7 @@ public final class FailoverBench {
         md.append("| fault | xlat-sentinel: loss window median | worst | lost datagrams median | recovered | "
                 + "no flap after repair | today's setup (FRR bfdd): route withdrawn | loss |\n");
         md.append("| --- | ---: | ---: | ---: | --- | --- | --- | --- |\n");
-        for (Fault f : Fault.values()) {
+        for (Fault f : faults) {
             List<Trial> ts = agent.get(f);
             List<Double> loss = ts.stream().map(Trial::lossMs).toList();
             List<Double> lost = ts.stream().map(t -> (double) t.lostAfterFault()).toList();
@@ -95,7 +102,7 @@ public final class FailoverBench {
         md.append("\nPer fault, the components (medians, ms after the fault): agent DOWN, BFD Down on the wire, "
                 + "route moved at the router, first datagram through the backup.\n\n");
         md.append("| fault | agent DOWN | BFD Down sent | route moved | first via backup |\n| --- | ---: | ---: | ---: | ---: |\n");
-        for (Fault f : Fault.values()) {
+        for (Fault f : faults) {
             List<Trial> ts = agent.get(f);
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", f.label(),
                     component(ts, Trial::agentDownMicros), component(ts, Trial::bfdDownMicros),

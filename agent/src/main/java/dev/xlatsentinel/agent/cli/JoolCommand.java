@@ -1,20 +1,18 @@
 package dev.xlatsentinel.agent.cli;
 
-import dev.xlatsentinel.agent.config.ConfigException;
-import dev.xlatsentinel.agent.config.ConfigLoader;
 import dev.xlatsentinel.agent.config.LoadedConfig;
 import dev.xlatsentinel.translator.config.InstanceSpec;
 import dev.xlatsentinel.translator.config.JoolProbeSpec;
 import dev.xlatsentinel.translator.config.ProbeSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,9 +24,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "jool", description = "Run a jool command against every configured Jool instance, labelled per instance.")
 public final class JoolCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "/etc/xlat-sentinel/agent.yaml",
-            description = "The agent's config file (default: ${DEFAULT-VALUE}).")
-    Path file;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "Per instance (default: ${DEFAULT-VALUE}).")
@@ -43,16 +40,13 @@ public final class JoolCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LoadedConfig c;
-        try {
-            c = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+        LoadedConfig c = config.loadOrReport();
+        if (c == null) {
             return 1;
         }
         List<Target> targets = targets(c.config().instances(), args);
         if (targets.isEmpty()) {
-            System.err.println("xlat-sentinel: no Jool instance in " + file + " (no probe of type jool)");
+            System.err.println("xlat-sentinel: no Jool instance in " + config.file + " (no probe of type jool)");
             return 1;
         }
         int worst = 0;

@@ -1,21 +1,18 @@
 package dev.xlatsentinel.agent.cli;
 
-import dev.xlatsentinel.agent.config.ConfigException;
-import dev.xlatsentinel.agent.config.ConfigLoader;
 import dev.xlatsentinel.agent.config.LoadedConfig;
 import dev.xlatsentinel.agent.render.RouterConfig;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code xlat-sentinel render-router-config --bird|--frr -c FILE}: the router's side. */
 @Command(name = "render-router-config", description = "Print the upstream router's config for this gateway's services.")
 public final class RenderRouterConfigCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "/etc/xlat-sentinel/agent.yaml",
-            description = "The agent's config file (default: ${DEFAULT-VALUE}).")
-    Path file;
+    @Mixin
+    ConfigOption config;
 
     @ArgGroup(multiplicity = "1")
     Dialect dialect;
@@ -38,11 +35,8 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LoadedConfig c;
-        try {
-            c = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+        LoadedConfig c = config.loadOrReport();
+        if (c == null) {
             return 1;
         }
         RouterConfig.Options o = new RouterConfig.Options(routerInterface, withSecrets);

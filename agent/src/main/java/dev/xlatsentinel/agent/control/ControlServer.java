@@ -85,13 +85,14 @@ public final class ControlServer implements AutoCloseable {
      */
     public static ControlServer open(Path path, String group, ControlHandler handler) throws IOException {
         if (Files.exists(path)) {
+            boolean live;
             try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-                throw new IOException("another agent answers on " + path);
+                live = probe.isConnected();
             } catch (IOException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("another agent")) {
-                    throw e;
-                }
-                // Nobody listens: a stale file from an agent that died.
+                live = false; // nobody listens: a stale file from an agent that died
+            }
+            if (live) {
+                throw new IOException("another agent answers on " + path);
             }
         }
         return new ControlServer(path, group, handler);

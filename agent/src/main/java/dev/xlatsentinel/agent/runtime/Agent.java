@@ -53,7 +53,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -637,13 +636,5 @@ public final class Agent implements AutoCloseable {
     private static List<HookRunner.Hook> hooks(AgentSettings a) {
         return a.hooks().stream().map(h -> new HookRunner.Hook(h.name(), h.events(), h.command(), h.timeout()))
                 .toList();
-    }
-
-    /** For tests: run something on the agent loop. */
-    void onLoopForTest(Consumer<Agent> c) {
-        onLoop(() -> {
-            c.accept(this);
-            return null;
-        });
     }
 }

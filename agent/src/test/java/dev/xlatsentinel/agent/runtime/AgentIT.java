@@ -87,7 +87,7 @@ class AgentIT {
         assertThat(s.path("services").path(0).path("withdrawn").asBoolean()).isFalse();
         JsonNode bfd = gwa.session("nat64");
         assertThat(bfd.path("state").asText()).isEqualTo("Up");
-        assertThat(bfd.path("txIntervalMs").asDouble()).isEqualTo(50.0);
+        assertThat(bfd.path("txIntervalMs").asDouble()).isEqualTo(100.0);
         String text = gwa.cli("status").orThrow();
         assertThat(text).contains("tayga", "UP", "nat64", "announced", "2001:db8:ff::1");
     }

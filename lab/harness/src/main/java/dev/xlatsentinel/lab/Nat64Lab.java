@@ -146,7 +146,7 @@ public final class Nat64Lab {
          * never fails a healthy gateway, and no flap damping.
          */
         public static final AgentTuning TOLERANT = new AgentTuning(Duration.ofMillis(50), Duration.ofMillis(20),
-                Duration.ofMillis(40), 2, 3, Duration.ofMillis(50), 3, Duration.ZERO, false);
+                Duration.ofMillis(50), 2, 3, Duration.ofMillis(100), 3, Duration.ZERO, false);
 
         public AgentTuning withMinHold(Duration d) {
             return new AgentTuning(interval, fastInterval, timeout, rise, fall, bfdInterval, bfdMultiplier, d, damping);

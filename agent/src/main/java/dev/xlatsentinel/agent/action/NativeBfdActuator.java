@@ -13,6 +13,7 @@ import dev.xlatsentinel.bfd.codec.State;
 public final class NativeBfdActuator implements Actuator {
     private final BfdSession session;
     private final String name;
+    private volatile java.util.concurrent.CompletableFuture<Void> removal;
 
     public NativeBfdActuator(BfdSession session) {
         this.session = session;
@@ -47,6 +48,13 @@ public final class NativeBfdActuator implements Actuator {
 
     @Override
     public void close() {
-        session.remove();
+        removal = session.remove();
+    }
+
+    /** Completes once the session is gone from the engine (after {@link #close()}). */
+    public java.util.concurrent.CompletableFuture<Void> removal() {
+        java.util.concurrent.CompletableFuture<Void> r = removal;
+        return r == null ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("not closed"))
+                : r;
     }
 }

@@ -321,6 +321,10 @@ final class ConfigValidator {
             return Secret.of(java.util.Arrays.copyOf(bytes, n));
         } catch (java.nio.file.NoSuchFileException e) {
             error(path, "no such file " + file);
+        } catch (java.nio.file.AccessDeniedException e) {
+            error(path, "permission denied reading " + file + " as user " + System.getProperty("user.name")
+                    + " (the packaged unit runs as xlat-sentinel: hand the key over with LoadCredential=, "
+                    + "docs/systemd.md, or chown it to that user)");
         } catch (IOException e) {
             error(path, "cannot read " + file + ": " + e.getMessage());
         }

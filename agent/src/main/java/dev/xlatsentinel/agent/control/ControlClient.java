@@ -27,6 +27,11 @@ public final class ControlClient {
      */
     public JsonNode call(ObjectNode request) throws ControlException {
         if (!Files.exists(path)) {
+            Path dir = path.getParent();
+            if (dir != null && Files.isDirectory(dir) && !Files.isExecutable(dir)) {
+                throw new ControlException("permission denied on " + dir + " (the control socket is for root"
+                        + " and the agent's control group)");
+            }
             throw new ControlException("no agent control socket at " + path + " (is xlat-sentinel running?)");
         }
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {

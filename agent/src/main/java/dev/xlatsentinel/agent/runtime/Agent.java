@@ -90,6 +90,8 @@ public final class Agent implements AutoCloseable {
     private final Policy policy;
     private final Instant started = Instant.now();
     private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Long> lastRound = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> roundLimit = new java.util.concurrent.ConcurrentHashMap<>();
 
     // Owned by the agent loop.
     private LoadedConfig config;
@@ -229,10 +231,18 @@ public final class Agent implements AutoCloseable {
             built.values().forEach(InstanceRuntime::close);
             throw new IllegalStateException("cannot start instance probes: " + e.getMessage(), e);
         }
+        // The longest normal silence between two rounds of an instance (for the watchdog).
+        c.instances().forEach((name, spec) -> {
+            var p = dev.xlatsentinel.translator.config.ConfigValidator.policy(spec.health());
+            roundLimit.put(name, p.interval().plus(p.timeout()).multipliedBy(3).plusSeconds(5).toNanos());
+            lastRound.putIfAbsent(name, System.nanoTime());
+        });
         // 2. Commit: instances.
         List<String> gone = new ArrayList<>(instances.keySet());
         gone.removeAll(c.instances().keySet());
         for (String name : gone) {
+            lastRound.remove(name);
+            roundLimit.remove(name);
             instances.remove(name).close();
             LOG.info("instance {} removed", name);
         }
@@ -309,9 +319,10 @@ public final class Agent implements AutoCloseable {
                     continue;
                 }
                 LOG.info("{}: settings other than timers changed: the session is recreated", n.describe());
-                closeActuator(n);
+                // The key stays taken until the removal (AdminDown for a detection time) is done.
+                removeAndWait(n);
             } else if (old != null) {
-                closeActuator(old);
+                removeAndWait(old);
             }
             BfdEngine engine = engines.engine(ns);
             // Held down from its first packet: a new session never brings the route up unproven.
@@ -352,6 +363,19 @@ public final class Agent implements AutoCloseable {
             return f.spec().key();
         }
         return ((FrrRouteActuator) a).route();
+    }
+
+    private void removeAndWait(Actuator a) {
+        closeActuator(a);
+        if (a instanceof NativeBfdActuator n) {
+            try {
+                n.removal().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("the old session " + n.describe() + " was not removed: " + e, e);
+            }
+        }
     }
 
     private void closeActuator(Actuator a) {
@@ -404,6 +428,7 @@ public final class Agent implements AutoCloseable {
 
             @Override
             public void onRound(String instance, List<ProbeResult> results) {
+                lastRound.put(instance, System.nanoTime());
                 observers.forEach(o -> o.round(instance, results));
             }
         };
@@ -506,6 +531,35 @@ public final class Agent implements AutoCloseable {
             throw new IllegalArgumentException("no instance '" + instance + "' (instances: " + String.join(", ",
                     instances.keySet()) + ")");
         }
+    }
+
+    /** Counts for the one-line status (STATUS=, logs): agent-loop state only, never the BFD loop. */
+    public record Summary(int instancesUp, int instances, int servicesAnnounced, int services) {
+        @Override
+        public String toString() {
+            return instancesUp + "/" + instances + " instances UP, " + servicesAnnounced + "/" + services
+                    + " services announced";
+        }
+    }
+
+    public Summary summary() {
+        return onLoop(() -> new Summary(
+                (int) instances.values().stream().filter(i -> i.health().state().isUp()).count(), instances.size(),
+                (int) services.values().stream().filter(s -> !s.withdrawn).count(), services.size()));
+    }
+
+    /**
+     * Nanosecond times (System.nanoTime) at which each instance last finished a probe round,
+     * and the longest silence that is still normal for it: read by the watchdog without
+     * waiting on any loop.
+     */
+    public Map<String, long[]> lastRounds() {
+        Map<String, long[]> out = new HashMap<>();
+        lastRound.forEach((name, at) -> {
+            Long limit = roundLimit.get(name);
+            out.put(name, new long[] {at, limit == null ? Long.MAX_VALUE : limit});
+        });
+        return out;
     }
 
     /** A consistent picture of everything, for status and metrics. */

@@ -20,7 +20,6 @@ import dev.xlatsentinel.systemd.watchdog.Watchdog;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -45,7 +44,6 @@ public final class Daemon implements AgentCommands.Daemon {
     private ControlServer control;
     private Metrics metrics;
     private String metricsListen;
-    private final Map<String, long[]> rounds = new HashMap<>();
 
     private Daemon(Agent agent, LoadedConfig config, SdNotify notify) {
         this.agent = agent;
@@ -70,14 +68,17 @@ public final class Daemon implements AgentCommands.Daemon {
         agent.addObserver(new Agent.Observer() {
             @Override
             public void verdict(Verdict v) {
-                notify.status(d.statusLine());
+                d.publishStatus();
             }
         });
         d.startWatchdog();
-        ReloadSignal.install(notify, () -> d.reload("SIGHUP"));
+        ReloadSignal.install(notify, () -> d.applyReload("SIGHUP"));
         Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "shutdown"));
-        LOG.info("xlat-sentinel {} running: {}", Version.current(), d.statusLine());
-        notify.ready(d.statusLine());
+        synchronized (d) {
+            String line = d.statusLine();
+            LOG.info("xlat-sentinel {} running: {}", Version.current(), line);
+            notify.ready(line);
+        }
         return d;
     }
 
@@ -103,21 +104,18 @@ public final class Daemon implements AgentCommands.Daemon {
         watchdog.start();
     }
 
-    /** Every instance finished a probe round recently (a hung prober stops the pings). */
+    /**
+     * Every instance finished a probe round recently (a hung prober stops the pings). Reads
+     * only times the prober itself recorded: never waits on a loop, so it still answers when
+     * one of them hangs.
+     */
     private Liveness proberAlive() {
-        AgentSnapshot s = agent.snapshot();
         long now = System.nanoTime();
-        for (AgentSnapshot.Instance i : s.instances()) {
-            var spec = s.config().config().instances().get(i.name());
-            var policy = dev.xlatsentinel.translator.config.ConfigValidator.policy(spec == null ? null : spec.health());
-            long limit = policy.interval().plus(policy.timeout()).multipliedBy(3).plus(MAX_SILENCE).toNanos();
-            long[] last = rounds.computeIfAbsent(i.name(), k -> new long[] {-1, now});
-            if (last[0] != i.health().rounds()) {
-                last[0] = i.health().rounds();
-                last[1] = now;
-            } else if (now - last[1] > limit) {
-                return Liveness.stalled("instance " + i.name() + " finished no probe round for "
-                        + TimeUnit.NANOSECONDS.toMillis(now - last[1]) + " ms");
+        for (Map.Entry<String, long[]> e : agent.lastRounds().entrySet()) {
+            long silence = now - e.getValue()[0];
+            if (silence > e.getValue()[1]) {
+                return Liveness.stalled("instance " + e.getKey() + " finished no probe round for "
+                        + TimeUnit.NANOSECONDS.toMillis(silence) + " ms");
             }
         }
         return Liveness.ALIVE;
@@ -143,35 +141,44 @@ public final class Daemon implements AgentCommands.Daemon {
 
     @Override
     public String reload(String who) throws ControlException {
+        try {
+            return applyReload(who);
+        } catch (Exception e) {
+            throw new ControlException("reload rejected, running configuration kept: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Rereads the config file and applies it; throws with the bare reason (every config
+     * error, or what could not be started) and changes nothing when it cannot.
+     */
+    String applyReload(String who) throws Exception {
         LoadedConfig next;
         try {
             next = ConfigLoader.load(config.file());
         } catch (ConfigException e) {
-            throw new ControlException("reload rejected, running configuration kept: " + e.getMessage());
+            throw new Exception(e.getMessage(), e);
         }
-        try {
-            agent.reload(next);
-            AgentSettings before = config.config().agent();
-            AgentSettings after = next.config().agent();
-            if (!before.controlSocket().equals(after.controlSocket())
-                    || !Objects.equals(before.controlGroup(), after.controlGroup())) {
-                ControlServer old = control;
-                openControl(after);
-                old.close();
+        agent.reload(next);
+        AgentSettings before = config.config().agent();
+        AgentSettings after = next.config().agent();
+        if (!before.controlSocket().equals(after.controlSocket())
+                || !Objects.equals(before.controlGroup(), after.controlGroup())) {
+            ControlServer old = control;
+            openControl(after);
+            old.close();
+        }
+        if (!Objects.equals(metricsListen, after.metrics() == null ? null : after.metrics().listen())) {
+            if (metrics != null) {
+                agent.removeObserver(metrics);
+                metrics.close();
+                metrics = null;
             }
-            if (!Objects.equals(metricsListen, after.metrics() == null ? null : after.metrics().listen())) {
-                if (metrics != null) {
-                    agent.removeObserver(metrics);
-                    metrics.close();
-                    metrics = null;
-                }
-                openMetrics(after);
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new ControlException("reload failed: " + e.getMessage());
+            openMetrics(after);
         }
         config = next;
         LOG.info("reload requested by {} done", who);
+        publishStatus();
         return "reloaded " + next.file() + ": " + statusLine();
     }
 
@@ -194,11 +201,15 @@ public final class Daemon implements AgentCommands.Daemon {
     }
 
     private String statusLine() {
-        AgentSnapshot s = agent.snapshot();
-        long withdrawn = s.services().stream().filter(AgentSnapshot.Service::withdrawn).count();
-        long up = s.instances().stream().filter(i -> i.health().state().isUp()).count();
-        return up + "/" + s.instances().size() + " instances UP, " + (s.services().size() - withdrawn) + "/"
-                + s.services().size() + " services announced";
+        return agent.summary().toString();
+    }
+
+    /**
+     * STATUS= for systemd. Computed and sent under one lock, so the last line sent always
+     * describes the latest state (a line computed earlier can never overwrite a newer one).
+     */
+    private synchronized void publishStatus() {
+        notify.status(statusLine());
     }
 
     // ------------------------------------------------------------------ stop

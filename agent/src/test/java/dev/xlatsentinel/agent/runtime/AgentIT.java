@@ -42,6 +42,8 @@ class AgentIT {
         gwa = start("gwa");
         gwb = start("gwb");
         awaitRoute("gwa");
+        Poll.until(T, Duration.ofMillis(20), "both sessions Up at the router",
+                () -> n.bird().bfdSessions().stream().filter(r -> r.state().equals("Up")).count() == 2);
     }
 
     @AfterAll

@@ -1,9 +1,6 @@
 package dev.xlatsentinel.agent.runtime;
 
 import dev.xlatsentinel.agent.action.Actuator;
-import dev.xlatsentinel.agent.action.FrrPeerActuator;
-import dev.xlatsentinel.agent.action.FrrRouteActuator;
-import dev.xlatsentinel.agent.action.NativeBfdActuator;
 import dev.xlatsentinel.agent.config.AgentConfig;
 import dev.xlatsentinel.agent.config.AgentSettings;
 import dev.xlatsentinel.agent.config.LoadedConfig;
@@ -13,23 +10,8 @@ import dev.xlatsentinel.agent.policy.DampingSettings;
 import dev.xlatsentinel.agent.policy.Health;
 import dev.xlatsentinel.agent.policy.Policy;
 import dev.xlatsentinel.agent.policy.Verdict;
-import dev.xlatsentinel.bfd.BfdEngine;
-import dev.xlatsentinel.bfd.BfdSession;
-import dev.xlatsentinel.bfd.SessionConfig;
-import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.StateChange;
-import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.agent.status.StatusBuilder;
-import dev.xlatsentinel.frr.FrrException;
-import dev.xlatsentinel.frr.bfdd.BfdPeer;
-import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
-import dev.xlatsentinel.frr.bfdd.FrrBfdd;
-import dev.xlatsentinel.frr.bfdd.FrrBfddConfig;
-import dev.xlatsentinel.frr.route.FrrRoutes;
-import dev.xlatsentinel.frr.route.FrrRoutesConfig;
-import dev.xlatsentinel.frr.route.RouteSpec;
-import dev.xlatsentinel.frr.vty.VtyClientConfig;
-import dev.xlatsentinel.frr.vty.VtyEndpoint;
 import dev.xlatsentinel.translator.config.InstanceSpec;
 import dev.xlatsentinel.translator.health.HealthChange;
 import dev.xlatsentinel.translator.health.HealthListener;
@@ -44,10 +26,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -83,9 +63,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private final ScheduledExecutorService loop;
-    private final ExecutorService frrThread;
     private final SystemScheduler healthScheduler;
-    private final BfdEngines engines;
+    private final ActuatorSet actuators;
     private final HookRunner hooks;
     private final Policy policy;
     private final Instant started = Instant.now();
@@ -98,9 +77,6 @@ public final class Agent implements AutoCloseable {
     private Instant configLoaded;
     private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
     private final Map<String, ServiceRuntime> services = new LinkedHashMap<>();
-    private final Map<SessionKey, String> sessionNamespaces = new HashMap<>();
-    private volatile FrrBfdd frrBfdd;
-    private volatile FrrRoutes frrRoutes;
     private ScheduledFuture<?> reconsider;
     private ScheduledFuture<?> maintenancePoll;
     private boolean maintenance;
@@ -113,13 +89,8 @@ public final class Agent implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.frrThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "frr");
-            t.setDaemon(true);
-            return t;
-        });
         this.healthScheduler = new SystemScheduler("probes");
-        this.engines = new BfdEngines(this::onBfd);
+        this.actuators = new ActuatorSet(this::onBfd);
         this.hooks = new HookRunner(hooks(config.config().agent()));
         this.policy = new Policy(damping(config.config().agent().damping()));
     }
@@ -153,37 +124,9 @@ public final class Agent implements AutoCloseable {
         observers.remove(o);
     }
 
-    /**
-     * What FRR says now about the peers and routes the agent drives (blocking vty calls, at
-     * most one reply timeout each; call it off the agent loop).
-     */
+    /** What FRR says now about the peers and routes the agent drives (blocking; call it off the agent loop). */
     public StatusBuilder.FrrState frrState() {
-        FrrBfdd b = frrBfdd;
-        FrrRoutes r = frrRoutes;
-        if (b == null && r == null) {
-            return StatusBuilder.FrrState.NONE;
-        }
-        List<BfdPeer> peers = List.of();
-        String bfdd = "not used";
-        if (b != null) {
-            bfdd = b.status().toString();
-            try {
-                peers = b.peers();
-            } catch (FrrException e) {
-                bfdd = "unreadable: " + e.getMessage();
-            }
-        }
-        List<BfdPeer> seen = peers;
-        String routesState = r == null ? "not used" : r.status().toString();
-        return new StatusBuilder.FrrState(
-                spec -> seen.stream().filter(p -> spec.key().sameSession(p.key())).findFirst().orElse(null),
-                bfdd, route -> {
-                    try {
-                        return r == null ? null : r.isConfigured(route);
-                    } catch (FrrException e) {
-                        return null;
-                    }
-                }, routesState);
+        return actuators.frrState();
     }
 
     /** The agent loop's executor, for the watchdog's heartbeat. */
@@ -193,7 +136,7 @@ public final class Agent implements AutoCloseable {
 
     /** The BFD event loop, for the watchdog's heartbeat. */
     public io.netty.channel.IoEventLoopGroup bfdLoop() {
-        return engines.group();
+        return actuators.bfdLoop();
     }
 
     public Instant started() {
@@ -269,7 +212,7 @@ public final class Agent implements AutoCloseable {
         goneServices.removeAll(c.services().keySet());
         for (String name : goneServices) {
             ServiceRuntime s = services.remove(name);
-            s.actuators.forEach(this::closeActuator);
+            s.actuators.forEach(actuators::close);
             LOG.info("service {} removed", name);
         }
         for (Map.Entry<String, ServiceConfig> e : c.services().entrySet()) {
@@ -281,7 +224,7 @@ public final class Agent implements AutoCloseable {
                     LOG.info("service {} added (withdrawn until its instances are UP)", e.getKey());
                 }
             }
-            syncActuators(s, e.getValue(), next.bfdSessions().getOrDefault(e.getKey(), List.of()), c);
+            actuators.sync(s, e.getValue(), next.bfdSessions().getOrDefault(e.getKey(), List.of()), c);
             s.config = e.getValue();
         }
         hooks.hooks(hooks(c.agent()));
@@ -294,126 +237,6 @@ public final class Agent implements AutoCloseable {
             LOG.info("reloaded {}: {} instances ({} rebuilt), {} services", next.file(), instances.size(),
                     built.size(), services.size());
         }
-    }
-
-    /** Makes a service's actuators match its config; unchanged ones are left alone. */
-    private void syncActuators(ServiceRuntime s, ServiceConfig cfg, List<SessionConfig> sessions, AgentConfig c) {
-        Map<Object, Actuator> existing = new LinkedHashMap<>();
-        for (Actuator a : s.actuators) {
-            existing.put(identity(a), a);
-        }
-        List<Actuator> next = new ArrayList<>();
-        for (int i = 0; i < sessions.size(); i++) {
-            SessionConfig sc = sessions.get(i);
-            String ns = cfg.bfd().get(i).namespace();
-            Actuator old = existing.remove(sc.key());
-            if (old instanceof NativeBfdActuator n && Objects.equals(sessionNamespaces.get(sc.key()), ns)) {
-                SessionConfig running = n.session().config();
-                if (sameExceptTimers(running, sc)) {
-                    if (!sameTimers(running, sc)) {
-                        LOG.info("{}: timers changed, applied through a Poll", n.describe());
-                        n.session().updateTimers(Duration.ofNanos(sc.desiredMinTxMicros() * 1000),
-                                Duration.ofNanos(sc.requiredMinRxMicros() * 1000), sc.detectMult());
-                    }
-                    next.add(n);
-                    continue;
-                }
-                LOG.info("{}: settings other than timers changed: the session is recreated", n.describe());
-                // The key stays taken until the removal (AdminDown for a detection time) is done.
-                removeAndWait(n);
-            } else if (old != null) {
-                removeAndWait(old);
-            }
-            BfdEngine engine = engines.engine(ns);
-            // Held down from its first packet: a new session never brings the route up unproven.
-            BfdSession session = engine.addSession(sc, s.withdrawn ? Diagnostic.PATH_DOWN : null);
-            sessionNamespaces.put(sc.key(), ns);
-            NativeBfdActuator a = new NativeBfdActuator(session);
-            next.add(a);
-        }
-        for (BfdPeerSpec p : cfg.frrPeers()) {
-            Actuator old = existing.remove(p.key());
-            if (old instanceof FrrPeerActuator f && f.spec().equals(p)) {
-                next.add(f);
-                continue;
-            }
-            // A changed peer is ensured again in its current shut/no-shut state (bfdd applies only the difference).
-            next.add(new FrrPeerActuator(frrBfdd(c), p, s.withdrawn, frrThread));
-        }
-        for (RouteSpec r : cfg.frrRoutes()) {
-            Actuator old = existing.remove(r);
-            if (old != null) {
-                next.add(old);
-                continue;
-            }
-            FrrRouteActuator a = new FrrRouteActuator(frrRoutes(c), r, frrThread);
-            s.applyTo(a);
-            next.add(a);
-        }
-        existing.values().forEach(this::closeActuator);
-        s.actuators.clear();
-        s.actuators.addAll(next);
-    }
-
-    private static Object identity(Actuator a) {
-        if (a instanceof NativeBfdActuator n) {
-            return n.session().key();
-        }
-        if (a instanceof FrrPeerActuator f) {
-            return f.spec().key();
-        }
-        return ((FrrRouteActuator) a).route();
-    }
-
-    private void removeAndWait(Actuator a) {
-        closeActuator(a);
-        if (a instanceof NativeBfdActuator n) {
-            try {
-                n.removal().get(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("the old session " + n.describe() + " was not removed: " + e, e);
-            }
-        }
-    }
-
-    private void closeActuator(Actuator a) {
-        if (a instanceof NativeBfdActuator n) {
-            sessionNamespaces.remove(n.session().key());
-        }
-        LOG.info("{}: removed", a.describe());
-        a.close();
-    }
-
-    private static boolean sameTimers(SessionConfig a, SessionConfig b) {
-        return a.desiredMinTxMicros() == b.desiredMinTxMicros() && a.requiredMinRxMicros() == b.requiredMinRxMicros()
-                && a.detectMult() == b.detectMult();
-    }
-
-    private static boolean sameExceptTimers(SessionConfig a, SessionConfig b) {
-        return a.key().equals(b.key()) && a.passive() == b.passive() && a.minTtl() == b.minTtl()
-                && a.dscp() == b.dscp() && Objects.equals(a.auth(), b.auth());
-    }
-
-    private FrrBfdd frrBfdd(AgentConfig c) {
-        if (frrBfdd == null) {
-            AgentConfig.FrrSettings f = c.frr();
-            frrBfdd = FrrBfdd.open(new FrrBfddConfig(new VtyEndpoint(f.vtyDir(), "bfdd"), vty(f), f.pollInterval()));
-        }
-        return frrBfdd;
-    }
-
-    private FrrRoutes frrRoutes(AgentConfig c) {
-        if (frrRoutes == null) {
-            frrRoutes = FrrRoutes.open(new FrrRoutesConfig(c.frr().vtyDir(), vty(c.frr()), null));
-        }
-        return frrRoutes;
-    }
-
-    private static VtyClientConfig vty(AgentConfig.FrrSettings f) {
-        VtyClientConfig d = VtyClientConfig.DEFAULTS;
-        return new VtyClientConfig(f.timeout(), f.timeout(), d.retryInitial(), d.retryMax(), d.livenessEvery());
     }
 
     // ------------------------------------------------------------------ events
@@ -565,7 +388,7 @@ public final class Agent implements AutoCloseable {
     /** A consistent picture of everything, for status and metrics. */
     public AgentSnapshot snapshot() {
         return onLoop(() -> new AgentSnapshot(config, configLoaded, started, maintenance, instances, services,
-                policy, sessionNamespaces));
+                policy, actuators.sessionNamespaces()));
     }
 
     // ------------------------------------------------------------------ stop
@@ -622,19 +445,7 @@ public final class Agent implements AutoCloseable {
         }
         instances.values().forEach(InstanceRuntime::close);
         healthScheduler.close();
-        engines.close(false);
-        frrThread.shutdown();
-        try {
-            frrThread.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (frrBfdd != null) {
-            frrBfdd.close();
-        }
-        if (frrRoutes != null) {
-            frrRoutes.close();
-        }
+        actuators.close();
         hooks.close();
         loop.shutdownNow();
     }

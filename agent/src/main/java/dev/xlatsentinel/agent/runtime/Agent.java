@@ -366,9 +366,25 @@ public final class Agent implements AutoCloseable {
     }
 
     public Summary summary() {
-        return onLoop(() -> new Summary(
-                (int) instances.values().stream().filter(i -> i.health().state().isUp()).count(), instances.size(),
-                (int) services.values().stream().filter(s -> !s.withdrawn).count(), services.size()));
+        return onLoop(this::summaryNow);
+    }
+
+    /**
+     * Runs {@code use} on the agent loop with the summary of that moment. Everything that
+     * publishes the summary (STATUS=) goes through here, so lines reach systemd in the order
+     * of the states they describe, without a lock that the loop itself could wait on.
+     */
+    public void withSummary(java.util.function.Consumer<Summary> use) {
+        onLoop(() -> {
+            use.accept(summaryNow());
+            return null;
+        });
+    }
+
+    private Summary summaryNow() {
+        return new Summary((int) instances.values().stream().filter(i -> i.health().state().isUp()).count(),
+                instances.size(), (int) services.values().stream().filter(s -> !s.withdrawn).count(),
+                services.size());
     }
 
     /**

@@ -74,11 +74,10 @@ public final class Daemon implements AgentCommands.Daemon {
         d.startWatchdog();
         ReloadSignal.install(notify, () -> d.applyReload("SIGHUP"));
         Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "shutdown"));
-        synchronized (d) {
-            String line = d.statusLine();
+        agent.withSummary(line -> {
             LOG.info("xlat-sentinel {} running: {}", Version.current(), line);
-            notify.ready(line);
-        }
+            notify.ready(line.toString());
+        });
         return d;
     }
 
@@ -205,11 +204,11 @@ public final class Daemon implements AgentCommands.Daemon {
     }
 
     /**
-     * STATUS= for systemd. Computed and sent under one lock, so the last line sent always
-     * describes the latest state (a line computed earlier can never overwrite a newer one).
+     * STATUS= for systemd, computed and sent on the agent loop (see Agent.withSummary), so the
+     * last line sent always describes the latest state.
      */
-    private synchronized void publishStatus() {
-        notify.status(statusLine());
+    private void publishStatus() {
+        agent.withSummary(line -> notify.status(line.toString()));
     }
 
     // ------------------------------------------------------------------ stop

@@ -302,11 +302,20 @@ public final class SessionConfig {
         private static void requireInterval(String field, Duration d) {
             if (d == null || d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0) {
                 throw new InvalidConfigException(field, "must be " + MIN_INTERVAL.toMillis() + " ms to "
-                        + MAX_INTERVAL.toSeconds() + " s, got " + d);
+                        + MAX_INTERVAL.toSeconds() + " s, got " + (d == null ? "nothing" : micros(d)));
             }
             if (d.toNanos() % 1000 != 0) {
-                throw new InvalidConfigException(field, "must be whole microseconds, got " + d);
+                throw new InvalidConfigException(field, "must be whole microseconds, got " + d.toNanos() + " ns");
             }
+        }
+
+        /** 0 ms, 10 ms, 3.3 ms, 250 us: how an operator writes an interval. */
+        private static String micros(Duration d) {
+            long us = d.toNanos() / 1000;
+            if (us % 1000 == 0) {
+                return us / 1000 + " ms";
+            }
+            return us >= 1000 ? us / 1000.0 + " ms" : us + " us";
         }
     }
 

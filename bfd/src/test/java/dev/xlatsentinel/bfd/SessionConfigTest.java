@@ -51,7 +51,8 @@ class SessionConfigTest {
 
     @Test
     void intervalOutOfRangeIsRefused() {
-        refused(valid().desiredMinTx(Duration.ofSeconds(61)), "desiredMinTx", "PT1M1S");
+        refused(valid().desiredMinTx(Duration.ofSeconds(61)), "desiredMinTx", "got 61000 ms");
+        refused(valid().desiredMinTx(Duration.ZERO), "desiredMinTx", "must be 1 ms to 60 s, got 0 ms");
         refused(valid().requiredMinRx(Duration.ofNanos(1_000_500)), "requiredMinRx", "whole microseconds");
     }
 

@@ -21,8 +21,6 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -112,16 +110,11 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     /** Blocking: the index of {@code iface} in the transport's namespace. */
     public int ifindex(String iface) {
         return Blocking.call(socketExecutor, () -> {
-            NetworkInterface ni;
-            try {
-                ni = NetworkInterface.getByName(iface);
-            } catch (SocketException e) {
-                ni = null;
-            }
-            if (ni == null) {
+            int index = InterfaceIndex.of(iface);
+            if (index == 0) {
                 throw new InvalidConfigException("iface", "no interface '" + iface + "' in the namespace");
             }
-            return ni.getIndex();
+            return index;
         });
     }
 

@@ -237,18 +237,23 @@ class EngineIT {
 
     @Test
     void closeSilentlyTellsThePeerNothingSoItTimesOutInsteadOfSeeingAdminDown() {
+        // Also: sessions bound to interfaces that only exist in the engines' namespaces.
         Netns nc = lab.netns("c");
         Netns nd = lab.netns("d");
-        lab.link(nc, "eth0", nd, "eth0");
-        nc.addr("eth0", "100.64.32.1/24");
-        nd.addr("eth0", "100.64.32.2/24");
+        // IPv6-only interfaces whose names exist only inside these namespaces: the engine must
+        // find them there (java.net.NetworkInterface would look in the JVM's own namespace).
+        lab.link(nc, "vc0", nd, "vd0");
+        nc.addr("vc0", "2001:db8:32::1/64");
+        nd.addr("vd0", "2001:db8:32::2/64");
         BfdEngine c = BfdEngine.builder().socketExecutor(nc.executor()).build().start();
         BfdEngine d = BfdEngine.builder().socketExecutor(nd.executor()).build().start();
         Listening eventsD = new Listening();
         d.addListener(eventsD);
         try {
-            BfdSession sc = c.addSession(v4("100.64.32.2", "100.64.32.1").interval(Duration.ofMillis(50)).build());
-            BfdSession sd = d.addSession(v4("100.64.32.1", "100.64.32.2").interval(Duration.ofMillis(50)).build());
+            BfdSession sc = c.addSession(SessionConfig.builder().peer("2001:db8:32::2").local("2001:db8:32::1")
+                    .iface("vc0").interval(Duration.ofMillis(50)).build());
+            BfdSession sd = d.addSession(SessionConfig.builder().peer("2001:db8:32::1").local("2001:db8:32::2")
+                    .iface("vd0").interval(Duration.ofMillis(50)).build());
             awaitUp(sc, sd);
             sc.holdDown(Diagnostic.PATH_DOWN).join();
             Poll.until(UP, "peer saw Path Down", () -> sd.snapshot().state() == State.INIT);

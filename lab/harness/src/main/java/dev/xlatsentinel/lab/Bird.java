@@ -87,8 +87,13 @@ public final class Bird implements AutoCloseable {
 
     /** Parses {@code show bfd sessions} (all BFD protocols). */
     public List<BfdSessionRow> bfdSessions() {
+        return parseBfdSessions(birdc("show bfd sessions"));
+    }
+
+    /** Parses the output of {@code birdc show bfd sessions}, wherever BIRD runs. */
+    public static List<BfdSessionRow> parseBfdSessions(String output) {
         List<BfdSessionRow> rows = new ArrayList<>();
-        for (String line : birdc("show bfd sessions").split("\n")) {
+        for (String line : output.split("\n")) {
             String[] f = line.trim().split("\\s+");
             // address, interface, state, since (date [time]), interval, timeout
             if (f.length >= 6 && (f[0].contains(":") || f[0].contains("."))
@@ -113,7 +118,12 @@ public final class Bird implements AutoCloseable {
 
     /** True when BIRD has a route for exactly {@code prefix} (any next hop). */
     public boolean hasRoute(String prefix) {
-        for (String line : route(prefix).split("\n")) {
+        return showsRoute(route(prefix), prefix);
+    }
+
+    /** True when the output of {@code birdc show route ...} has a route for exactly {@code prefix}. */
+    public static boolean showsRoute(String output, String prefix) {
+        for (String line : output.split("\n")) {
             if (line.startsWith(prefix + " ") || line.startsWith(prefix + "\t")) {
                 return true;
             }

@@ -55,6 +55,8 @@ public final class Lab implements AutoCloseable {
             this.dir = Files.createDirectory(Path.of("/tmp", prefix + "-" + label));
             // FRR daemons drop to user frr and must reach their run directories below this one.
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // lab/sweep leaves a lab alone while the process that owns it lives.
+            Files.writeString(dir.resolve("owner.pid"), ProcessHandle.current().pid() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -116,6 +118,27 @@ public final class Lab implements AutoCloseable {
         b.up(ifB);
         a.awaitOperUp(ifA, Duration.ofSeconds(10));
         b.awaitOperUp(ifB, Duration.ofSeconds(10));
+    }
+
+    /** Starts a foreground daemon in the root namespace; stopped at teardown. */
+    public Daemon start(String label, String... argv) {
+        return register(new Daemon(label, java.util.List.of(argv), dir.resolve(label + ".log")));
+    }
+
+    /**
+     * Leaves the lab up when this JVM exits (the demo's {@code --keep}): the shutdown hook
+     * will not tear it down and {@code lab/sweep} no longer sees an owner. Returns the command
+     * that removes it later.
+     */
+    public synchronized String detach() {
+        OPEN.remove(this);
+        closed = true;
+        try {
+            Files.deleteIfExists(dir.resolve("owner.pid"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "lab/sweep " + prefix;
     }
 
     /** Registers something to close at teardown (before what was registered earlier). */

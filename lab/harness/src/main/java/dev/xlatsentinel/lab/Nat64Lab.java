@@ -132,6 +132,68 @@ public final class Nat64Lab {
         }
     }
 
+    /**
+     * The agent's settings on a gateway: probe timing and rise/fall, BFD timers toward the
+     * router, and the policy's minimum hold.
+     */
+    public record AgentTuning(Duration interval, Duration fastInterval, Duration timeout, int rise, int fall,
+            Duration bfdInterval, int bfdMultiplier, Duration minHold, boolean damping) {
+        /** Fast enough to fail over in tens of milliseconds. */
+        public static final AgentTuning FAST = new AgentTuning(Duration.ofMillis(10), Duration.ofMillis(5),
+                Duration.ofMillis(5), 3, 2, Duration.ofMillis(10), 3, Duration.ZERO, false);
+        /**
+         * For tests about behaviour, not speed: margins wide enough that a busy 2-core machine
+         * never fails a healthy gateway, and no flap damping.
+         */
+        public static final AgentTuning TOLERANT = new AgentTuning(Duration.ofMillis(50), Duration.ofMillis(20),
+                Duration.ofMillis(50), 2, 3, Duration.ofMillis(100), 3, Duration.ZERO, false);
+
+        public AgentTuning withMinHold(Duration d) {
+            return new AgentTuning(interval, fastInterval, timeout, rise, fall, bfdInterval, bfdMultiplier, d, damping);
+        }
+    }
+
+    /**
+     * A config for the agent on gateway {@code g}: one instance "tayga" probed end to end from
+     * the gateway's probe namespace plus TAYGA's own signals, one service "nat64" with a native
+     * BFD session to the router, the agent running in the root namespace and entering the
+     * gateway's namespaces.
+     */
+    public String agentConfig(Gateway g, AgentTuning t, java.nio.file.Path socket) {
+        StringBuilder b = new StringBuilder();
+        b.append("agent:\n")
+                .append("  controlSocket: ").append(socket).append('\n')
+                .append("  maintenanceFile: ").append(lab.dir().resolve(g.name() + ".maintenance")).append('\n')
+                .append("  shutdownGrace: 2s\n")
+                .append("  damping: {minHold: ").append(t.minHold().toMillis()).append("ms")
+                .append(t.damping() ? "" : ", penalty: 0").append("}\n");
+        b.append("instances:\n  tayga:\n")
+                .append("    namespace: ").append(g.ns().name()).append('\n');
+        if (g.probe() != null) {
+            b.append("    probeNamespace: {name: ").append(g.probe().name()).append("}\n");
+        }
+        b.append("    health: {interval: ").append(ms(t.interval())).append(", fastInterval: ")
+                .append(ms(t.fastInterval())).append(", timeout: ").append(ms(t.timeout())).append(", rise: ")
+                .append(t.rise()).append(", fall: ").append(t.fall()).append("}\n")
+                .append("    probes:\n");
+        if (g.probe() != null) {
+            b.append("      - {type: icmp, prefix: ").append(PREFIX).append(", targets: [")
+                    .append(String.join(", ", TARGETS4)).append("], required: 1}\n");
+        }
+        b.append("      - {type: tayga, pidFile: ").append(g.tayga().pidFile()).append(", tun: ").append(TUN)
+                .append("}\n");
+        b.append("services:\n  nat64:\n    dependsOn: [tayga]\n    prefixes: [").append(PREFIX).append("]\n")
+                .append("    bfd:\n      - {peer: ").append(ROUTER_LAN).append(", local: ").append(g.lanAddress())
+                .append(", interface: ").append(LAN_IF).append(", namespace: ").append(g.ns().name())
+                .append(", minTx: ").append(ms(t.bfdInterval())).append(", multiplier: ").append(t.bfdMultiplier())
+                .append("}\n");
+        return b.toString();
+    }
+
+    private static String ms(Duration d) {
+        return d.toNanos() % 1_000_000 == 0 ? d.toMillis() + "ms" : d.toNanos() / 1000 + "us";
+    }
+
     private final Lab lab;
     private final Options options;
     private final Netns client;

@@ -19,6 +19,11 @@ public final class Poll {
         until(timeout, DEFAULT_EVERY, what, condition, () -> "");
     }
 
+    /** Waits until {@code condition} holds, checking every {@code every}. */
+    public static void until(Duration timeout, Duration every, String what, BooleanSupplier condition) {
+        until(timeout, every, what, condition, () -> "");
+    }
+
     /**
      * Waits until {@code condition} holds; on timeout the exception carries {@code state}, a
      * description of what was last seen (for example a daemon's status output).

@@ -276,9 +276,41 @@ public final class SystemdContainer implements AutoCloseable {
 
     /** {@code systemctl ARGS} inside; bounded by {@link Cmd#DEFAULT_TIMEOUT}. */
     public Cmd.Result systemctl(String... args) {
+        return systemctl(Cmd.DEFAULT_TIMEOUT, args);
+    }
+
+    /**
+     * {@code systemctl ARGS} inside, bounded by {@code timeout}: for jobs that wait on a slow
+     * service, e.g. {@code start} of a JVM that sends READY=1 only once it is up.
+     */
+    public Cmd.Result systemctl(Duration timeout, String... args) {
         List<String> argv = new ArrayList<>(List.of("systemctl", "--no-pager", "--no-ask-password"));
         argv.addAll(List.of(args));
-        return exec(argv.toArray(String[]::new));
+        return exec(timeout, argv.toArray(String[]::new));
+    }
+
+    /**
+     * The host PID of a process that has {@code containerPid} in the container's PID
+     * namespace (the last field of {@code NSpid} in /proc/PID/status), e.g. a unit's MainPID.
+     */
+    public long hostPid(long containerPid) {
+        return ProcessHandle.of(leader).stream().flatMap(ProcessHandle::descendants)
+                .filter(p -> containerPid(p.pid()) == containerPid).mapToLong(ProcessHandle::pid).findFirst()
+                .orElseThrow(() -> new LabException("no process with PID " + containerPid + " in " + this));
+    }
+
+    private static long containerPid(long hostPid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(hostPid), "status"))) {
+                if (line.startsWith("NSpid:")) {
+                    String[] f = line.substring("NSpid:".length()).trim().split("\\s+");
+                    return Long.parseLong(f[f.length - 1]);
+                }
+            }
+        } catch (IOException e) {
+            // The process ended meanwhile.
+        }
+        return -1;
     }
 
     /** One property from {@code systemctl show} (e.g. ActiveState, MainPID, StatusText). */

@@ -25,6 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class UdpStream {
     public static final int PORT = 9;
+    /**
+     * An answer later than this counts as lost: a datagram that sat in a frozen translator's
+     * queue for a second is of no use to an application (and would hide the outage).
+     */
+    public static final long MAX_DELAY_MICROS = 100_000;
     private static final int LEN = 16;
 
     /** What happened to one datagram: sent at, answered at (0 if never), via which pool address. */
@@ -102,24 +107,77 @@ public final class UdpStream {
     private UdpStream() {
     }
 
+    /** A stream in progress: how far it is, and its result once done. */
+    public static final class Handle {
+        private final Thread sender;
+        private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.CompletableFuture<List<Packet>> result =
+                new java.util.concurrent.CompletableFuture<>();
+
+        private Handle(Runnable body) {
+            this.sender = new Thread(body, "udp-stream-tx");
+            sender.setDaemon(true);
+        }
+
+        /** Datagrams sent so far. */
+        public int sent() {
+            return sent.get();
+        }
+
+        /** Waits for the end of the stream (count x spacing + tail) and returns every datagram's fate. */
+        public List<Packet> await() {
+            try {
+                return result.get(10, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re
+                        : new LabException("UDP stream failed: " + e.getCause(), e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new LabException("UDP stream did not end", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted waiting for the UDP stream", e);
+            }
+        }
+    }
+
     /**
      * Sends {@code count} datagrams from {@code client} to {@code target6}, one every
      * {@code spacing}, then waits {@code tail} for late answers, and returns every datagram's fate.
      * Blocks for about count x spacing + tail.
      */
     public static List<Packet> run(Netns client, String target6, int count, Duration spacing, Duration tail) {
-        if (count <= 0 || count > 1_000_000 || spacing.isNegative() || spacing.isZero()) {
-            throw new IllegalArgumentException("count 1..1000000 and a positive spacing");
+        return start(client, target6, count, spacing, tail).await();
+    }
+
+    /** Starts the stream on its own thread; see {@link #run}. */
+    public static Handle start(Netns client, String target6, int count, Duration spacing, Duration tail) {
+        if (count <= 0 || count > 10_000_000 || spacing.isNegative() || spacing.isZero()) {
+            throw new IllegalArgumentException("count 1..10000000 and a positive spacing");
         }
         DatagramChannel ch = client.call(() -> {
             DatagramChannel c = DatagramChannel.open(StandardProtocolFamily.INET6);
             c.connect(new InetSocketAddress(InetAddress.getByName(target6), PORT));
             return c;
         });
-        long[] sent = new long[count];
+        Handle[] handle = new Handle[1];
+        handle[0] = new Handle(() -> {
+            try {
+                handle[0].result.complete(stream(ch, count, spacing, tail, handle[0].sent));
+            } catch (RuntimeException e) {
+                handle[0].result.completeExceptionally(e);
+            }
+        });
+        handle[0].sender.start();
+        return handle[0];
+    }
+
+    private static List<Packet> stream(DatagramChannel ch, int count, Duration spacing, Duration tail,
+            java.util.concurrent.atomic.AtomicInteger sentSoFar) {
+        // Written by the sender, read by the receiver (to drop late answers): atomic.
+        java.util.concurrent.atomic.AtomicLongArray sent = new java.util.concurrent.atomic.AtomicLongArray(count);
         long[] answered = new long[count];
         String[] via = new String[count];
-        Thread receiver = new Thread(() -> receive(ch, count, answered, via), "udp-stream-rx");
+        Thread receiver = new Thread(() -> receive(ch, count, sent, answered, via), "udp-stream-rx");
         receiver.setDaemon(true);
         try (ch) {
             receiver.start();
@@ -134,12 +192,13 @@ public final class UdpStream {
                 }
                 out.clear();
                 out.putInt(seq).putLong(0).putInt(0).flip();
-                sent[seq] = nowMicros();
+                sent.set(seq, nowMicros());
                 try {
                     ch.write(out);
                 } catch (IOException e) {
                     // No route or ICMP error feedback: the datagram is lost like any other.
                 }
+                sentSoFar.incrementAndGet();
             }
             receiver.join(tail.toMillis() + 200);
         } catch (IOException e) {
@@ -150,14 +209,21 @@ public final class UdpStream {
         } finally {
             receiver.interrupt();
         }
+        try {
+            // The channel is closed: the receiver ends; joining it makes its writes visible here.
+            receiver.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         List<Packet> packets = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            packets.add(new Packet(i, sent[i], answered[i], via[i]));
+            packets.add(new Packet(i, sent.get(i), answered[i], via[i]));
         }
         return packets;
     }
 
-    private static void receive(DatagramChannel ch, int count, long[] answered, String[] via) {
+    private static void receive(DatagramChannel ch, int count, java.util.concurrent.atomic.AtomicLongArray sent,
+            long[] answered, String[] via) {
         ByteBuffer in = ByteBuffer.allocate(64);
         byte[] v4 = new byte[4];
         int got = 0;
@@ -172,7 +238,8 @@ public final class UdpStream {
                 }
                 in.flip();
                 int seq = in.getInt(0);
-                if (seq < 0 || seq >= count || answered[seq] != 0) {
+                if (seq < 0 || seq >= count || answered[seq] != 0 || sent.get(seq) == 0
+                        || now - sent.get(seq) > MAX_DELAY_MICROS) {
                     continue;
                 }
                 in.position(LEN - 4);

@@ -67,7 +67,7 @@ final class ProbeFactory {
                     targets(s.targets()), s.port(), s.required() == null ? 1 : s.required(), scheduler);
         }
         if (spec instanceof JoolProbeSpec s) {
-            boolean siit = "siit".equals(s.flavor());
+            boolean siit = s.siit();
             JoolThresholds d = siit ? JoolThresholds.SIIT_DEFAULTS : JoolThresholds.NAT64_DEFAULTS;
             JoolThresholds t = new JoolThresholds(
                     s.failedRoutesMax() == null ? d.failedRoutesMax() : s.failedRoutesMax(),
@@ -75,9 +75,9 @@ final class ProbeFactory {
                     s.bibUsageMax() == null ? d.bibUsageMax() : s.bibUsageMax(),
                     s.pool4() == null ? d.pool4() : s.pool4(),
                     s.sessionSync() == null ? d.sessionSync() : s.sessionSync());
-            String binary = s.binary() != null ? s.binary() : siit ? "jool_siit" : "jool";
-            String ns = s.namespace() != null ? s.namespace() : instance.namespace();
-            return new JoolProbe(name, binary, s.instance(), ns == null ? null : namespaces.get(ns), t, subprocess,
+            String ns = s.namespaceIn(instance);
+            return new JoolProbe(name, s.binaryOrDefault(), s.instance(), ns == null ? null : namespaces.get(ns), t,
+                    subprocess,
                     scheduler);
         }
         if (spec instanceof TaygaProbeSpec s) {

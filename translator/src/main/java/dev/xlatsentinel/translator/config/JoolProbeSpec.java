@@ -9,4 +9,19 @@ public record JoolProbeSpec(String name, String flavor, String instance, String 
     public String type() {
         return "jool";
     }
+
+    /** True for a SIIT instance ({@code jool_siit}). */
+    public boolean siit() {
+        return "siit".equals(flavor);
+    }
+
+    /** The client to run: {@code binary} if given, else {@code jool_siit} or {@code jool} by flavor. */
+    public String binaryOrDefault() {
+        return binary != null ? binary : siit() ? "jool_siit" : "jool";
+    }
+
+    /** Where the client runs: {@code namespace} if given, else the instance's (null: the host). */
+    public String namespaceIn(InstanceSpec instance) {
+        return namespace != null ? namespace : instance.namespace();
+    }
 }

@@ -51,8 +51,10 @@ final class TargetRound {
             best = rtt;
         }
         if (rule.satisfied(passed)) {
+            // Done as soon as enough answered: say so, or "1/2" reads as a dead target.
+            String rest = passed < targets.size() ? ", the rest not awaited" : "";
             result.complete(ProbeResult.pass(probe, passed + "/" + targets.size() + " targets answered (" + rule
-                    + " required), best rtt " + Durations.human(best)).withDetails(details()));
+                    + " required" + rest + "), best rtt " + Durations.human(best)).withDetails(details()));
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.xlatsentinel.translator.health;
 
+import dev.xlatsentinel.translator.probe.ProbeResult;
+import java.util.List;
+
 /**
  * Gets every change of an instance's state, in order, on the thread that finished the
  * round. Keep it short; an exception is logged and does not stop the others.
@@ -7,4 +10,11 @@ package dev.xlatsentinel.translator.health;
 @FunctionalInterface
 public interface HealthListener {
     void onChange(HealthChange change);
+
+    /**
+     * Every finished round's results, change or not (for metrics: probe latency and failures
+     * by reason). Called before {@link #onChange} when the round changed the state.
+     */
+    default void onRound(String instance, List<ProbeResult> results) {
+    }
 }

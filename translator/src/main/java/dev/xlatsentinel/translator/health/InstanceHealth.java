@@ -138,6 +138,13 @@ public final class InstanceHealth implements AutoCloseable {
             long wait = Math.max(0, start + period.toNanos() - scheduler.nanoTime());
             next = scheduler.schedule(Duration.ofNanos(wait), this::round);
         }
+        for (HealthListener l : listeners) {
+            try {
+                l.onRound(instance, results);
+            } catch (RuntimeException ex) {
+                LOG.error("health listener failed on a round of {}", instance, ex);
+            }
+        }
         if (change != null) {
             LOG.info("{}", change);
             for (HealthListener l : listeners) {

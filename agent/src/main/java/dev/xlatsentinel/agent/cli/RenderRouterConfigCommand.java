@@ -1,0 +1,47 @@
+package dev.xlatsentinel.agent.cli;
+
+import dev.xlatsentinel.agent.config.LoadedConfig;
+import dev.xlatsentinel.agent.render.RouterConfig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code xlat-sentinel render-router-config --bird|--frr -c FILE}: the router's side. */
+@Command(name = "render-router-config", description = "Print the upstream router's config for this gateway's services.")
+public final class RenderRouterConfigCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @ArgGroup(multiplicity = "1")
+    Dialect dialect;
+
+    @Option(names = "--interface", paramLabel = "IFNAME",
+            description = "The router's interface toward the gateways (BIRD's options are per interface; default: all).")
+    String routerInterface;
+
+    @Option(names = "--with-secrets", description = "Print authentication keys instead of placeholders.")
+    boolean withSecrets;
+
+    /** BIRD 2 or FRR >= 8.5. */
+    static final class Dialect {
+        @Option(names = "--bird", required = true, description = "BIRD 2.")
+        boolean bird;
+
+        @Option(names = "--frr", required = true, description = "FRR 8.5 or newer.")
+        boolean frr;
+    }
+
+    @Override
+    public Integer call() {
+        LoadedConfig c = config.loadOrReport();
+        if (c == null) {
+            return 1;
+        }
+        RouterConfig.Options o = new RouterConfig.Options(routerInterface, withSecrets);
+        System.out.print(dialect.bird ? RouterConfig.bird(c.config().services(), o)
+                : RouterConfig.frr(c.config().services(), o));
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.xlatsentinel.agent.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.xlatsentinel.agent.status.AgentStatus;
+import java.util.function.Supplier;
+
+/**
+ * The commands the control socket answers, as the CLI sends them:
+ * {@code {"command":"status"}}, {@code {"command":"drain","instance":"lower","reason":"..."}}
+ * ({@code instance} absent: all), {@code undrain}, {@code reload}.
+ */
+public final class AgentCommands implements ControlHandler {
+    /** Status, drains and reload, as the running daemon implements them. */
+    public interface Daemon {
+        AgentStatus status();
+
+        void drain(String instance, String reason, String who);
+
+        void undrain(String instance, String who);
+
+        /** Reloads the config file; returns a one-line summary or throws with every error. */
+        String reload(String who) throws ControlException;
+    }
+
+    /** JSON as the status schema is documented: ISO-8601 times, no nulls dropped. */
+    public static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
+    private final Supplier<Daemon> daemon;
+
+    public AgentCommands(Supplier<Daemon> daemon) {
+        this.daemon = daemon;
+    }
+
+    @Override
+    public JsonNode handle(ObjectNode request, Caller caller) throws ControlException {
+        Daemon d = daemon.get();
+        String who = caller.toString();
+        String instance = request.hasNonNull("instance") ? request.get("instance").asText() : null;
+        try {
+            switch (request.path("command").asText()) {
+                case "status":
+                    return JSON.valueToTree(d.status());
+                case "drain": {
+                    String reason = request.path("reason").asText("");
+                    if (reason.isBlank()) {
+                        throw new ControlException("drain needs a reason (--reason TEXT): it is logged and shown");
+                    }
+                    d.drain(instance, reason, who);
+                    return TextNode.valueOf((instance == null ? "every instance" : "instance " + instance)
+                            + " drained: " + reason);
+                }
+                case "undrain":
+                    d.undrain(instance, who);
+                    return TextNode.valueOf((instance == null ? "every instance" : "instance " + instance)
+                            + " undrained");
+                case "reload":
+                    return TextNode.valueOf(d.reload(who));
+                default:
+                    throw new ControlException("unknown command '" + request.path("command").asText()
+                            + "' (status, drain, undrain, reload)");
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ControlException(e.getMessage());
+        }
+    }
+}

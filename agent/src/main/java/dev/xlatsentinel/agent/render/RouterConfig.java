@@ -1,0 +1,197 @@
+package dev.xlatsentinel.agent.render;
+
+import dev.xlatsentinel.agent.config.BfdSessionConfig;
+import dev.xlatsentinel.agent.config.ServiceConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The upstream router's side of this gateway, derived from the agent's services: for each
+ * service prefix a static route toward the service's BFD local address, tracked by BFD with
+ * the same timers (and authentication) as the agent's session. Two dialects: BIRD 2 (static
+ * route {@code bfd} option plus a {@code protocol bfd} block) and FRR >= 8.5
+ * ({@code ipv6 route P NH bfd profile X}; 8.4 cannot track static routes with BFD).
+ *
+ * <p>Secrets are not printed unless asked: the placeholder names the file to copy them from.
+ */
+public final class RouterConfig {
+    /**
+     * @param routerInterface the router's interface toward the gateways, for BIRD's
+     *                        {@code interface} block (BIRD's options are per interface)
+     * @param withSecrets     print authentication keys instead of placeholders
+     */
+    public record Options(String routerInterface, boolean withSecrets) {
+        public Options {
+            routerInterface = routerInterface == null ? "*" : routerInterface;
+        }
+    }
+
+    private record Timers(Duration minTx, Duration minRx, int multiplier, BfdSessionConfig.AuthConfig auth,
+            boolean multihop) {
+    }
+
+    private RouterConfig() {
+    }
+
+    public static String bird(Map<String, ServiceConfig> services, Options o) {
+        StringBuilder b = new StringBuilder();
+        b.append("# BIRD 2 configuration for the upstream router, rendered by xlat-sentinel.\n");
+        b.append("# One static protocol per service; give them different `preference` values for\n");
+        b.append("# primary/backup across gateways, or one route with several `via ... bfd` next hops\n");
+        b.append("# and `merge paths on` in the kernel protocol for ECMP.\n\n");
+        List<String> warnings = new ArrayList<>();
+        Map<Timers, List<String>> groups = groups(services);
+        Timers single = null;
+        Timers multi = null;
+        for (Map.Entry<Timers, List<String>> g : groups.entrySet()) {
+            if (g.getKey().multihop()) {
+                if (multi != null) {
+                    warnings.add("sessions " + g.getValue() + " differ in timers or auth from other multihop "
+                            + "sessions; BIRD has one multihop block: using the first");
+                    continue;
+                }
+                multi = g.getKey();
+            } else {
+                if (single != null) {
+                    warnings.add("sessions " + g.getValue() + " differ in timers or auth from other single-hop "
+                            + "sessions; BIRD's options are per interface: using the first");
+                    continue;
+                }
+                single = g.getKey();
+            }
+        }
+        for (String w : warnings) {
+            b.append("# WARNING: ").append(w).append('\n');
+        }
+        if (!warnings.isEmpty()) {
+            b.append('\n');
+        }
+        b.append("protocol bfd xlat_sentinel {\n");
+        if (single != null) {
+            b.append("  interface \"").append(o.routerInterface()).append("\" {\n");
+            birdOptions(b, single, o);
+            b.append("  };\n");
+        }
+        if (multi != null) {
+            b.append("  multihop {\n");
+            birdOptions(b, multi, o);
+            b.append("  };\n");
+        }
+        b.append("}\n");
+        services.forEach((name, s) -> {
+            for (String prefix : s.prefixes()) {
+                b.append("\nprotocol static xlat_").append(name.replaceAll("[^A-Za-z0-9_]", "_")).append(" {\n");
+                b.append("  ").append(prefix.contains(":") ? "ipv6" : "ipv4").append(";\n");
+                for (BfdSessionConfig bfd : s.bfd()) {
+                    b.append("  route ").append(prefix).append(" via ").append(bfd.local());
+                    if (bfd.multihop()) {
+                        b.append(" bfd; # multihop: BIRD uses its `multihop` block\n");
+                    } else {
+                        b.append(" bfd;\n");
+                    }
+                }
+                b.append("}\n");
+            }
+        });
+        return b.toString();
+    }
+
+    private static void birdOptions(StringBuilder b, Timers t, Options o) {
+        b.append("    min rx interval ").append(ms(t.minTx())).append(" ms;\n");
+        b.append("    min tx interval ").append(ms(t.minRx())).append(" ms;\n");
+        b.append("    multiplier ").append(t.multiplier()).append(";\n");
+        if (t.auth() != null) {
+            b.append("    authentication ").append(birdAuth(t.auth().type())).append(";\n");
+            b.append("    password \"").append(secret(t.auth(), o)).append("\" { id ").append(t.auth().keyId())
+                    .append("; };\n");
+        }
+    }
+
+    public static String frr(Map<String, ServiceConfig> services, Options o) {
+        StringBuilder b = new StringBuilder();
+        b.append("! FRR >= 8.5 configuration for the upstream router, rendered by xlat-sentinel.\n");
+        b.append("! (FRR 8.4 cannot track static routes with BFD.)\n");
+        Map<Timers, List<String>> groups = groups(services);
+        Map<Timers, String> profiles = new LinkedHashMap<>();
+        int n = 0;
+        for (Timers t : groups.keySet()) {
+            profiles.put(t, groups.size() == 1 ? "xlat-sentinel" : "xlat-sentinel-" + (++n));
+            if (t.auth() != null) {
+                b.append("! WARNING: sessions ").append(groups.get(t)).append(" use BFD authentication (")
+                        .append(t.auth().type()).append("); FRR's bfdd has none, so they cannot come Up with FRR.\n");
+            }
+        }
+        b.append("bfd\n");
+        profiles.forEach((t, name) -> {
+            b.append(" profile ").append(name).append('\n');
+            b.append("  detect-multiplier ").append(t.multiplier()).append('\n');
+            // The router's receive interval is what we transmit, and the other way round.
+            b.append("  receive-interval ").append(ms(t.minTx())).append('\n');
+            b.append("  transmit-interval ").append(ms(t.minRx())).append('\n');
+            b.append(" !\n");
+        });
+        b.append("!\n");
+        services.forEach((name, s) -> {
+            for (String prefix : s.prefixes()) {
+                for (BfdSessionConfig bfd : s.bfd()) {
+                    Timers t = timers(bfd);
+                    b.append(prefix.contains(":") ? "ipv6" : "ip").append(" route ").append(prefix).append(' ')
+                            .append(bfd.local()).append(" bfd");
+                    if (bfd.multihop()) {
+                        b.append(" multi-hop source ").append(bfd.peer());
+                    }
+                    b.append(" profile ").append(profiles.get(t)).append(" ! service ").append(name).append('\n');
+                }
+            }
+        });
+        return b.toString();
+    }
+
+    private static Map<Timers, List<String>> groups(Map<String, ServiceConfig> services) {
+        Map<Timers, List<String>> groups = new LinkedHashMap<>();
+        services.forEach((name, s) -> {
+            for (BfdSessionConfig bfd : s.bfd()) {
+                groups.computeIfAbsent(timers(bfd), k -> new ArrayList<>()).add(name + " " + bfd.peer());
+            }
+        });
+        return groups;
+    }
+
+    private static Timers timers(BfdSessionConfig bfd) {
+        return new Timers(bfd.minTx(), bfd.minRx(), bfd.multiplier(), bfd.auth(), bfd.multihop());
+    }
+
+    private static String birdAuth(String type) {
+        return switch (Objects.requireNonNull(type)) {
+            case "simple-password" -> "simple";
+            case "keyed-md5" -> "keyed md5";
+            case "meticulous-keyed-md5" -> "meticulous keyed md5";
+            case "keyed-sha1" -> "keyed sha1";
+            case "meticulous-keyed-sha1" -> "meticulous keyed sha1";
+            default -> throw new IllegalArgumentException("unknown auth type " + type);
+        };
+    }
+
+    private static String secret(BfdSessionConfig.AuthConfig auth, Options o) {
+        if (!o.withSecrets()) {
+            return "<contents of " + auth.secretFile() + ">";
+        }
+        try {
+            return Files.readString(auth.secretFile(), StandardCharsets.UTF_8).stripTrailing()
+                    .replace("\\", "\\\\").replace("\"", "\\\"");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + auth.secretFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long ms(Duration d) {
+        return d.toMillis();
+    }
+}

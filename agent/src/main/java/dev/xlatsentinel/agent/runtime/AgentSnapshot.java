@@ -1,0 +1,73 @@
+package dev.xlatsentinel.agent.runtime;
+
+import dev.xlatsentinel.agent.action.Actuator;
+import dev.xlatsentinel.agent.action.FrrPeerActuator;
+import dev.xlatsentinel.agent.action.FrrRouteActuator;
+import dev.xlatsentinel.agent.action.NativeBfdActuator;
+import dev.xlatsentinel.agent.config.LoadedConfig;
+import dev.xlatsentinel.agent.policy.Policy;
+import dev.xlatsentinel.bfd.SessionKey;
+import dev.xlatsentinel.bfd.SessionSnapshot;
+import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
+import dev.xlatsentinel.frr.route.RouteSpec;
+import dev.xlatsentinel.translator.health.HealthStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything status and metrics show, taken on the agent loop in one go. Native session
+ * snapshots are read from the BFD loop; FRR state is what the FRR client last read.
+ */
+public record AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant started, boolean maintenance,
+        List<Instance> instances, List<Service> services) {
+
+    /** One instance: translator health plus the policy's view (drain, damping). */
+    public record Instance(String name, HealthStatus health, Policy.InstanceView policy) {
+    }
+
+    /** One service and its actuators' states. */
+    public record Service(String name, boolean withdrawn, String reason, Instant since, List<String> dependsOn,
+            List<Bfd> bfd, List<BfdPeerSpec> frrPeers, List<RouteSpec> frrRoutes) {
+    }
+
+    /** One native session with the namespace it lives in. */
+    public record Bfd(SessionSnapshot snapshot, String namespace) {
+    }
+
+    AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant started, boolean maintenance,
+            Map<String, InstanceRuntime> instances, Map<String, ServiceRuntime> services, Policy policy,
+            Map<SessionKey, String> namespaces) {
+        this(config, configLoaded, started, maintenance, instances(instances, policy), services(services,
+                namespaces));
+    }
+
+    private static List<Instance> instances(Map<String, InstanceRuntime> instances, Policy policy) {
+        long now = System.nanoTime();
+        List<Instance> list = new ArrayList<>();
+        instances.forEach((name, i) -> list.add(new Instance(name, i.status(), policy.instanceView(name, now))));
+        return list;
+    }
+
+    private static List<Service> services(Map<String, ServiceRuntime> services, Map<SessionKey, String> namespaces) {
+        List<Service> list = new ArrayList<>();
+        services.forEach((name, s) -> {
+            List<Bfd> bfd = new ArrayList<>();
+            List<BfdPeerSpec> peers = new ArrayList<>();
+            List<RouteSpec> routes = new ArrayList<>();
+            for (Actuator a : s.actuators) {
+                if (a instanceof NativeBfdActuator n) {
+                    SessionSnapshot snap = n.session().snapshot();
+                    bfd.add(new Bfd(snap, namespaces.get(snap.key())));
+                } else if (a instanceof FrrPeerActuator f) {
+                    peers.add(f.spec());
+                } else if (a instanceof FrrRouteActuator r) {
+                    routes.add(r.route());
+                }
+            }
+            list.add(new Service(name, s.withdrawn, s.reason, s.since, s.config.dependsOn(), bfd, peers, routes));
+        });
+        return list;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.xlatsentinel.agent.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code xlat-sentinel status --json} prints: a stable, documented schema
+ * (docs/status-json.md). Fields are only ever added; {@code schema} grows when one changes
+ * meaning. Times are ISO-8601 UTC; durations are milliseconds (fields end in {@code Ms}).
+ */
+@JsonPropertyOrder({"schema", "version", "pid", "started", "config", "instances", "services"})
+public record AgentStatus(int schema, String version, long pid, Instant started, ConfigView config,
+        List<InstanceView> instances, List<ServiceView> services) {
+
+    public static final int SCHEMA = 1;
+
+    /** The running config: which file, when it was loaded. */
+    public record ConfigView(String file, Instant loaded, String maintenanceFile, boolean maintenance) {
+    }
+
+    /** One translator instance. */
+    @JsonPropertyOrder({"name", "health", "since", "reason", "passesInARow", "failsInARow", "rounds", "drained",
+            "drainReason", "damping", "probes"})
+    public record InstanceView(String name, String health, Instant since, String reason, int passesInARow,
+            int failsInARow, long rounds, boolean drained, @JsonInclude(JsonInclude.Include.NON_NULL) String drainReason,
+            DampingView damping, List<ProbeView> probes) {
+    }
+
+    /** Flap damping of an instance: the figure of merit, whether it is suppressed, flaps counted. */
+    public record DampingView(double figure, boolean suppressed, int flaps) {
+    }
+
+    /** One probe's last result. */
+    public record ProbeView(String name, boolean passed, String reason, double latencyMs) {
+    }
+
+    /** One service: what the router is told, why, and each thing it is told through. */
+    @JsonPropertyOrder({"name", "withdrawn", "reason", "since", "dependsOn", "bfd", "frrPeers", "frrRoutes"})
+    public record ServiceView(String name, boolean withdrawn, String reason, Instant since, List<String> dependsOn,
+            List<BfdView> bfd, List<FrrPeerView> frrPeers, List<FrrRouteView> frrRoutes) {
+    }
+
+    /** A native BFD session (RFC 5880 state variables and our counters). */
+    @JsonPropertyOrder({"peer", "local", "interface", "namespace", "hop", "state", "remoteState", "localDiag",
+            "remoteDiag", "heldDown", "txIntervalMs", "rxIntervalMs", "detectMult", "remoteDetectMult",
+            "detectionTimeMs", "localDiscriminator", "remoteDiscriminator", "uptimeMs", "lastChange", "counters"})
+    public record BfdView(String peer, String local, @com.fasterxml.jackson.annotation.JsonProperty("interface")
+            String iface, String namespace, String hop, String state, String remoteState, String localDiag,
+            String remoteDiag, boolean heldDown, double txIntervalMs, double rxIntervalMs, int detectMult,
+            int remoteDetectMult, double detectionTimeMs, long localDiscriminator, long remoteDiscriminator,
+            long uptimeMs, Instant lastChange, Map<String, Long> counters) {
+    }
+
+    /** An FRR bfdd peer: what bfdd reports, and whether the agent keeps it shut down. */
+    public record FrrPeerView(String peer, String local, @com.fasterxml.jackson.annotation.JsonProperty("interface")
+            String iface, String state, String localDiag, String remoteDiag, boolean shutdown, String bfdd) {
+    }
+
+    /** An FRR route: whether the daemon has it now. */
+    public record FrrRouteView(String daemon, String prefix, boolean present, String daemonState) {
+    }
+}

@@ -1,0 +1,166 @@
+package dev.xlatsentinel.lab.e2e;
+
+import dev.xlatsentinel.lab.Lab;
+import dev.xlatsentinel.lab.Nat64Lab;
+import dev.xlatsentinel.lab.RouteMonitor;
+import dev.xlatsentinel.lab.UdpStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The failover benchmark ({@code lab/bench/failover}): every fault class {@code --runs}
+ * times with a 1 ms UDP stream, with xlat-sentinel and with today's setup (FRR bfdd) on the
+ * same machine in the same run; medians and worst cases of the loss window, written as a
+ * Markdown table. {@code --soak MINUTES}: steady traffic at the same settings, counting
+ * false withdrawals. Never part of the test command.
+ */
+public final class FailoverBench {
+    private FailoverBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int runs = Integer.parseInt(option(args, "--runs", "20"));
+        int soakMinutes = Integer.parseInt(option(args, "--soak", "0"));
+        List<Fault> faults = option(args, "--faults", "").isEmpty() ? List.of(Fault.values())
+                : java.util.Arrays.stream(option(args, "--faults", "").split(",")).map(Fault::valueOf).toList();
+        boolean withBaseline = !List.of(args).contains("--no-baseline");
+        boolean keepFiles = List.of(args).contains("--keep-files");
+        if (keepFiles) {
+            System.setProperty("lab.keepFiles", "true");
+        }
+        Path out = Path.of(option(args, "--out", "lab/out/failover.md"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Nat64Lab.AgentTuning tuning = Nat64Lab.AgentTuning.FAST;
+        Nat64Lab.RouterBfd router = new Nat64Lab.RouterBfd(tuning.bfdInterval(), tuning.bfdInterval(),
+                tuning.bfdMultiplier());
+        Scenario.TrialSpec spec = Scenario.TrialSpec.of(Duration.ofMillis(300), Duration.ofMillis(700));
+        StringBuilder md = new StringBuilder();
+        md.append("Measured ").append(Instant.now()).append(" on ").append(hostInfo()).append("\n\n");
+        md.append("Settings: probes every ").append(tuning.interval().toMillis()).append(" ms (fast ")
+                .append(tuning.fastInterval().toNanos() / 1e6).append(" ms, timeout ")
+                .append(tuning.timeout().toMillis()).append(" ms), rise ").append(tuning.rise()).append(", fall ")
+                .append(tuning.fall()).append("; BFD ").append(tuning.bfdInterval().toMillis()).append(" ms x ")
+                .append(tuning.bfdMultiplier()).append(" on both sides; stream 1 datagram per ms; ").append(runs)
+                .append(" runs per fault.\n\n");
+
+        Map<Fault, List<Trial>> agent = new LinkedHashMap<>();
+        Lab lab = Lab.open("bench-agent");
+        try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, true)) {
+            for (int r = 0; r < runs; r++) {
+                for (Fault f : faults) {
+                    Trial t = s.trial(f, spec);
+                    agent.computeIfAbsent(f, k -> new ArrayList<>()).add(t);
+                    System.out.printf(Locale.ROOT, "agent    run %2d %-40s loss %7.1f ms lost %4d%n", r + 1, f,
+                            t.lossMs(), t.lostAfterFault());
+                }
+            }
+        }
+        Map<Fault, List<Trial>> baseline = new LinkedHashMap<>();
+        Scenario.TrialSpec baselineSpec = new Scenario.TrialSpec(Duration.ofMillis(1), Duration.ofMillis(300),
+                Duration.ofMillis(1500), Duration.ofMillis(1000));
+        Lab lab2 = Lab.open("bench-baseline");
+        try (Scenario s = Scenario.start(lab2, Scenario.Mode.BASELINE, tuning, router, false)) {
+            for (int r = 0; withBaseline && r < Math.max(3, runs / 4); r++) {
+                for (Fault f : faults) {
+                    if (!f.translator()) {
+                        continue;
+                    }
+                    Trial t = s.trial(f, baselineSpec);
+                    baseline.computeIfAbsent(f, k -> new ArrayList<>()).add(t);
+                    System.out.printf(Locale.ROOT, "baseline run %2d %-40s loss %7.1f ms moved %s%n", r + 1, f,
+                            t.lossMs(), t.routeMovedMicros() > 0);
+                }
+            }
+        }
+        md.append("| fault | xlat-sentinel: loss window median | worst | lost datagrams median | recovered | "
+                + "no flap after repair | today's setup (FRR bfdd): route withdrawn | loss |\n");
+        md.append("| --- | ---: | ---: | ---: | --- | --- | --- | --- |\n");
+        for (Fault f : faults) {
+            List<Trial> ts = agent.get(f);
+            List<Double> loss = ts.stream().map(Trial::lossMs).toList();
+            List<Double> lost = ts.stream().map(t -> (double) t.lostAfterFault()).toList();
+            long recovered = ts.stream().filter(t -> t.firstBackupMicros() > 0 || t.lostAfterFault() == 0).count();
+            long noFlap = ts.stream().filter(t -> t.routeChangesAfterBack() == 0).count();
+            List<Trial> bs = baseline.get(f);
+            String base = bs == null ? "n/a" : bs.stream().anyMatch(t -> t.routeMovedMicros() > 0) ? "sometimes"
+                    : "never (" + bs.size() + " runs)";
+            String baseLoss = bs == null ? "n/a" : String.format(Locale.ROOT,
+                    "until repaired (median %.0f ms for a 1 s fault)", Stats.median(bs.stream().map(Trial::lossMs)
+                            .toList()));
+            md.append(String.format(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.0f | %d/%d | %d/%d | %s | %s |%n",
+                    f.label(), Stats.median(loss), Stats.max(loss), Stats.median(lost), recovered, ts.size(), noFlap,
+                    ts.size(), base, baseLoss));
+        }
+        md.append("\nPer fault, the components (medians, ms after the fault): agent DOWN, BFD Down on the wire, "
+                + "route moved at the router, first datagram through the backup.\n\n");
+        md.append("| fault | agent DOWN | BFD Down sent | route moved | first via backup |\n| --- | ---: | ---: | ---: | ---: |\n");
+        for (Fault f : faults) {
+            List<Trial> ts = agent.get(f);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", f.label(),
+                    component(ts, Trial::agentDownMicros), component(ts, Trial::bfdDownMicros),
+                    component(ts, Trial::routeMovedMicros), component(ts, Trial::firstBackupMicros)));
+        }
+        if (soakMinutes > 0) {
+            md.append('\n').append(soak(tuning, router, soakMinutes));
+        }
+        Files.writeString(out, md.toString());
+        System.out.println("\n" + md);
+        System.out.println("written to " + out.toAbsolutePath());
+    }
+
+    private static String component(List<Trial> ts, java.util.function.ToLongFunction<Trial> at) {
+        List<Double> v = ts.stream().filter(t -> at.applyAsLong(t) > 0)
+                .map(t -> (at.applyAsLong(t) - t.faultMicros()) / 1000.0).toList();
+        return v.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", Stats.median(v));
+    }
+
+    /** Steady traffic for {@code minutes} at the benchmark's settings: any withdrawal is a false one. */
+    static String soak(Nat64Lab.AgentTuning tuning, Nat64Lab.RouterBfd router, int minutes) {
+        Lab lab = Lab.open("bench-soak");
+        try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, false)) {
+            RouteMonitor routes = RouteMonitor.start(s.lab().router());
+            long startMicros = UdpStream.nowMicros();
+            int count = minutes * 60_000;
+            List<UdpStream.Packet> packets = UdpStream.run(s.lab().client(), Nat64Lab.TARGETS6.get(0), count,
+                    Duration.ofMillis(1), Duration.ofMillis(500));
+            long changes = routes.events(Nat64Lab.PREFIX).stream().filter(e -> e.micros() >= startMicros).count();
+            long withdrawals = 0;
+            for (String gw : List.of("gwa", "gwb")) {
+                withdrawals += s.agent(gw).log().lines().filter(l -> l.contains("service nat64 WITHDRAWN")).count();
+            }
+            // Every agent withdraws once at start (STARTING); count those after the soak began.
+            long lost = UdpStream.lost(packets);
+            return String.format(Locale.ROOT, "Soak: %d minutes of steady traffic (%d datagrams at 1 ms), same "
+                    + "settings: %d route changes at the router, %d WITHDRAWN lines in the agents' logs, %d "
+                    + "datagrams lost (%.4f %%).%n", minutes, count, changes, withdrawals, lost, 100.0 * lost / count);
+        } finally {
+            lab.close();
+        }
+    }
+
+    private static String hostInfo() {
+        try {
+            String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+            return Runtime.getRuntime().availableProcessors() + " CPUs, load average " + load + " at the start";
+        } catch (IOException e) {
+            return Runtime.getRuntime().availableProcessors() + " CPUs";
+        }
+    }
+
+    private static String option(String[] args, String name, String dflt) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return dflt;
+    }
+}

@@ -34,7 +34,7 @@ import java.util.Map;
  * Run it through {@code lab/bench/bfd-scale}, which runs the matrix.
  */
 public final class BfdScaleBench {
-    /** The agent launcher's flags when this benchmark was written (agent/src/main/dist/bin): {@code --jvm launcher}. */
+    /** The agent launcher's flags before this benchmark chose the recommended ones: {@code --jvm launcher}. */
     static final String LAUNCHER_FLAGS = "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:+AlwaysPreTouch -Xss512k "
             + "-XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m";
     /**

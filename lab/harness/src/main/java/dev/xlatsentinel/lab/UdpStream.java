@@ -113,8 +113,11 @@ public final class UdpStream {
         private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
         private final java.util.concurrent.CompletableFuture<List<Packet>> result =
                 new java.util.concurrent.CompletableFuture<>();
+        /** How long the stream may take: count x spacing + tail, and a minute for a slow machine. */
+        private final Duration bound;
 
-        private Handle(Runnable body) {
+        private Handle(Runnable body, Duration bound) {
+            this.bound = bound;
             this.sender = new Thread(body, "udp-stream-tx");
             sender.setDaemon(true);
         }
@@ -127,12 +130,12 @@ public final class UdpStream {
         /** Waits for the end of the stream (count x spacing + tail) and returns every datagram's fate. */
         public List<Packet> await() {
             try {
-                return result.get(10, java.util.concurrent.TimeUnit.MINUTES);
+                return result.get(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException re ? re
                         : new LabException("UDP stream failed: " + e.getCause(), e.getCause());
             } catch (java.util.concurrent.TimeoutException e) {
-                throw new LabException("UDP stream did not end", e);
+                throw new LabException("UDP stream did not end within " + bound, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LabException("interrupted waiting for the UDP stream", e);
@@ -166,7 +169,7 @@ public final class UdpStream {
             } catch (RuntimeException e) {
                 handle[0].result.completeExceptionally(e);
             }
-        });
+        }, spacing.multipliedBy(count).plus(tail).plusMinutes(1));
         handle[0].sender.start();
         return handle[0];
     }

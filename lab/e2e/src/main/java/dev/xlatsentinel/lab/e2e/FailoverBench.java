@@ -58,8 +58,8 @@ public final class FailoverBench {
                 for (Fault f : faults) {
                     Trial t = s.trial(f, spec);
                     agent.computeIfAbsent(f, k -> new ArrayList<>()).add(t);
-                    System.out.printf(Locale.ROOT, "agent    run %2d %-40s loss %7.1f ms lost %4d%n", r + 1, f,
-                            t.lossMs(), t.lostAfterFault());
+                    System.out.printf(Locale.ROOT, "agent    run %2d %-40s loss %7.1f ms lost %4d%s%n", r + 1, f,
+                            t.lossMs(), t.lostAfterFault(), f.planned() ? lostAt(t) : "");
                 }
             }
         }
@@ -116,6 +116,13 @@ public final class FailoverBench {
         System.out.println("written to " + out.toAbsolutePath());
     }
 
+    /** For a planned fault, when each lost datagram was sent (ms after the fault): a planned switch should lose none. */
+    private static String lostAt(Trial t) {
+        List<String> at = t.packets().stream().filter(p -> p.sentMicros() >= t.faultMicros() - 2_000 && !p.delivered())
+                .map(p -> String.format(Locale.ROOT, "%+.1f", (p.sentMicros() - t.faultMicros()) / 1000.0)).toList();
+        return at.isEmpty() ? "" : " (sent at " + String.join(", ", at) + " ms)";
+    }
+
     private static String component(List<Trial> ts, java.util.function.ToLongFunction<Trial> at) {
         List<Double> v = ts.stream().filter(t -> at.applyAsLong(t) > 0)
                 .map(t -> (at.applyAsLong(t) - t.faultMicros()) / 1000.0).toList();
@@ -132,17 +139,29 @@ public final class FailoverBench {
             List<UdpStream.Packet> packets = UdpStream.run(s.lab().client(), Nat64Lab.TARGETS6.get(0), count,
                     Duration.ofMillis(1), Duration.ofMillis(500));
             long changes = routes.events(Nat64Lab.PREFIX).stream().filter(e -> e.micros() >= startMicros).count();
+            // Every agent withdraws once at start (STARTING): count the lines logged after the soak began.
             long withdrawals = 0;
             for (String gw : List.of("gwa", "gwb")) {
-                withdrawals += s.agent(gw).log().lines().filter(l -> l.contains("service nat64 WITHDRAWN")).count();
+                withdrawals += s.agent(gw).log().lines().filter(l -> l.contains("service nat64 WITHDRAWN"))
+                        .filter(l -> loggedMicros(l) >= startMicros).count();
             }
-            // Every agent withdraws once at start (STARTING); count those after the soak began.
             long lost = UdpStream.lost(packets);
             return String.format(Locale.ROOT, "Soak: %d minutes of steady traffic (%d datagrams at 1 ms), same "
                     + "settings: %d route changes at the router, %d WITHDRAWN lines in the agents' logs, %d "
                     + "datagrams lost (%.4f %%).%n", minutes, count, changes, withdrawals, lost, 100.0 * lost / count);
         } finally {
             lab.close();
+        }
+    }
+
+    /** The timestamp that starts an agent log line (ISO-8601), in microseconds; -1 without one. */
+    static long loggedMicros(String line) {
+        int space = line.indexOf(' ');
+        try {
+            Instant at = Instant.parse(space < 0 ? line : line.substring(0, space));
+            return at.getEpochSecond() * 1_000_000L + at.getNano() / 1000;
+        } catch (java.time.format.DateTimeParseException e) {
+            return -1;
         }
     }
 

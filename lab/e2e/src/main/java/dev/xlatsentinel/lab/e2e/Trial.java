@@ -20,12 +20,17 @@ public record Trial(Fault fault, boolean baseline, long faultMicros, List<UdpStr
         long agentDownMicros, long bfdDownMicros, long routeMovedMicros, long firstBackupMicros, long repairMicros,
         long routeBackMicros, int routeChangesAfterBack, List<RouteMonitor.Event> routeEvents) {
 
-    /** The outage: the run of lost datagrams around the fault (null if none was lost). */
+    /**
+     * The outage: the longest run of lost datagrams that ends after the fault (a datagram in
+     * flight may be lost a bit before it); null if none was lost. The longest, not the first:
+     * a fault that takes a few milliseconds to act (a forked `ip link set down`) can lose one
+     * datagram, let the next through, and only then cut the path.
+     */
     public UdpStream.Gap lossWindow() {
         UdpStream.Gap best = null;
         for (UdpStream.Gap g : UdpStream.gaps(packets)) {
-            // The gap that starts closest after the fault (a datagram in flight may be lost a bit before).
-            if (g.endMicros() >= faultMicros && (best == null || g.startMicros() < best.startMicros())) {
+            if (g.endMicros() >= faultMicros
+                    && (best == null || g.endMicros() - g.startMicros() > best.endMicros() - best.startMicros())) {
                 best = g;
             }
         }

@@ -51,6 +51,21 @@ public final class FailoverBench {
                 .append(tuning.bfdMultiplier()).append(" on both sides; stream 1 datagram per ms; ").append(runs)
                 .append(" runs per fault.\n\n");
 
+        if (runs > 0) {
+            md.append(trials(runs, faults, withBaseline, tuning, router, spec));
+        }
+        if (soakMinutes > 0) {
+            md.append('\n').append(soak(tuning, router, soakMinutes));
+        }
+        Files.writeString(out, md.toString());
+        System.out.println("\n" + md);
+        System.out.println("written to " + out.toAbsolutePath());
+    }
+
+    /** Every fault {@code runs} times with the agent, and today's setup beside it: the two tables. */
+    private static String trials(int runs, List<Fault> faults, boolean withBaseline, Nat64Lab.AgentTuning tuning,
+            Nat64Lab.RouterBfd router, Scenario.TrialSpec spec) {
+        StringBuilder md = new StringBuilder();
         Map<Fault, List<Trial>> agent = new LinkedHashMap<>();
         Lab lab = Lab.open("bench-agent");
         try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, true)) {
@@ -108,12 +123,7 @@ public final class FailoverBench {
                     component(ts, Trial::agentDownMicros), component(ts, Trial::bfdDownMicros),
                     component(ts, Trial::routeMovedMicros), component(ts, Trial::firstBackupMicros)));
         }
-        if (soakMinutes > 0) {
-            md.append('\n').append(soak(tuning, router, soakMinutes));
-        }
-        Files.writeString(out, md.toString());
-        System.out.println("\n" + md);
-        System.out.println("written to " + out.toAbsolutePath());
+        return md.toString();
     }
 
     /** For a planned fault, when each lost datagram was sent (ms after the fault): a planned switch should lose none. */
@@ -145,10 +155,19 @@ public final class FailoverBench {
                 withdrawals += s.agent(gw).log().lines().filter(l -> l.contains("service nat64 WITHDRAWN"))
                         .filter(l -> loggedMicros(l) >= startMicros).count();
             }
+            // A route change without a withdrawal is BFD itself: which side lost the session, and why.
+            List<String> bfdDowns = new ArrayList<>();
+            for (String gw : List.of("gwa", "gwb")) {
+                s.agent(gw).log().lines().filter(l -> l.contains(" -> Down") && loggedMicros(l) >= startMicros)
+                        .forEach(l -> bfdDowns.add(gw + ": " + l));
+            }
             long lost = UdpStream.lost(packets);
-            return String.format(Locale.ROOT, "Soak: %d minutes of steady traffic (%d datagrams at 1 ms), same "
-                    + "settings: %d route changes at the router, %d WITHDRAWN lines in the agents' logs, %d "
-                    + "datagrams lost (%.4f %%).%n", minutes, count, changes, withdrawals, lost, 100.0 * lost / count);
+            StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "Soak: %d minutes of steady traffic "
+                    + "(%d datagrams at 1 ms), same settings: %d route changes at the router, %d WITHDRAWN lines in "
+                    + "the agents' logs, %d BFD Down transitions in the agents' logs, %d datagrams lost (%.4f %%).%n",
+                    minutes, count, changes, withdrawals, bfdDowns.size(), lost, 100.0 * lost / count));
+            bfdDowns.stream().limit(20).forEach(l -> out.append("    ").append(l).append('\n'));
+            return out.toString();
         } finally {
             lab.close();
         }

@@ -15,9 +15,11 @@ import java.util.List;
  * @param shutdownGrace   on SIGTERM: how long to wait for peers to see Down before exiting
  * @param damping         minimum hold and flap damping
  * @param hooks           commands run on state changes
+ * @param bfdRealtimePriority SCHED_FIFO priority (1-99) of the BFD event loop; 0 (default): normal
+ *                        scheduling. Needs CAP_SYS_NICE; read at start (a reload does not change it)
  */
 public record AgentSettings(Path controlSocket, String controlGroup, Path maintenanceFile, MetricsSettings metrics,
-        Duration shutdownGrace, DampingConfig damping, List<HookConfig> hooks) {
+        Duration shutdownGrace, DampingConfig damping, List<HookConfig> hooks, Integer bfdRealtimePriority) {
 
     /** The root-namespace agent's socket; an agent of xlat-sentinel@NAME uses /run/xlat-sentinel/NAME/. */
     public static final Path DEFAULT_CONTROL_SOCKET = Path.of("/run/xlat-sentinel/agent/control.sock");
@@ -30,6 +32,7 @@ public record AgentSettings(Path controlSocket, String controlGroup, Path mainte
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(2) : shutdownGrace;
         damping = damping == null ? DampingConfig.DEFAULT : damping;
         hooks = hooks == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(hooks));
+        bfdRealtimePriority = bfdRealtimePriority == null ? 0 : bfdRealtimePriority;
     }
 
     /** control.sock in the first of systemd's RuntimeDirectory= directories, if any. */
@@ -41,7 +44,7 @@ public record AgentSettings(Path controlSocket, String controlGroup, Path mainte
     }
 
     public static AgentSettings defaults() {
-        return new AgentSettings(null, null, null, null, null, null, null);
+        return new AgentSettings(null, null, null, null, null, null, null, null);
     }
 
     /** {@code metrics:}: where the Prometheus exporter listens (loopback only by default). */

@@ -73,6 +73,10 @@ final class ConfigValidator {
             error("agent.controlGroup", "'" + a.controlGroup() + "' is not a group name");
         }
         duration("agent.shutdownGrace", a.shutdownGrace(), Duration.ZERO, Duration.ofMinutes(1));
+        if (a.bfdRealtimePriority() < 0 || a.bfdRealtimePriority() > 99) {
+            error("agent.bfdRealtimePriority", "must be 0 (normal scheduling) or a SCHED_FIFO priority 1-99, got "
+                    + a.bfdRealtimePriority());
+        }
         if (a.metrics() != null) {
             listen("agent.metrics.listen", a.metrics().listen());
         }

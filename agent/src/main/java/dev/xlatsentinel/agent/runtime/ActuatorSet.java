@@ -57,8 +57,9 @@ final class ActuatorSet implements AutoCloseable {
     private volatile FrrBfdd frrBfdd;
     private volatile FrrRoutes frrRoutes;
 
-    ActuatorSet(SessionListener bfdListener) {
-        this.engines = new BfdEngines(bfdListener);
+    /** {@code bfdRealtimePriority}: SCHED_FIFO priority of the BFD event loop, 0 for normal scheduling. */
+    ActuatorSet(SessionListener bfdListener, int bfdRealtimePriority) {
+        this.engines = new BfdEngines(bfdListener, bfdRealtimePriority);
     }
 
     io.netty.channel.IoEventLoopGroup bfdLoop() {

@@ -90,7 +90,7 @@ public final class Agent implements AutoCloseable {
             return t;
         });
         this.healthScheduler = new SystemScheduler("probes");
-        this.actuators = new ActuatorSet(this::onBfd);
+        this.actuators = new ActuatorSet(this::onBfd, config.config().agent().bfdRealtimePriority());
         this.hooks = new HookRunner(hooks(config.config().agent()));
         this.policy = new Policy(damping(config.config().agent().damping()));
     }

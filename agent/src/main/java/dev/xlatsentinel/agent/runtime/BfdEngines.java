@@ -21,11 +21,14 @@ final class BfdEngines implements AutoCloseable {
 
     private final IoEventLoopGroup group;
     private final SessionListener listener;
+    /** SCHED_FIFO priority of the shared event loop (0: normal), applied by the first engine. */
+    private final int realtimePriority;
     private final Map<String, BfdEngine> engines = new LinkedHashMap<>();
     private final Map<String, NetworkNamespace> namespaces = new LinkedHashMap<>();
 
-    BfdEngines(SessionListener listener) {
+    BfdEngines(SessionListener listener, int realtimePriority) {
         this.listener = listener;
+        this.realtimePriority = realtimePriority;
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, "bfd-loop");
             t.setDaemon(true);
@@ -47,6 +50,9 @@ final class BfdEngines implements AutoCloseable {
         BfdEngine e = engines.get(key);
         if (e == null) {
             BfdEngine.Builder b = BfdEngine.builder().eventLoopGroup(group);
+            if (engines.isEmpty() && realtimePriority > 0) {
+                b.realtimePriority(realtimePriority);
+            }
             if (!key.equals(OWN)) {
                 NetworkNamespace ns = NetworkNamespace.open(key);
                 namespaces.put(key, ns);

@@ -37,4 +37,15 @@ final class ControlOptions {
     JsonNode call(ObjectNode request) throws ControlException {
         return new ControlClient(socket()).call(request);
     }
+
+    /** Sends {@code request} and prints the agent's one-line answer; exit status 0, or 1 with the error. */
+    int callAndPrint(ObjectNode request) {
+        try {
+            System.out.println(call(request).asText());
+            return 0;
+        } catch (ControlException e) {
+            System.err.println("xlat-sentinel: " + e.getMessage());
+            return 1;
+        }
+    }
 }

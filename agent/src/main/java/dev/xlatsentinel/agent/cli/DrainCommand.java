@@ -1,7 +1,6 @@
 package dev.xlatsentinel.agent.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xlatsentinel.agent.control.ControlException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -36,6 +35,6 @@ public final class DrainCommand implements Callable<Integer> {
         if (!target.all) {
             req.put("instance", target.instance);
         }
-        return UndrainCommand.send(control, req);
+        return control.callAndPrint(req);
     }
 }

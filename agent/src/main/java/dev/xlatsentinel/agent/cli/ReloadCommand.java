@@ -12,6 +12,6 @@ public final class ReloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return UndrainCommand.send(control, control.request("reload"));
+        return control.callAndPrint(control.request("reload"));
     }
 }

@@ -1,7 +1,6 @@
 package dev.xlatsentinel.agent.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xlatsentinel.agent.control.ControlException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -33,16 +32,6 @@ public final class UndrainCommand implements Callable<Integer> {
         if (!target.all) {
             req.put("instance", target.instance);
         }
-        return send(control, req);
-    }
-
-    static int send(ControlOptions control, ObjectNode req) {
-        try {
-            System.out.println(control.call(req).asText());
-            return 0;
-        } catch (ControlException e) {
-            System.err.println("xlat-sentinel: " + e.getMessage());
-            return 1;
-        }
+        return control.callAndPrint(req);
     }
 }

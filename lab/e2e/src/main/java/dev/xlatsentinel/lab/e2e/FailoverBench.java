@@ -149,17 +149,19 @@ public final class FailoverBench {
             List<UdpStream.Packet> packets = UdpStream.run(s.lab().client(), Nat64Lab.TARGETS6.get(0), count,
                     Duration.ofMillis(1), Duration.ofMillis(500));
             long changes = routes.events(Nat64Lab.PREFIX).stream().filter(e -> e.micros() >= startMicros).count();
-            // Every agent withdraws once at start (STARTING): count the lines logged after the soak began.
+            // Only what was logged after the soak began (every agent withdraws once at start,
+            // STARTING). A route change without a withdrawal is BFD itself: which side lost the
+            // session, and why.
             long withdrawals = 0;
-            for (String gw : List.of("gwa", "gwb")) {
-                withdrawals += s.agent(gw).log().lines().filter(l -> l.contains("service nat64 WITHDRAWN"))
-                        .filter(l -> loggedMicros(l) >= startMicros).count();
-            }
-            // A route change without a withdrawal is BFD itself: which side lost the session, and why.
             List<String> bfdDowns = new ArrayList<>();
             for (String gw : List.of("gwa", "gwb")) {
-                s.agent(gw).log().lines().filter(l -> l.contains(" -> Down") && loggedMicros(l) >= startMicros)
-                        .forEach(l -> bfdDowns.add(gw + ": " + l));
+                for (String l : s.agent(gw).log().lines().filter(l -> loggedMicros(l) >= startMicros).toList()) {
+                    if (l.contains("service nat64 WITHDRAWN")) {
+                        withdrawals++;
+                    } else if (l.contains(" -> Down")) {
+                        bfdDowns.add(gw + ": " + l);
+                    }
+                }
             }
             long lost = UdpStream.lost(packets);
             StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "Soak: %d minutes of steady traffic "

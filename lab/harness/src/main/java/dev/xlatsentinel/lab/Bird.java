@@ -3,6 +3,8 @@ package dev.xlatsentinel.lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +17,25 @@ public final class Bird implements AutoCloseable {
     /** One row of {@code show bfd sessions}: BIRD shows state and intervals, not diagnostics. */
     public record BfdSessionRow(String address, String iface, String state, String since, String interval,
             String timeout) {
+        /** How far apart two readings of one state change may print; see {@link #sameChangeAs}. */
+        static final Duration SINCE_JITTER = Duration.ofMillis(5);
+
+        /**
+         * Whether this row's state change is the one {@code other} showed. BIRD keeps the time of
+         * the change on its monotonic clock and prints it as wall-clock time minus the time
+         * elapsed, both read at each {@code show}, so one change can print 1 ms apart in two
+         * calls. A later change (a flap) lies at least a BFD exchange later than that.
+         */
+        public boolean sameChangeAs(BfdSessionRow other) {
+            try {
+                long apart = Math.abs(Duration.between(LocalTime.parse(other.since), LocalTime.parse(since)).toMillis());
+                long day = Duration.ofDays(1).toMillis();
+                return Math.min(apart, day - apart) <= SINCE_JITTER.toMillis();
+            } catch (DateTimeParseException notATimeOfDay) {
+                // BIRD prints a date once the change is 20 hours old; those carry no jitter.
+                return since.equals(other.since);
+            }
+        }
     }
 
     private final Netns ns;

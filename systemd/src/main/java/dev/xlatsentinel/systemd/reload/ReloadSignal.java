@@ -4,6 +4,7 @@ import dev.xlatsentinel.systemd.notify.SdNotify;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Handles SIGHUP as a reload request, in the same process (the main PID does not change).
@@ -29,10 +30,20 @@ public final class ReloadSignal {
      * Replaces the JVM's SIGHUP handling with: RELOADING=1 (with MONOTONIC_USEC), the action,
      * then READY=1 with the action's status, or with "reload failed: ..." when it threw (the
      * action must then leave the running configuration untouched).
+     *
+     * @return false, with a warning logged, when the process inherited SIGHUP ignored (for
+     *     example from nohup): the JVM then leaves it ignored, and only the control socket's
+     *     reload command reloads
      */
-    public static void install(SdNotify notify, Action action) {
+    public static boolean install(SdNotify notify, Action action) {
         // The JDK has no public signal API; sun.misc.Signal (module jdk.unsupported) is kept for this.
-        Signal.handle(new Signal("HUP"), signal -> reload(notify, action));
+        SignalHandler previous = Signal.handle(new Signal("HUP"), signal -> reload(notify, action));
+        if (previous == SignalHandler.SIG_IGN) {
+            LOG.warn("SIGHUP is ignored in this process (inherited from its parent, e.g. nohup), so it will "
+                    + "not reload the configuration: use 'xlat-sentinel reload'");
+            return false;
+        }
+        return true;
     }
 
     /** What SIGHUP runs; callable directly (tests, the control socket's reload command). */

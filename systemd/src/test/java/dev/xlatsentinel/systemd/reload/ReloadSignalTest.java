@@ -1,9 +1,11 @@
 package dev.xlatsentinel.systemd.reload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xlatsentinel.systemd.notify.NotifyReceiver;
 import dev.xlatsentinel.systemd.notify.SdNotify;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -46,10 +48,13 @@ class ReloadSignalTest {
     void sighupRunsTheReloadInThisProcess() throws Exception {
         try (NotifyReceiver systemd = NotifyReceiver.atPath(dir)) {
             CountDownLatch reloaded = new CountDownLatch(1);
-            ReloadSignal.install(SdNotify.to(systemd.address()), () -> {
+            boolean installed = ReloadSignal.install(SdNotify.to(systemd.address()), () -> {
                 reloaded.countDown();
                 return "reloaded";
             });
+            // Started with SIGHUP ignored (nohup), the JVM keeps it so, and install says so.
+            assertThat(installed).isEqualTo(!sighupIgnoredByThisProcess());
+            assumeTrue(installed, "this JVM inherited SIGHUP ignored: the signal cannot reach it");
 
             new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start().waitFor();
 
@@ -57,5 +62,12 @@ class ReloadSignalTest {
             assertThat(systemd.receive(WAIT)).startsWith("RELOADING=1");
             assertThat(systemd.receive(WAIT)).isEqualTo("READY=1\nSTATUS=reloaded");
         }
+    }
+
+    /** SigIgn of /proc/self/status: a hex mask, bit 0 for signal 1 (SIGHUP). */
+    private static boolean sighupIgnoredByThisProcess() throws Exception {
+        String mask = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("SigIgn:"))
+                .findFirst().orElseThrow().substring("SigIgn:".length()).strip();
+        return (Long.parseUnsignedLong(mask, 16) & 1) != 0;
     }
 }

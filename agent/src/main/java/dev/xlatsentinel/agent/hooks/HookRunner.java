@@ -1,5 +1,6 @@
 package dev.xlatsentinel.agent.hooks;
 
+import dev.xlatsentinel.translator.host.Subprocess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,7 @@ public final class HookRunner implements AutoCloseable {
     }
 
     private void run(Hook h, String event, Map<String, String> facts) {
-        ProcessBuilder pb = new ProcessBuilder(h.command()).redirectErrorStream(true)
+        ProcessBuilder pb = Subprocess.childProcess(h.command()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("XLAT_EVENT", event);
         pb.environment().putAll(facts);

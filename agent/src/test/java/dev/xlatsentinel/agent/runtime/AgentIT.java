@@ -169,6 +169,33 @@ class AgentIT {
 
     @Test
     @Order(6)
+    void reloadWithANewNonTimerSettingRecreatesTheSessionAndItComesBackUp() {
+        long discr = gwa.session("nat64").path("localDiscriminator").asLong();
+        String good = Cmd.run("cat", gwa.config().toString());
+        assertThat(good).contains("multiplier: 3}");
+        try {
+            gwa.writeConfig(good.replace("multiplier: 3}", "multiplier: 3, dscp: 46}"));
+            assertThat(gwa.cli("reload").orThrow()).contains("reloaded");
+            assertThat(gwa.log()).contains("settings other than timers changed: the session is recreated");
+            // A new session (new discriminator) in place of the old one, Up with the router again.
+            Poll.until(T, "the recreated session Up", () -> {
+                JsonNode s = gwa.session("nat64");
+                return s.path("state").asText().equals("Up") && s.path("localDiscriminator").asLong() != discr;
+            });
+            Poll.until(T, "BIRD's session Up again", () -> birdSession("gwa").state().equals("Up"));
+            awaitRoute("gwa");
+            assertThat(gwa.status().path("services").path(0).path("withdrawn").asBoolean()).isFalse();
+        } finally {
+            gwa.writeConfig(good);
+            gwa.cli("reload").orThrow();
+        }
+        Poll.until(T, "the session Up after the config was put back",
+                () -> gwa.session("nat64").path("state").asText().equals("Up"));
+        awaitRoute("gwa");
+    }
+
+    @Test
+    @Order(7)
     void theControlSocketRefusesANonRootUser() {
         Cmd.Result r = gwa.cliAs("nobody", "status");
         assertThat(r.exit()).isEqualTo(1);
@@ -176,7 +203,7 @@ class AgentIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void sigtermWithdrawsBeforeTheProcessExits() {
         int exit = gwa.terminate(T);
         assertThat(exit).isEqualTo(143);

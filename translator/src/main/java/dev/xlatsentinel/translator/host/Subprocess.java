@@ -81,10 +81,27 @@ public final class Subprocess {
         return "";
     }
 
+    /**
+     * A process builder for a child of the agent, without the variables through which systemd
+     * speaks to the agent's own process ({@value #SERVICE_MANAGER_VARIABLES}). A child must not
+     * inherit them (sd_notify(3) unsets NOTIFY_SOCKET for this reason): with NotifyAccess=main,
+     * systemd logs every notification a child sends ("reception only permitted for main PID").
+     */
+    public static ProcessBuilder childProcess(List<String> argv) {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        for (String v : SERVICE_MANAGER_VARIABLES.split(" ")) {
+            pb.environment().remove(v);
+        }
+        return pb;
+    }
+
+    static final String SERVICE_MANAGER_VARIABLES =
+            "NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID LISTEN_FDS LISTEN_PID LISTEN_FDNAMES";
+
     public CompletableFuture<Result> run(List<String> argv, Duration timeout) {
         Process p;
         try {
-            p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            p = childProcess(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         } catch (IOException e) {
             String why = e.getMessage() != null && e.getMessage().contains("error=2")
                     ? "'" + argv.get(0) + "' not found" : "cannot run '" + argv.get(0) + "': " + e.getMessage();

@@ -10,9 +10,15 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A systemd unit is active ({@code systemctl is-active UNIT}). Fails closed when systemd is
- * not the init system: the check sd_booted(3) makes, whether /run/systemd/system/ exists.
+ * not the init system: the check sd_booted(3) makes, whether /run/systemd/system/ exists. As
+ * a user other than root (the shipped unit's xlat-sentinel) systemctl reads the unit's state
+ * over the D-Bus system bus, so that needs dbus running.
  */
 public final class SystemdUnitProbe implements Probe {
+    /** systemctl as a user other than root asks systemd over the D-Bus system bus. */
+    static final String NO_BUS_HINT = " (not as root, systemctl needs the D-Bus system bus: is package dbus "
+            + "installed and dbus.socket active?)";
+
     private final String name;
     private final String unit;
     private final Subprocess subprocess;
@@ -46,7 +52,8 @@ public final class SystemdUnitProbe implements Probe {
                 return ProbeResult.pass(name, "unit " + unit + " is active");
             }
             if (r.startError() != null || r.timedOut() || state.isEmpty()) {
-                return ProbeResult.fail(name, "cannot check unit " + unit + ": " + r.failure());
+                String hint = r.stderr().contains("Failed to connect to bus") ? NO_BUS_HINT : "";
+                return ProbeResult.fail(name, "cannot check unit " + unit + ": " + r.failure() + hint);
             }
             return ProbeResult.fail(name, "unit " + unit + " is " + state);
         });

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.translator.netns;
 
+import dev.xlatsentinel.translator.host.Subprocess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -115,7 +116,7 @@ public final class ProbeNamespaceSetup {
 
     private static String run(List<String> argv) {
         try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            Process p = Subprocess.childProcess(argv).redirectErrorStream(true).start();
             // ip prints a few lines and exits; read all, then check the exit status.
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -3,8 +3,10 @@ package dev.xlatsentinel.systemd.units;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.xlatsentinel.lab.Bird;
 import dev.xlatsentinel.lab.Cmd;
+import dev.xlatsentinel.lab.Poll;
 import dev.xlatsentinel.lab.SystemdContainer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ class AgentUnitIT {
     private static final String CREDENTIAL = "/run/credentials/" + UNIT + "/router.key";
     private static final String TAYGA_UNIT = "lab-tayga.service";
     private static final String TAYGA_PID = "/run/lab-tayga/tayga.pid";
+    private static final String MARKER_UNIT = "lab-instance.service";
     private static final String STATUS_LINE = "\\d/1 instances UP, \\d/1 services announced";
     private static final String HEALTHY = "1/1 instances UP, 1/1 services announced";
     private static final Duration WATCHDOG = Duration.ofSeconds(10);
@@ -62,6 +65,16 @@ class AgentUnitIT {
                 RuntimeDirectory=lab-tayga
                 StateDirectory=lab-tayga
                 """.formatted(TAYGA_PID));
+        // A translator that is kernel state only, as a Jool instance is: active, no process.
+        b.file("/etc/systemd/system/" + MARKER_UNIT, """
+                [Unit]
+                Description=Test translator instance: a oneshot unit that stays active, like jool-instance@
+
+                [Service]
+                Type=oneshot
+                RemainAfterExit=yes
+                ExecStart=/bin/true
+                """);
         // How an operator hands the agent a root-only key (docs/systemd.md).
         b.file("/etc/systemd/system/" + UNIT + ".d/credentials.conf",
                 "[Service]\nLoadCredential=router.key:" + KEY + "\n");
@@ -275,6 +288,55 @@ class AgentUnitIT {
             assertThat(s.state()).isEqualTo("Up");
             assertThat(s.sameChangeAs(before)).as("%s is the state change %s showed", s, before).isTrue();
         });
+    }
+
+    @Test
+    void aSystemdUnitProbeReadsTheUnitsStateOverTheSystemBusFromInsideTheSandbox() {
+        bed.writeConfig(CONFIG, NET.agentConfigWithProbe(TAYGA_PID, CREDENTIAL,
+                "{type: systemd-unit, name: unit, unit: " + MARKER_UNIT + "}"));
+        bed.systemctl("stop", "dbus.socket", "dbus.service").orThrow();
+        bed.systemctl("start", MARKER_UNIT).orThrow();
+        try {
+            // As user xlat-sentinel, systemctl asks systemd over D-Bus: without the bus it cannot
+            // tell, so the instance stays down and the reason says what is missing.
+            bed.systemctl("start", UNIT).orThrow();
+            Poll.until(WITHIN, Duration.ofMillis(200), "the unit probe failing for want of the bus",
+                    () -> probe("unit").path("reason").asText().contains("needs the D-Bus system bus"),
+                    () -> bed.agentStatus().toPrettyString());
+            assertThat(NET.sessionState()).isNotEqualTo("Up");
+
+            bed.systemctl("start", "dbus.socket").orThrow();
+            bed.await(UNIT, WITHIN, "the instance proven UP", q -> q.get("StatusText").equals(HEALTHY), "StatusText");
+            NET.awaitSession(true, WITHIN, UNIT);
+            assertThat(probe("unit").path("reason").asText()).isEqualTo("unit " + MARKER_UNIT + " is active");
+
+            bed.systemctl("stop", MARKER_UNIT).orThrow();
+            bed.await(UNIT, WITHIN, "withdrawn for the unit",
+                    q -> q.get("StatusText").equals("0/1 instances UP, 0/1 services announced"), "StatusText");
+            NET.awaitSession(false, WITHIN, UNIT);
+            JsonNode unit = probe("unit");
+            assertThat(unit.path("passed").asBoolean()).isFalse();
+            assertThat(unit.path("reason").asText()).isEqualTo("unit " + MARKER_UNIT + " is inactive");
+            // Only the unit failed: the datapath still passes.
+            assertThat(probe("icmp").path("passed").asBoolean()).isTrue();
+        } finally {
+            bed.systemctl("start", MARKER_UNIT).orThrow();
+        }
+        bed.await(UNIT, WITHIN, "released", q -> q.get("StatusText").equals(HEALTHY), "StatusText");
+        NET.awaitSession(true, WITHIN, UNIT);
+        // The agent's children (systemctl, every probe round) do not inherit NOTIFY_SOCKET.
+        assertThat(journal()).contains("unit " + MARKER_UNIT + " is inactive")
+                .doesNotContain("reception only permitted for main PID");
+    }
+
+    /** The agent's view of one probe of the instance in its last round (missing before the first). */
+    private JsonNode probe(String name) {
+        for (JsonNode p : bed.agentStatus().path("instances").path(0).path("probes")) {
+            if (p.path("name").asText().equals(name)) {
+                return p;
+            }
+        }
+        return MissingNode.getInstance();
     }
 
     @Test

@@ -202,7 +202,12 @@ final class GatewayLab {
      * @param multiplier    the session's detection multiplier (0 makes the config invalid)
      */
     String agentConfig(String taygaPidFile, String secretFile, String agentSettings, int multiplier) {
-        return agentConfig(taygaPidFile, secretFile, agentSettings, multiplier, "");
+        return agentConfig(taygaPidFile, secretFile, agentSettings, multiplier, "", "");
+    }
+
+    /** The same with one more probe of the instance ({@code probe}: a YAML flow mapping). */
+    String agentConfigWithProbe(String taygaPidFile, String secretFile, String probe) {
+        return agentConfig(taygaPidFile, secretFile, "", 3, "", "      - " + probe + "\n");
     }
 
     /**
@@ -210,11 +215,11 @@ final class GatewayLab {
      * for its probes and its BFD socket.
      */
     String agentConfigEnteringTheNamespace(String taygaPidFile) {
-        return agentConfig(taygaPidFile, null, "", 3, ", namespace: " + gw.netns());
+        return agentConfig(taygaPidFile, null, "", 3, ", namespace: " + gw.netns(), "");
     }
 
     private String agentConfig(String taygaPidFile, String secretFile, String agentSettings, int multiplier,
-            String namespace) {
+            String namespace, String extraProbes) {
         String auth = gw.secret() == null ? ""
                 : ", auth: {type: meticulous-keyed-sha1, keyId: 1, secretFile: " + secretFile + "}";
         return """
@@ -228,15 +233,15 @@ final class GatewayLab {
                     probes:
                       - {type: icmp, prefix: %s, targets: [%s]%s}
                       - {type: tayga, pidFile: %s, tun: %s}
-                services:
+                %sservices:
                   nat64:
                     dependsOn: [tayga]
                     prefixes: [%s]
                     bfd:
                       - {peer: %s, local: %s, interface: %s, minTx: 300ms, multiplier: %d%s%s}
                 """.formatted(agentSettings, namespace.isEmpty() ? "" : "namespace: " + gw.netns() + "\n    ",
-                PREFIX, TARGET4, namespace, taygaPidFile, TUN, PREFIX, gw.routerAddress(), gw.address(), UPLINK,
-                multiplier, auth, namespace);
+                PREFIX, TARGET4, namespace, taygaPidFile, TUN, extraProbes, PREFIX, gw.routerAddress(), gw.address(),
+                UPLINK, multiplier, auth, namespace);
     }
 
     private String birdConfig() {

@@ -165,7 +165,7 @@ class BirdInteropIT extends PeerLab {
         withSessions("", neighbor(gw4, peer4), ours(peer4, gw4).iface("eth0").build(), s -> {
             awaitBothUp(s, gw4);
             s.holdDown(Diagnostic.PATH_DOWN).join();
-            Poll.until(Duration.ofSeconds(2), "BIRD leaves Up", () -> !birdState(gw4).equals("Up"));
+            Poll.until(Duration.ofSeconds(10), "BIRD leaves Up", () -> !birdState(gw4).equals("Up"));
             long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
             while (System.nanoTime() < until) {
                 assertThat(birdState(gw4)).isNotEqualTo("Up");

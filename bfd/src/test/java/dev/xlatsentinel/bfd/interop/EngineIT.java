@@ -150,6 +150,7 @@ class EngineIT {
             long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
             while (System.nanoTime() < until) {
                 assertThat(sb.snapshot().state()).isEqualTo(State.UP);
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
             }
             assertThat(listenerThreads).isNotEmpty().allSatisfy(t -> assertThat(t).isEqualTo("bfd-listeners"));
             assertThat(eventsB.changes.subList(seenB, eventsB.changes.size()))

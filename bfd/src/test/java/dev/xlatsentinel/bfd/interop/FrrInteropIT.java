@@ -183,7 +183,7 @@ class FrrInteropIT extends PeerLab {
         withSessions(frrLine(gw4, peer4, false, "eth0"), FAST, ours(peer4, gw4).iface("eth0").build(), s -> {
             awaitBothUp(s, gw4);
             s.holdDown(Diagnostic.PATH_DOWN).join();
-            Poll.until(Duration.ofSeconds(2), Duration.ofMillis(10), "FRR sees Down with path down", () -> {
+            Poll.until(Duration.ofSeconds(10), Duration.ofMillis(10), "FRR sees Down with path down", () -> {
                 JsonNode p = frrPeerJson(gw4);
                 return !p.get("status").asText().equals("up")
                         && p.get("remote-diagnostic").asText().equals("path down");
@@ -208,7 +208,7 @@ class FrrInteropIT extends PeerLab {
             gw.run("nft", "add chain inet silence out { type filter hook output priority 0 ; }");
             gw.run("nft", "add rule inet silence out udp dport 3784 drop");
             try {
-                Poll.until(Duration.ofSeconds(2), Duration.ofMillis(10), "FRR times out",
+                Poll.until(Duration.ofSeconds(10), Duration.ofMillis(10), "FRR times out",
                         () -> frrPeerJson(gw4).get("diagnostic").asText().equals("control detection time expired"),
                         () -> String.valueOf(frrPeerJson(gw4)));
                 assertThat(frrStatus(gw4)).isNotEqualTo("up");

@@ -54,6 +54,10 @@ class NetworkNamespaceIT {
             }
             // A namespace known only through a process in it.
             String procNs = "/proc/" + a.start("sleeper", "sleep", "60").pid() + "/ns/net";
+            // Until 'ip netns exec' has entered the namespace, the process is still in ours.
+            String inA = "net:[" + Files.getAttribute(a.path(), "unix:ino") + "]";
+            Poll.until(Duration.ofSeconds(10), "the sleeper in " + a.name(),
+                    () -> inA.equals(readLink(procNs)));
             try (NetworkNamespace byPid = NetworkNamespace.open(procNs)) {
                 assertThat(byPid.commandPrefix()).containsExactly("nsenter", "--net=" + procNs, "--");
                 assertThat(byPid.call(() -> Files.readString(Path.of("/proc/thread-self/net/dev"))).join())
@@ -128,4 +132,12 @@ class NetworkNamespaceIT {
         }
     }
 
+
+    private static String readLink(String path) {
+        try {
+            return Files.readSymbolicLink(Path.of(path)).toString();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
 }

@@ -156,16 +156,17 @@ public final class Scenario implements AutoCloseable {
             fault.repair(this, g);
         }
         awaitSteady();
-        long repaired = repairMicros;
-        long routeBack = routes.events(Nat64Lab.PREFIX).stream()
-                .filter(e -> e.micros() >= repaired && e.route().contains("via " + g.lanAddress() + " "))
-                .mapToLong(RouteMonitor.Event::micros).findFirst().orElse(0);
-        // Watch the route for a while after it came back: a flap shows as a further change.
+        // Watch the route for a while after it came back: a flap shows as a further change. Read
+        // the monitor's log only then: it may write the route's return after the route is seen.
         long watchUntil = System.nanoTime() + Duration.ofMillis(500).toNanos();
         while (System.nanoTime() < watchUntil) {
             LockSupport.parkNanos(watchUntil - System.nanoTime());
         }
         List<RouteMonitor.Event> events = routes.events(Nat64Lab.PREFIX);
+        long repaired = repairMicros;
+        long routeBack = events.stream()
+                .filter(e -> e.micros() >= repaired && e.route().contains("via " + g.lanAddress() + " "))
+                .mapToLong(RouteMonitor.Event::micros).findFirst().orElse(0);
         int changesAfter = (int) events.stream().filter(e -> routeBack > 0 && e.micros() > routeBack).count();
         long moved = events.stream().filter(e -> e.micros() >= faultMicros
                 && (e.deleted() || !e.route().contains("via " + g.lanAddress() + " "))).mapToLong(

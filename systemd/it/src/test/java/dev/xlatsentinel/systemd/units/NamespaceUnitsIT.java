@@ -126,9 +126,15 @@ class NamespaceUnitsIT {
                 .containsExactly("inactive", "inactive");
         assertThat(bed.exec("ip", "netns", "list").orThrow()).doesNotContain(NS);
         assertThat(NET.routed()).isFalse();
-        // Stopped units are unloaded at once, so the order is read from the journal.
-        List<String> lines = bed.exec("journalctl", "--no-pager", "-o", "cat", "-u", AGENT, "-u", TAYGA, "-u", NETNS,
-                "--after-cursor=" + cursor).orThrow().lines().toList();
+        // Stopped units are unloaded at once, so the order is read from the journal (once journald
+        // has written all of it).
+        java.util.function.Supplier<List<String>> journal = () -> bed.exec("journalctl", "--no-pager", "-o", "cat",
+                "-u", AGENT, "-u", TAYGA, "-u", NETNS, "--after-cursor=" + cursor).orThrow().lines().toList();
+        Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the stops in the journal",
+                () -> indexOf(journal.get(), "Stopping " + NETNS) >= 0
+                        && indexOf(journal.get(), "stopping: every peer saw the withdrawal") >= 0,
+                () -> String.join("\n", journal.get()));
+        List<String> lines = journal.get();
         String all = String.join("\n", lines);
         int agentWithdrew = indexOf(lines, "stopping: every peer saw the withdrawal");
         int agentStopped = indexOf(lines, "Stopped " + AGENT);

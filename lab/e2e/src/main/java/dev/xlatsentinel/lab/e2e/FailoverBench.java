@@ -130,7 +130,8 @@ public final class FailoverBench {
     private static String lostAt(Trial t) {
         List<String> at = t.packets().stream().filter(p -> p.sentMicros() >= t.faultMicros() - 2_000 && !p.delivered())
                 .map(p -> String.format(Locale.ROOT, "%+.1f", (p.sentMicros() - t.faultMicros()) / 1000.0)).toList();
-        return at.isEmpty() ? "" : " (sent at " + String.join(", ", at) + " ms)";
+        return at.isEmpty() ? "" : " (sent at " + String.join(", ", at) + " ms; " + t.checksumDrops()
+                + " answer(s) dropped by the client for a zero UDP checksum)";
     }
 
     private static String component(List<Trial> ts, java.util.function.ToLongFunction<Trial> at) {
@@ -146,10 +147,10 @@ public final class FailoverBench {
             RouteMonitor routes = RouteMonitor.start(s.lab().router());
             long startMicros = UdpStream.nowMicros();
             int count = minutes * 60_000;
-            long csumErrorsBefore = udp6ChecksumErrors(s.lab().client());
+            long csumErrorsBefore = Scenario.udp6ChecksumErrors(s.lab().client());
             List<UdpStream.Packet> packets = UdpStream.run(s.lab().client(), Nat64Lab.TARGETS6.get(0), count,
                     Duration.ofMillis(1), Duration.ofMillis(500));
-            long csumErrors = udp6ChecksumErrors(s.lab().client()) - csumErrorsBefore;
+            long csumErrors = Scenario.udp6ChecksumErrors(s.lab().client()) - csumErrorsBefore;
             long changes = routes.events(Nat64Lab.PREFIX).stream().filter(e -> e.micros() >= startMicros).count();
             // Only what was logged after the soak began (every agent withdraws once at start,
             // STARTING). A route change without a withdrawal is BFD itself: which side lost the
@@ -185,21 +186,6 @@ public final class FailoverBench {
         } finally {
             lab.close();
         }
-    }
-
-    /** Udp6InCsumErrors of the namespace's kernel (/proc/net/snmp6 read inside it). */
-    static long udp6ChecksumErrors(dev.xlatsentinel.lab.Netns ns) {
-        return snmp6Counter(ns.exec("cat", "/proc/net/snmp6").orThrow(), "Udp6InCsumErrors");
-    }
-
-    static long snmp6Counter(String snmp6, String name) {
-        for (String line : snmp6.split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length == 2 && f[0].equals(name)) {
-                return Long.parseLong(f[1]);
-            }
-        }
-        throw new IllegalArgumentException("no " + name + " in /proc/net/snmp6");
     }
 
     /** The timestamp that starts an agent log line (ISO-8601), in microseconds; -1 without one. */

@@ -134,6 +134,7 @@ public final class Scenario implements AutoCloseable {
         }
         awaitSteady();
         Nat64Lab.Gateway g = primary();
+        long csumErrorsBefore = udp6ChecksumErrors(n.client());
         UdpStream.Handle stream = UdpStream.start(n.client(), Nat64Lab.TARGETS6.get(0), spec.count(), spec.spacing(),
                 Duration.ofMillis(300));
         int beforeCount = (int) (spec.before().toNanos() / spec.spacing().toNanos());
@@ -151,6 +152,7 @@ public final class Scenario implements AutoCloseable {
             fault.repair(this, g);
         }
         List<UdpStream.Packet> packets = stream.await();
+        long checksumDrops = udp6ChecksumErrors(n.client()) - csumErrorsBefore;
         if (repairMicros == 0) {
             repairMicros = UdpStream.nowMicros();
             fault.repair(this, g);
@@ -179,11 +181,27 @@ public final class Scenario implements AutoCloseable {
                 : capture.firstDownAfter(faultMicros);
         return new Trial(fault, mode == Mode.BASELINE, faultMicros, packets, agentDown,
                 bfdDown == null ? 0 : bfdDown.micros(), moved, firstBackup == null ? 0 : firstBackup.answeredMicros(),
-                repairMicros, routeBack, changesAfter, events.stream().filter(e -> e.micros() >= faultMicros).toList());
+                repairMicros, routeBack, changesAfter, events.stream().filter(e -> e.micros() >= faultMicros).toList(),
+                checksumDrops);
     }
 
     static String poolPrefix(Nat64Lab.Gateway g) {
         return g.pool4().substring(0, g.pool4().lastIndexOf('.') + 1);
+    }
+
+    /** Udp6InCsumErrors of the namespace's kernel (/proc/net/snmp6 read inside it). */
+    static long udp6ChecksumErrors(dev.xlatsentinel.lab.Netns ns) {
+        return snmp6Counter(ns.exec("cat", "/proc/net/snmp6").orThrow(), "Udp6InCsumErrors");
+    }
+
+    static long snmp6Counter(String snmp6, String name) {
+        for (String line : snmp6.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 2 && f[0].equals(name)) {
+                return Long.parseLong(f[1]);
+            }
+        }
+        throw new IllegalArgumentException("no " + name + " in /proc/net/snmp6");
     }
 
     /** When the agent declared the instance DOWN (from its health-change log line), after {@code since}. */

@@ -15,10 +15,12 @@ import java.util.List;
  * @param repairMicros        the fault was repaired
  * @param routeBackMicros     the route returned to the primary after the repair
  * @param routeChangesAfterBack route changes after it returned (a flap if > 0)
+ * @param checksumDrops       answers the client's kernel dropped for a bad UDP checksum during the
+ *                            stream (TAYGA writes 0x0000 once in 65 535; docs/failover.md)
  */
 public record Trial(Fault fault, boolean baseline, long faultMicros, List<UdpStream.Packet> packets,
         long agentDownMicros, long bfdDownMicros, long routeMovedMicros, long firstBackupMicros, long repairMicros,
-        long routeBackMicros, int routeChangesAfterBack, List<RouteMonitor.Event> routeEvents) {
+        long routeBackMicros, int routeChangesAfterBack, List<RouteMonitor.Event> routeEvents, long checksumDrops) {
 
     /**
      * The outage: the longest run of lost datagrams that ends after the fault (a datagram in

@@ -26,9 +26,9 @@ class FailoverBenchTest {
     void readsACounterOfProcNetSnmp6() {
         String snmp6 = "Udp6InDatagrams                 \t12\nUdp6InErrors                    \t4\n"
                 + "Udp6InCsumErrors                \t4\nUdp6IgnoredMulti                \t0\n";
-        assertThat(FailoverBench.snmp6Counter(snmp6, "Udp6InCsumErrors")).isEqualTo(4);
-        assertThat(FailoverBench.snmp6Counter(snmp6, "Udp6InDatagrams")).isEqualTo(12);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FailoverBench.snmp6Counter(snmp6, "Udp6NoPorts"))
+        assertThat(Scenario.snmp6Counter(snmp6, "Udp6InCsumErrors")).isEqualTo(4);
+        assertThat(Scenario.snmp6Counter(snmp6, "Udp6InDatagrams")).isEqualTo(12);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scenario.snmp6Counter(snmp6, "Udp6NoPorts"))
                 .hasMessage("no Udp6NoPorts in /proc/net/snmp6");
     }
 }

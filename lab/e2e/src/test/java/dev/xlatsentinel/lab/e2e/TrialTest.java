@@ -17,7 +17,7 @@ class TrialTest {
             long sent = FAULT - 10_000 + i * 1_000L;
             packets.add(new UdpStream.Packet(i, sent, lost.test(i) ? 0 : sent + 500, "100.64.10.1"));
         }
-        return new Trial(Fault.TUN_DOWN, false, FAULT, packets, 0, 0, 0, 0, 0, 0, 0, List.of());
+        return new Trial(Fault.TUN_DOWN, false, FAULT, packets, 0, 0, 0, 0, 0, 0, 0, List.of(), 0);
     }
 
     @Test

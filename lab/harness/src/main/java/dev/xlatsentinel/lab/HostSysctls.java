@@ -19,7 +19,13 @@ import java.util.stream.Stream;
  * moves by itself are left out.
  */
 public final class HostSysctls {
-    private static final Set<String> MOVING = Set.of("kernel.ns_last_pid");
+    /**
+     * Moved by the kernel itself: the last PID; the taint mask (a soft-lockup warning on a busy
+     * VM sets it); the hung-task warnings left; perf's sample rate, lowered when its interrupts
+     * run long.
+     */
+    private static final Set<String> MOVING = Set.of("kernel.ns_last_pid", "kernel.tainted",
+            "kernel.hung_task_warnings", "kernel.perf_event_max_sample_rate");
 
     private HostSysctls() {
     }

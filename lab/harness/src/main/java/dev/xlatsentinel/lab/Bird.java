@@ -28,7 +28,8 @@ public final class Bird implements AutoCloseable {
          */
         public boolean sameChangeAs(BfdSessionRow other) {
             try {
-                long apart = Math.abs(Duration.between(LocalTime.parse(other.since), LocalTime.parse(since)).toMillis());
+                long apart = Math.abs(
+                        Duration.between(LocalTime.parse(other.since), LocalTime.parse(since)).toMillis());
                 long day = Duration.ofDays(1).toMillis();
                 return Math.min(apart, day - apart) <= SINCE_JITTER.toMillis();
             } catch (DateTimeParseException notATimeOfDay) {

@@ -83,20 +83,18 @@ public final class Subprocess {
 
     /**
      * A process builder for a child of the agent, without the variables through which systemd
-     * speaks to the agent's own process ({@value #SERVICE_MANAGER_VARIABLES}). A child must not
+     * speaks to the agent's own process (NOTIFY_SOCKET, WATCHDOG_*, LISTEN_*). A child must not
      * inherit them (sd_notify(3) unsets NOTIFY_SOCKET for this reason): with NotifyAccess=main,
      * systemd logs every notification a child sends ("reception only permitted for main PID").
      */
     public static ProcessBuilder childProcess(List<String> argv) {
         ProcessBuilder pb = new ProcessBuilder(argv);
-        for (String v : SERVICE_MANAGER_VARIABLES.split(" ")) {
-            pb.environment().remove(v);
-        }
+        pb.environment().keySet().removeAll(SERVICE_MANAGER_VARIABLES);
         return pb;
     }
 
-    static final String SERVICE_MANAGER_VARIABLES =
-            "NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID LISTEN_FDS LISTEN_PID LISTEN_FDNAMES";
+    private static final List<String> SERVICE_MANAGER_VARIABLES = List.of("NOTIFY_SOCKET", "WATCHDOG_USEC",
+            "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES");
 
     public CompletableFuture<Result> run(List<String> argv, Duration timeout) {
         Process p;

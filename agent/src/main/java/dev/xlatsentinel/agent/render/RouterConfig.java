@@ -126,8 +126,19 @@ public final class RouterConfig {
         b.append("    multiplier ").append(t.multiplier()).append(";\n");
         if (t.auth() != null) {
             b.append("    authentication ").append(birdAuth(t.auth().type())).append(";\n");
-            b.append("    password \"").append(secret(t.auth(), o)).append("\" { id ").append(t.auth().keyId())
-                    .append("; };\n");
+            // BIRD signs with the first valid password listed (none has `generate from`) and
+            // accepts every one by its id (BIRD 2's nest/password.c and proto/bfd/packets.c):
+            // the agent's send key goes first, so that both sides sign with the same key.
+            List<BfdSessionConfig.AuthKeyConfig> keys = new ArrayList<>(t.auth().chain());
+            Integer send = t.auth().sendKey();
+            keys.sort(java.util.Comparator.comparing((BfdSessionConfig.AuthKeyConfig k) -> !k.id().equals(send)));
+            if (keys.size() > 1) {
+                b.append("    # BIRD signs with the first password and accepts each; the agent accepts each too\n");
+            }
+            for (BfdSessionConfig.AuthKeyConfig k : keys) {
+                b.append("    password \"").append(secret(k.secretFile(), o)).append("\" { id ").append(k.id())
+                        .append("; };\n");
+            }
         }
     }
 
@@ -143,7 +154,10 @@ public final class RouterConfig {
             profiles.put(t, groups.size() == 1 ? "xlat-sentinel" : "xlat-sentinel-" + (++n));
             if (t.auth() != null) {
                 b.append("! WARNING: sessions ").append(groups.get(t)).append(" use BFD authentication (")
-                        .append(t.auth().type()).append("); FRR's bfdd has none, so they cannot come Up with FRR.\n");
+                        .append(t.auth().type()).append(", key IDs ").append(t.auth().chain().stream()
+                                .map(k -> String.valueOf(k.id())).collect(java.util.stream.Collectors.joining(", ")))
+                        .append("); FRR's bfdd (10.3 included) has no BFD authentication, so they cannot come Up"
+                                + " with FRR.\n");
             }
         }
         b.append("bfd\n");
@@ -221,15 +235,15 @@ public final class RouterConfig {
         };
     }
 
-    private static String secret(BfdSessionConfig.AuthConfig auth, Options o) {
+    private static String secret(java.nio.file.Path file, Options o) {
         if (!o.withSecrets()) {
-            return "<contents of " + auth.secretFile() + ">";
+            return "<contents of " + file + ">";
         }
         try {
-            return Files.readString(auth.secretFile(), StandardCharsets.UTF_8).stripTrailing()
+            return Files.readString(file, StandardCharsets.UTF_8).stripTrailing()
                     .replace("\\", "\\\\").replace("\"", "\\\"");
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + auth.secretFile() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -46,12 +46,25 @@ public record AgentStatus(int schema, String version, long pid, Instant started,
     /** A native BFD session (RFC 5880 state variables and our counters). */
     @JsonPropertyOrder({"peer", "local", "interface", "namespace", "hop", "state", "remoteState", "localDiag",
             "remoteDiag", "heldDown", "txIntervalMs", "rxIntervalMs", "detectMult", "remoteDetectMult",
-            "detectionTimeMs", "localDiscriminator", "remoteDiscriminator", "uptimeMs", "lastChange", "counters"})
+            "detectionTimeMs", "localDiscriminator", "remoteDiscriminator", "uptimeMs", "lastChange", "auth",
+            "counters"})
     public record BfdView(String peer, String local, @com.fasterxml.jackson.annotation.JsonProperty("interface")
             String iface, String namespace, String hop, String state, String remoteState, String localDiag,
             String remoteDiag, boolean heldDown, double txIntervalMs, double rxIntervalMs, int detectMult,
             int remoteDetectMult, double detectionTimeMs, long localDiscriminator, long remoteDiscriminator,
-            long uptimeMs, Instant lastChange, Map<String, Long> counters) {
+            long uptimeMs, Instant lastChange, AuthView auth, Map<String, Long> counters) {
+    }
+
+    /**
+     * A session's authentication (RFC 5880 §6.7): the type, the IDs of the keys it accepts,
+     * the one it signs with, and the one the peer's last accepted packet was signed with.
+     * Never a key.
+     */
+    @JsonPropertyOrder({"type", "keyIds", "sendKeyId", "peerKeyId"})
+    public record AuthView(String type, List<Integer> keyIds,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer sendKeyId,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer peerKeyId) {
+        public static final AuthView NONE = new AuthView("none", List.of(), null, null);
     }
 
     /** An FRR bfdd peer: what bfdd reports, and whether the agent keeps it shut down. */

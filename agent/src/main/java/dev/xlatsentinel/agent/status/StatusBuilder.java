@@ -79,7 +79,8 @@ public final class StatusBuilder {
                 n.key().hop().toString(), n.state().label(), n.remoteState().label(), n.localDiag().label(),
                 n.remoteDiag().label(), n.heldDown(), ms(n.txInterval()), ms(n.rxInterval()), n.detectMult(),
                 n.remoteDetectMult(), ms(n.detectionTime()), n.localDiscriminator(), n.remoteDiscriminator(),
-                n.uptime(now).toMillis(), n.lastChange(), counters);
+                n.uptime(now).toMillis(), n.lastChange(), new AgentStatus.AuthView(n.authType().label(),
+                        n.authKeyIds(), n.authSendKeyId(), n.peerAuthKeyId()), counters);
     }
 
     /** RFC 5952 text form (compressed, lower case), as routers print addresses. */

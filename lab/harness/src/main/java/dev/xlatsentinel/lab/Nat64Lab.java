@@ -206,17 +206,19 @@ public final class Nat64Lab {
     private final Netns client;
     private final Netns router;
     private final Netns server;
+    private final Netns sw6;
     private final List<Gateway> gateways;
     private UpstreamRouter upstream;
     private String routerConfig;
 
-    private Nat64Lab(Lab lab, Options options, Netns client, Netns router, Netns server, List<Gateway> gateways,
-            UpstreamRouter upstream, String routerConfig) {
+    private Nat64Lab(Lab lab, Options options, Netns client, Netns router, Netns server, Netns sw6,
+            List<Gateway> gateways, UpstreamRouter upstream, String routerConfig) {
         this.lab = lab;
         this.options = options;
         this.client = client;
         this.router = router;
         this.server = server;
+        this.sw6 = sw6;
         this.gateways = gateways;
         this.upstream = upstream;
         this.routerConfig = routerConfig;
@@ -257,7 +259,7 @@ public final class Nat64Lab {
         }
         String conf = o.router().isBird() ? birdConfig(o, gws) : frrConfig(o, gws);
         UpstreamRouter upstream = UpstreamRouter.start(router, o.router(), conf);
-        return new Nat64Lab(lab, o, client, router, server, List.copyOf(gws), upstream, conf);
+        return new Nat64Lab(lab, o, client, router, server, sw6, List.copyOf(gws), upstream, conf);
     }
 
     private static Gateway gateway(Lab lab, Options o, Netns sw6, Netns sw4, Netns server, String name, int i) {
@@ -345,6 +347,17 @@ public final class Nat64Lab {
 
     public Lab lab() {
         return lab;
+    }
+
+    /**
+     * Another host on the router-gateway LAN (a namespace {@code role} with {@code address}
+     * on its {@value #LAN_IF}), that is no configured peer of anyone: for floods of junk.
+     */
+    public Netns lanHost(String role, String address) {
+        Netns ns = lab.netns(role);
+        bridge(lab, sw6, "p-" + role, ns, LAN_IF);
+        ns.addr(LAN_IF, address + "/64");
+        return ns;
     }
 
     public synchronized Options options() {

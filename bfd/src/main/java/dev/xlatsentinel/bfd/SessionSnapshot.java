@@ -28,7 +28,8 @@ public record SessionSnapshot(SessionKey key, State state, State remoteState, Di
         int remoteDetectMult, Duration desiredMinTx, Duration requiredMinRx, Duration remoteDesiredMinTx,
         Duration remoteRequiredMinRx, Duration txInterval, Duration rxInterval, Duration detectionTime,
         boolean pollInProgress, boolean remoteDemand, boolean heldDown, Diagnostic heldDownDiag,
-        AuthType authType, List<Integer> authKeyIds, Integer authSendKeyId, Integer peerAuthKeyId, int sourcePort, Instant lastChange, Instant upSince, Map<Counter, Long> counters) {
+        AuthType authType, List<Integer> authKeyIds, Integer authSendKeyId, Integer peerAuthKeyId, int sourcePort,
+        Instant lastChange, Instant upSince, Map<Counter, Long> counters) {
 
     public long counter(Counter c) {
         return counters.getOrDefault(c, 0L);

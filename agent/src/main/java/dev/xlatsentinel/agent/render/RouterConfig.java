@@ -1,9 +1,9 @@
 package dev.xlatsentinel.agent.render;
 
 import dev.xlatsentinel.agent.config.BfdSessionConfig;
+import dev.xlatsentinel.agent.config.KeyFile;
 import dev.xlatsentinel.agent.config.ServiceConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -240,10 +240,13 @@ public final class RouterConfig {
             return "<contents of " + file + ">";
         }
         try {
-            return Files.readString(file, StandardCharsets.UTF_8).stripTrailing()
+            // The same bytes the agent signs with (KeyFile), quoted for the router's config.
+            return KeyFile.asConfigText(KeyFile.key(Files.readAllBytes(file)))
                     .replace("\\", "\\\\").replace("\"", "\\\"");
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(file + ": " + e.getMessage(), e);
         }
     }
 

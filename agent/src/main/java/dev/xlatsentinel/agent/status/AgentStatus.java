@@ -11,9 +11,9 @@ import java.util.Map;
  * (docs/status-json.md). Fields are only ever added; {@code schema} grows when one changes
  * meaning. Times are ISO-8601 UTC; durations are milliseconds (fields end in {@code Ms}).
  */
-@JsonPropertyOrder({"schema", "version", "pid", "started", "config", "instances", "services"})
+@JsonPropertyOrder({"schema", "version", "pid", "started", "config", "instances", "services", "bfdReceive"})
 public record AgentStatus(int schema, String version, long pid, Instant started, ConfigView config,
-        List<InstanceView> instances, List<ServiceView> services) {
+        List<InstanceView> instances, List<ServiceView> services, List<BfdReceiveView> bfdReceive) {
 
     public static final int SCHEMA = 1;
 
@@ -56,15 +56,35 @@ public record AgentStatus(int schema, String version, long pid, Instant started,
     }
 
     /**
-     * A session's authentication (RFC 5880 §6.7): the type, the IDs of the keys it accepts,
-     * the one it signs with, and the one the peer's last accepted packet was signed with.
-     * Never a key.
+     * A session's authentication (RFC 5880 §6.7): the type, the key ID it signs with, the IDs
+     * of the keys it accepts, and the key ID of the peer's last accepted packet. Never a key.
      */
-    @JsonPropertyOrder({"type", "keyIds", "sendKeyId", "peerKeyId"})
-    public record AuthView(String type, List<Integer> keyIds,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Integer sendKeyId,
+    @JsonPropertyOrder({"type", "keyId", "keyIds", "peerKeyId"})
+    public record AuthView(String type, @JsonInclude(JsonInclude.Include.NON_NULL) Integer keyId,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> keyIds,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer peerKeyId) {
-        public static final AuthView NONE = new AuthView("none", List.of(), null, null);
+        public static final AuthView NONE = new AuthView("none", null, List.of(), null);
+
+        public AuthView {
+            keyIds = keyIds == null ? List.of() : List.copyOf(keyIds);
+        }
+    }
+
+    /**
+     * What one BFD engine (one network namespace, null: the agent's own) received: its queues
+     * and every packet it dropped, by reason, including junk that matched no session.
+     */
+    @JsonPropertyOrder({"namespace", "queues", "drops"})
+    public record BfdReceiveView(String namespace, List<ReceiveQueueView> queues, Map<String, Long> drops) {
+    }
+
+    /**
+     * One receive queue: {@code peers} (only configured peers with the GTSM TTL) or
+     * {@code others} (everything else, read within a budget).
+     */
+    @JsonPropertyOrder({"family", "hop", "queue", "peers", "match", "received", "dropped"})
+    public record ReceiveQueueView(String family, String hop, String queue, int peers, String match, long received,
+            long dropped) {
     }
 
     /** An FRR bfdd peer: what bfdd reports, and whether the agent keeps it shut down. */

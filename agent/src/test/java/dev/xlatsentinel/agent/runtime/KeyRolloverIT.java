@@ -37,7 +37,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code render-router-config --bird --with-secrets} renders it. One lab and one agent for
  * all types; each type starts by switching both sides to it (which recreates the session),
  * then rolls key 1 over to key 2 with zero Down transitions on either side, read from BIRD's
- * {@code show bfd sessions} and its log, and from our status and log.
+ * {@code show bfd sessions} and its log, and from our status and log. BIRD is Debian 12's
+ * 2.0.12; {@code -Dkeys.bird=BIRD2_DEBIAN13} or {@code BIRD3_DEBIAN13} runs the same against
+ * BIRD 2.17 or 3.1 of the router root.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeyRolloverIT {
@@ -69,7 +71,8 @@ class KeyRolloverIT {
         lab.link(gw, "eth0", router, "eth0");
         gw.addr("eth0", GW + "/64");
         router.addr("eth0", ROUTER + "/64");
-        bird = Bird.start(router, birdConfig(render(agentConfig(null))));
+        bird = Bird.start(router, birdConfig(render(agentConfig(null))),
+                Bird.Build.valueOf(System.getProperty("keys.bird", Bird.Build.DEBIAN12.name())));
         agent = AgentProcess.start(lab, "gw", agentConfig(null));
         awaitBothUp();
     }
@@ -132,7 +135,7 @@ class KeyRolloverIT {
         JsonNode after = session();
         assertThat(after.path("auth").path("type").asText()).isEqualTo(type);
         assertThat(after.path("auth").path("keyIds").toString()).isEqualTo("[2]");
-        assertThat(after.path("auth").path("sendKeyId").asInt()).isEqualTo(2);
+        assertThat(after.path("auth").path("keyId").asInt()).isEqualTo(2);
         assertThat(after.path("auth").path("peerKeyId").asInt()).isEqualTo(2);
         assertThat(after.toString()).doesNotContain("one-", "two-");
         assertThat(agent.cli("status").orThrow()).contains(type + " keys 2 send 2 peer 2");

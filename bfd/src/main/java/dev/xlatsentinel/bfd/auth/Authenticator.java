@@ -18,14 +18,17 @@ import java.util.Objects;
  * after) keeps passing across a change of send key, and ours keeps accepting the peer's.
  */
 public final class Authenticator {
-    private static final int KEY_IDS = 256;
-
     private final AuthType type;
     private final MessageDigest digest;
     private final byte[] received = new byte[AuthSection.SHA1_DIGEST_LENGTH];
     private final byte[] computed = new byte[AuthSection.SHA1_DIGEST_LENGTH];
     private AuthConfig config;
-    /** Keys by Auth Key ID; for the keyed types padded with zeros to the digest width (§6.7.3). */
+    /**
+     * The chain as parallel arrays, searched in order: a chain holds one to a few keys, and a
+     * table of 256 per session would cost 2 KB each at scale. Keys of the keyed types are
+     * padded with zeros to the digest width (§6.7.3).
+     */
+    private int[] keyIds;
     private byte[][] keys;
     private byte[] sendKey;
     private int xmitSeq;
@@ -50,14 +53,29 @@ public final class Authenticator {
     }
 
     private void install(AuthConfig c) {
-        byte[][] table = new byte[KEY_IDS][];
-        for (AuthKey k : c.keys()) {
+        int n = c.keys().size();
+        int[] ids = new int[n];
+        byte[][] table = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            AuthKey k = c.keys().get(i);
             byte[] s = k.secret().bytes();
-            table[k.id()] = type.keyed() ? java.util.Arrays.copyOf(s, type.maxKeyLength()) : s.clone();
+            ids[i] = k.id();
+            table[i] = type.keyed() ? java.util.Arrays.copyOf(s, type.maxKeyLength()) : s.clone();
         }
         this.config = c;
+        this.keyIds = ids;
         this.keys = table;
-        this.sendKey = c.enabled() ? table[c.sendKeyId()] : null;
+        this.sendKey = c.enabled() ? keyOf(c.sendKeyId()) : null;
+    }
+
+    /** The key with Auth Key ID {@code id}, or null. */
+    private byte[] keyOf(int id) {
+        for (int i = 0; i < keyIds.length; i++) {
+            if (keyIds[i] == id) {
+                return keys[i];
+            }
+        }
+        return null;
     }
 
     /**
@@ -153,7 +171,7 @@ public final class Authenticator {
         if (type.keyed() && authLen != type.sectionLength()) {
             return AuthFailure.BAD_AUTH_LEN;
         }
-        byte[] key = keys[AuthSection.keyId(p)];
+        byte[] key = keyOf(AuthSection.keyId(p));
         if (key == null) {
             return AuthFailure.UNKNOWN_KEY_ID;
         }

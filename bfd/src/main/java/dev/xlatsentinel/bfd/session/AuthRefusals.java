@@ -41,7 +41,7 @@ final class AuthRefusals {
      * when this session logged one less than {@link #LOG_INTERVAL_NANOS} ago.
      */
     AuthFailureNotice refused(long now, Counter c, AuthFailure f, ControlPacket p, Authenticator auth, SessionKey key,
-            java.time.Instant at) {
+            SessionContext ctx) {
         sinceAccepted++;
         last = c;
         lastKeyId = f == AuthFailure.UNKNOWN_KEY_ID || f == AuthFailure.BAD_DIGEST ? AuthSection.keyId(p) : -1;
@@ -54,7 +54,7 @@ final class AuthRefusals {
                         + ")"
                 : "an authentication section, but the session uses none";
         Duration window = Duration.ofNanos(loggedAt == TimerHeap.NEVER ? 0 : now - loggedAt);
-        AuthFailureNotice n = new AuthFailureNotice(key, why, notLogged, window, at);
+        AuthFailureNotice n = new AuthFailureNotice(key, why, notLogged, window, ctx.wallTime(now));
         loggedAt = now;
         notLogged = 0;
         return n;

@@ -1,10 +1,10 @@
 package dev.xlatsentinel.bfd.session;
 
+import dev.xlatsentinel.bfd.AuthFailureNotice;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.bfd.StateChange;
-import dev.xlatsentinel.bfd.AuthFailureNotice;
 import dev.xlatsentinel.bfd.auth.AuthConfig;
 import dev.xlatsentinel.bfd.auth.AuthFailure;
 import dev.xlatsentinel.bfd.auth.Authenticator;
@@ -296,7 +296,7 @@ public final class Session {
      */
     void authFailed(long now, Counter c, AuthFailure f, ControlPacket p) {
         counters.increment(c);
-        AuthFailureNotice n = refusals.refused(now, c, f, p, auth, key, ctx.wallTime(now));
+        AuthFailureNotice n = refusals.refused(now, c, f, p, auth, key, ctx);
         if (n != null) {
             ctx.authFailed(n);
         }

@@ -134,7 +134,8 @@ public final class Nat64Lab {
 
     /**
      * The agent's settings on a gateway: probe timing and rise/fall, BFD timers toward the
-     * router, and the policy's minimum hold.
+     * router, and the policy's minimum hold ({@code null}: the agent's own damping defaults;
+     * {@code damping} false: flap damping off).
      */
     public record AgentTuning(Duration interval, Duration fastInterval, Duration timeout, int rise, int fall,
             Duration bfdInterval, int bfdMultiplier, Duration minHold, boolean damping) {
@@ -147,6 +148,24 @@ public final class Nat64Lab {
          */
         public static final AgentTuning TOLERANT = new AgentTuning(Duration.ofMillis(50), Duration.ofMillis(20),
                 Duration.ofMillis(50), 2, 3, Duration.ofMillis(100), 3, Duration.ZERO, false);
+
+        /**
+         * Production-like (issue 12's second setting): probes every 100 ms (20 ms while a change
+         * is pending), timeout 50 ms, rise 3, fall 2; BFD 50 ms x 3; no hold, no damping (as
+         * measured before the fix; {@link #withDampingDefaults()} for the agent's defaults).
+         */
+        public static final AgentTuning PRODUCTION_LIKE = new AgentTuning(Duration.ofMillis(100),
+                Duration.ofMillis(20), Duration.ofMillis(50), 3, 2, Duration.ofMillis(50), 3, Duration.ZERO, false);
+
+        /** The router's BFD timers matching these (the same interval and multiplier on both sides). */
+        public RouterBfd routerBfd() {
+            return new RouterBfd(bfdInterval, bfdInterval, bfdMultiplier);
+        }
+
+        /** The agent's own damping defaults (minimum hold, flap damping) instead of none. */
+        public AgentTuning withDampingDefaults() {
+            return new AgentTuning(interval, fastInterval, timeout, rise, fall, bfdInterval, bfdMultiplier, null, true);
+        }
 
         public AgentTuning withMinHold(Duration d) {
             return new AgentTuning(interval, fastInterval, timeout, rise, fall, bfdInterval, bfdMultiplier, d, damping);
@@ -165,8 +184,8 @@ public final class Nat64Lab {
                 .append("  controlSocket: ").append(socket).append('\n')
                 .append("  maintenanceFile: ").append(lab.dir().resolve(g.name() + ".maintenance")).append('\n')
                 .append("  shutdownGrace: 2s\n")
-                .append("  damping: {minHold: ").append(t.minHold().toMillis()).append("ms")
-                .append(t.damping() ? "" : ", penalty: 0").append("}\n");
+                .append(t.minHold() == null ? "" : "  damping: {minHold: " + t.minHold().toMillis() + "ms"
+                        + (t.damping() ? "" : ", penalty: 0") + "}\n");
         b.append("instances:\n  tayga:\n")
                 .append("    namespace: ").append(g.ns().name()).append('\n');
         if (g.probe() != null) {

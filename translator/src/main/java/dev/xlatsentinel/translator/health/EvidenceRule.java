@@ -1,0 +1,124 @@
+package dev.xlatsentinel.translator.health;
+
+import dev.xlatsentinel.translator.probe.ProbeResult;
+import dev.xlatsentinel.translator.probe.Signal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Do no harm: before a round's failures count against a translator, the evidence must agree.
+ * Applied to every round's results, in this order:
+ * <ol>
+ * <li><b>The agent's lateness is not the translator's fault.</b> A probe cut for giving no
+ * result in time ({@link Signal.Hung}) is left out of the count while its last real result is
+ * younger than {@code hungLimit}; after that it fails ("hung for N ms").</li>
+ * <li><b>Busy is not broken.</b> A datapath probe that failed only by timeouts is excused when
+ * the translator's counters show real traffic in this round ({@link #BUSY_PACKETS} or more
+ * packets in, and some written back or the translator starved of CPU) and the path answered,
+ * even late, within {@code replyWindow}: a saturated translator answers slowly, a broken one
+ * not at all.</li>
+ * <li><b>The world is not the translator.</b> A datapath probe that failed only by timeouts is
+ * excused when every target that timed out is silent natively too (over IPv4 from the gateway,
+ * {@link Signal.Native}), with no local error: the fault is upstream or at the targets. This
+ * raises the alarm. A local error (no route, network down) is the gateway's own fault and
+ * does not excuse anything.</li>
+ * </ol>
+ * An ICMP error or a send error never is excused: the path answered "broken". Pure: time is
+ * passed in.
+ */
+final class EvidenceRule {
+    /**
+     * Packets handed to the translator in one check that mean real traffic, not just the
+     * probes' own (a round of two targets puts 4 packets through the TUN).
+     */
+    static final long BUSY_PACKETS = 20;
+
+    /** What a round comes to after the rules, and what they noticed. */
+    record Judged(List<ProbeResult> results, boolean busy, boolean upstream, int late, String alarm) {
+    }
+
+    private EvidenceRule() {
+    }
+
+    /**
+     * @param raw            the round's results, in probe order
+     * @param lastVerdict    per probe, scheduler time of its last result that was not a cut (updated here)
+     * @param now            scheduler time at the end of the round
+     * @param replyWindow    how recent an answer through the path must be for timeouts to count as busy
+     * @param hungLimit      how long a probe may go without a real result before a cut counts
+     */
+    static Judged judge(List<ProbeResult> raw, long[] lastVerdict, long now, Duration replyWindow,
+            Duration hungLimit) {
+        Signal.Forwarding fwd = null;
+        Signal.Native nat = null;
+        for (ProbeResult r : raw) {
+            if (r.signal() instanceof Signal.Forwarding f) {
+                fwd = f;
+            } else if (r.signal() instanceof Signal.Native n) {
+                nat = n;
+            }
+        }
+        boolean busyTraffic = fwd != null && fwd.in() >= BUSY_PACKETS && (fwd.out() > 0 || fwd.starved());
+        List<ProbeResult> out = new ArrayList<>(raw.size());
+        boolean busy = false;
+        boolean upstream = false;
+        int late = 0;
+        String alarm = null;
+        for (int i = 0; i < raw.size(); i++) {
+            ProbeResult r = raw.get(i);
+            if (r.signal() instanceof Signal.Hung) {
+                long silent = now - lastVerdict[i];
+                if (silent < hungLimit.toNanos()) {
+                    late++;
+                    out.add(r.rejudged(true, r.reason() + ": late, not counted (no real result for "
+                            + ms(silent) + ", limit " + ms(hungLimit.toNanos()) + ")"));
+                } else {
+                    out.add(r.rejudged(false, r.reason() + ": no real result for " + ms(silent)));
+                }
+                continue;
+            }
+            lastVerdict[i] = now;
+            if (r.passed() || !(r.signal() instanceof Signal.Datapath d) || !d.onlyTimeouts()) {
+                out.add(r);
+                continue;
+            }
+            long sinceReply = d.lastReplyNanos() == Long.MIN_VALUE ? Long.MAX_VALUE : now - d.lastReplyNanos();
+            if (busyTraffic && sinceReply <= replyWindow.toNanos()) {
+                busy = true;
+                out.add(r.rejudged(true, "busy, not broken: " + r.reason() + ", but the translator took " + fwd.in()
+                        + " packets in and wrote " + fwd.out() + " back since its last check"
+                        + (fwd.starved() ? " (starved of CPU)" : "") + " and the path answered " + ms(sinceReply)
+                        + " ago"));
+                continue;
+            }
+            if (nat != null && !d.timedOut().isEmpty() && nat.local().isEmpty() && allSilent(nat, d.timedOut())) {
+                upstream = true;
+                alarm = "probe targets " + String.join(", ", d.timedOut()) + " unreachable natively from the gateway "
+                        + "too: the fault is upstream or at the targets, not this translator; staying announced";
+                out.add(r.rejudged(true, "upstream, not this translator: " + r.reason() + ", and "
+                        + String.join(", ", d.timedOut()) + " silent natively too"));
+                continue;
+            }
+            if (nat != null && !nat.local().isEmpty()) {
+                out.add(r.rejudged(false, r.reason() + "; natively: local error " + nat.local()));
+                continue;
+            }
+            out.add(r);
+        }
+        return new Judged(out, busy, upstream, late, alarm);
+    }
+
+    private static boolean allSilent(Signal.Native nat, List<String> targets) {
+        for (String t : targets) {
+            if (nat.targets().get(t) != Signal.NativeOutcome.SILENT) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String ms(long nanos) {
+        return nanos == Long.MAX_VALUE ? "never" : String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
+    }
+}

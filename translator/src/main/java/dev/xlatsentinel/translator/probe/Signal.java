@@ -1,0 +1,63 @@
+package dev.xlatsentinel.translator.probe;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a probe saw besides pass or fail, for the rules that tell a busy translator, or a
+ * world that is down, from a broken translator (translator.md "Do no harm"). Optional on a
+ * {@link ProbeResult}; a probe without one is judged on pass/fail alone.
+ */
+public sealed interface Signal {
+    /**
+     * A datapath probe (through the translator, end to end).
+     *
+     * @param onlyTimeouts   it failed only because answers did not come in time: no ICMP
+     *                       error, no local send error (false when it passed)
+     * @param timedOut       the targets (IPv4, as configured) that timed out this run
+     * @param lastReplyNanos scheduler time of the latest answer to any request of this probe,
+     *                       on time or late; {@link Long#MIN_VALUE} if none yet
+     */
+    record Datapath(boolean onlyTimeouts, List<String> timedOut, long lastReplyNanos) implements Signal {
+        public Datapath {
+            timedOut = List.copyOf(timedOut);
+        }
+    }
+
+    /**
+     * The translator's forwarding counters since its last check (TAYGA's TUN device).
+     *
+     * @param in      packets the kernel handed to the translator
+     * @param out     packets the translator wrote back
+     * @param starved the translator waited for a CPU for most of the period (it is busy, not
+     *                stuck: an empty {@code out} then proves nothing)
+     */
+    record Forwarding(long in, long out, boolean starved) implements Signal {
+    }
+
+    /** What each target did when probed natively over IPv4 from the gateway, bypassing translation. */
+    enum NativeOutcome {
+        /** It answered: the target and the path to it are fine. */
+        ANSWERED,
+        /** No answer: silence upstream or at the target. */
+        SILENT,
+        /** The gateway itself could not send: no route, its link down. A local fault. */
+        LOCAL_ERROR
+    }
+
+    /**
+     * The native check of the datapath probe's targets.
+     *
+     * @param targets each target's outcome, by its IPv4 address as configured
+     * @param local   the local error in words, empty when there was none
+     */
+    record Native(Map<String, NativeOutcome> targets, String local) implements Signal {
+        public Native {
+            targets = Map.copyOf(targets);
+        }
+    }
+
+    /** The probe gave no result in time and was cut: the agent's own lateness, or a real hang. */
+    record Hung() implements Signal {
+    }
+}

@@ -14,10 +14,12 @@ import java.util.List;
  * result in time ({@link Signal.Hung}) is left out of the count while its last real result is
  * younger than {@code hungLimit}; after that it fails ("hung for N ms").</li>
  * <li><b>Busy is not broken.</b> A datapath probe that failed only by timeouts is excused when
- * the translator's counters show real traffic in this round ({@link #BUSY_PACKETS} or more
- * packets in, and some written back or the translator starved of CPU) and the path answered,
- * even late, within {@code replyWindow}: a saturated translator answers slowly, a broken one
- * not at all.</li>
+ * the translator's counters show it saturated in this round ({@link #BUSY_PACKETS} or more
+ * packets in, and its input queue overflowed, it waited for a CPU, or it took
+ * {@link Signal.Forwarding#BUSY_RATE} packets per second or more) and the path answered,
+ * even late, within {@code replyWindow}: a saturated translator answers slowly or loses a
+ * probe in its full queue, a broken one does not answer at all. Traffic alone is not enough:
+ * a translator whose output is silently dropped still takes traffic in and writes it out.</li>
  * <li><b>The world is not the translator.</b> A datapath probe that failed only by timeouts is
  * excused when every target that timed out is silent natively too (over IPv4 from the gateway,
  * {@link Signal.Native}), with no local error: the fault is upstream or at the targets. This
@@ -50,6 +52,15 @@ final class EvidenceRule {
      */
     static Judged judge(List<ProbeResult> raw, long[] lastVerdict, long now, Duration replyWindow,
             Duration hungLimit) {
+        return judge(raw, lastVerdict, now, replyWindow, hungLimit, null);
+    }
+
+    /**
+     * @param recent the latest forwarding counters of an earlier round (at most {@code replyWindow}
+     *               old), used when this round has none: the counters' probe was itself late
+     */
+    static Judged judge(List<ProbeResult> raw, long[] lastVerdict, long now, Duration replyWindow,
+            Duration hungLimit, Signal.Forwarding recent) {
         Signal.Forwarding fwd = null;
         Signal.Native nat = null;
         for (ProbeResult r : raw) {
@@ -59,7 +70,10 @@ final class EvidenceRule {
                 nat = n;
             }
         }
-        boolean busyTraffic = fwd != null && fwd.in() >= BUSY_PACKETS && (fwd.out() > 0 || fwd.starved());
+        if (fwd == null) {
+            fwd = recent;
+        }
+        boolean busyTraffic = fwd != null && fwd.in() >= BUSY_PACKETS && fwd.saturated();
         List<ProbeResult> out = new ArrayList<>(raw.size());
         boolean busy = false;
         boolean upstream = false;
@@ -87,9 +101,9 @@ final class EvidenceRule {
             if (busyTraffic && sinceReply <= replyWindow.toNanos()) {
                 busy = true;
                 out.add(r.rejudged(true, "busy, not broken: " + r.reason() + ", but the translator took " + fwd.in()
-                        + " packets in and wrote " + fwd.out() + " back since its last check"
-                        + (fwd.starved() ? " (starved of CPU)" : "") + " and the path answered " + ms(sinceReply)
-                        + " ago"));
+                        + " packets in (" + fwd.queueDrops() + " dropped for a full queue) and wrote " + fwd.out()
+                        + " back since its last check" + (fwd.starved() ? " (starved of CPU)" : "")
+                        + " and the path answered " + ms(sinceReply) + " ago"));
                 continue;
             }
             if (nat != null && !d.timedOut().isEmpty() && nat.local().isEmpty() && allSilent(nat, d.timedOut())) {
@@ -100,11 +114,15 @@ final class EvidenceRule {
                         + String.join(", ", d.timedOut()) + " silent natively too"));
                 continue;
             }
-            if (nat != null && !nat.local().isEmpty()) {
-                out.add(r.rejudged(false, r.reason() + "; natively: local error " + nat.local()));
-                continue;
-            }
-            out.add(r);
+            // Counted: say why neither excuse held, so that the log line explains the decision.
+            String notBusy = fwd == null ? "no forwarding counters"
+                    : !busyTraffic ? "translator not saturated (" + fwd.in() + " packets in, " + fwd.queueDrops()
+                            + " queue drops)"
+                    : "no answer through the path for " + ms(sinceReply);
+            String notUpstream = nat == null ? "no native check"
+                    : !nat.local().isEmpty() ? "natively: local error " + nat.local()
+                    : "natively " + nat.targets();
+            out.add(r.rejudged(false, r.reason() + " (counted: " + notBusy + "; " + notUpstream + ")"));
         }
         return new Judged(out, busy, upstream, late, alarm);
     }

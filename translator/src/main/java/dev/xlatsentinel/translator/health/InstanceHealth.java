@@ -48,6 +48,8 @@ public final class InstanceHealth implements AutoCloseable {
     private List<ProbeResult> lastResults = List.of();
     private final long[] lastVerdict;
     private String alarm;
+    private dev.xlatsentinel.translator.probe.Signal.Forwarding lastForwarding;
+    private long lastForwardingAt;
     private long busyRounds;
     private long upstreamRounds;
     private long lateProbes;
@@ -147,8 +149,16 @@ public final class InstanceHealth implements AutoCloseable {
                 return;
             }
             rounds++;
-            EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, scheduler.nanoTime(), policy.replyWindow(),
-                    policy.hungLimit());
+            long now = scheduler.nanoTime();
+            for (ProbeResult r : raw) {
+                if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
+                    lastForwarding = f;
+                    lastForwardingAt = now;
+                }
+            }
+            boolean recent = lastForwarding != null && now - lastForwardingAt <= policy.replyWindow().toNanos();
+            EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, now, policy.replyWindow(),
+                    policy.hungLimit(), recent ? lastForwarding : null);
             results = j.results();
             lastResults = results;
             busyRounds += j.busy() ? 1 : 0;
@@ -176,7 +186,7 @@ public final class InstanceHealth implements AutoCloseable {
                 change = new HealthChange(instance, before, after, since, reason(after, ok, results), results);
             }
             Duration period = riseFall.pending() ? policy.fastInterval() : policy.interval();
-            long now = scheduler.nanoTime();
+            now = scheduler.nanoTime();
             long wait = Math.max(0, start + period.toNanos() - now);
             plannedStart = now + wait;
             next = scheduler.schedule(Duration.ofNanos(wait), this::round);

@@ -27,12 +27,26 @@ public sealed interface Signal {
     /**
      * The translator's forwarding counters since its last check (TAYGA's TUN device).
      *
-     * @param in      packets the kernel handed to the translator
-     * @param out     packets the translator wrote back
-     * @param starved the translator waited for a CPU for most of the period (it is busy, not
-     *                stuck: an empty {@code out} then proves nothing)
+     * @param in         packets the kernel handed to the translator (queued or dropped)
+     * @param out        packets the translator wrote back
+     * @param queueDrops packets dropped because the translator's input queue was full: it is
+     *                   saturated, and probes wait (or are lost) behind real traffic
+     * @param starved    the translator waited for a CPU for most of the period (it is busy, not
+     *                   stuck: an empty {@code out} then proves nothing)
+     * @param elapsedNanos the period the counters cover
      */
-    record Forwarding(long in, long out, boolean starved) implements Signal {
+    record Forwarding(long in, long out, long queueDrops, boolean starved, long elapsedNanos) implements Signal {
+        /**
+         * Packets per second in at which probes queue behind real traffic. Measured through
+         * TAYGA: TCP at ~60 kpps without a queue drop delayed probes past 10 ms; a 1 ms test
+         * stream (2 kpps) did not.
+         */
+        public static final long BUSY_RATE = 10_000;
+
+        /** Saturated: its queue overflowed, it waited for a CPU, or it takes {@link #BUSY_RATE} or more. */
+        public boolean saturated() {
+            return queueDrops > 0 || starved || (elapsedNanos > 0 && in * 1_000_000_000.0 / elapsedNanos >= BUSY_RATE);
+        }
     }
 
     /** What each target did when probed natively over IPv4 from the gateway, bypassing translation. */

@@ -50,6 +50,7 @@ public final class TaygaProbe implements Probe {
     private long lastFromTayga = -1;
     private long lastCheckNanos;
     private long lastOnCpu = -1;
+    private long lastDropped = -1;
 
     /**
      * @param expectTraffic also fail when no packet at all crossed the TUN since the last run
@@ -102,6 +103,8 @@ public final class TaygaProbe implements Probe {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("to_tayga_packets", Long.toString(toTayga));
         d.put("from_tayga_packets", Long.toString(fromTayga));
+        long drops = lastDropped < 0 ? -1 : l.txDropped() - lastDropped;
+        lastDropped = l.txDropped();
         long in = lastToTayga < 0 ? -1 : toTayga - lastToTayga;
         long out = lastFromTayga < 0 ? -1 : fromTayga - lastFromTayga;
         lastToTayga = toTayga;
@@ -121,19 +124,19 @@ public final class TaygaProbe implements Probe {
                 d.put("starved", "ran " + onCpu / 1000 + " us of " + elapsed / 1000 + " us");
                 return ProbeResult.pass(name, stall + ", but it was runnable and ran only " + onCpu / 1000 + " us of "
                         + elapsed / 1000 + " us: starved of CPU, not stuck").withDetails(d)
-                        .withSignal(new Signal.Forwarding(in, out, true));
+                        .withSignal(new Signal.Forwarding(in, out, drops, true, elapsed));
             }
             String why = !runnable ? " (TAYGA is " + describeState() + ")"
                     : onCpu >= 0 ? " (it ran " + onCpu / 1000 + " us of " + elapsed / 1000 + " us)" : "";
-            return ProbeResult.fail(name, stall + why).withDetails(d).withSignal(new Signal.Forwarding(in, out, false));
+            return ProbeResult.fail(name, stall + why).withDetails(d).withSignal(new Signal.Forwarding(in, out, drops, false, elapsed));
         }
         if (expectTraffic && in == 0 && out == 0) {
             return ProbeResult.fail(name, "no packet crossed TUN " + tun + " since the last check").withDetails(d)
-                    .withSignal(new Signal.Forwarding(0, 0, false));
+                    .withSignal(new Signal.Forwarding(0, 0, 0, false, elapsed));
         }
         ProbeResult ok = ProbeResult.pass(name, "TAYGA " + describePid() + " running, TUN " + tun + " up"
                 + (in < 0 ? "" : ", " + in + " packets in, " + out + " out")).withDetails(d);
-        return in < 0 ? ok : ok.withSignal(new Signal.Forwarding(in, out, false));
+        return in < 0 ? ok : ok.withSignal(new Signal.Forwarding(in, out, drops, false, elapsed));
     }
 
     private String pidText = "";
@@ -182,5 +185,6 @@ public final class TaygaProbe implements Probe {
         lastToTayga = -1;
         lastFromTayga = -1;
         lastOnCpu = -1;
+        lastDropped = -1;
     }
 }

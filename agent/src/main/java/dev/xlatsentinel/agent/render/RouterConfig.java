@@ -27,11 +27,24 @@ public final class RouterConfig {
      *                        {@code interface} block (BIRD's options are per interface)
      * @param withSecrets     print authentication keys instead of placeholders
      */
-    public record Options(String routerInterface, boolean withSecrets) {
+    public record Options(String routerInterface, boolean withSecrets, boolean lastResort) {
         public Options {
             routerInterface = routerInterface == null ? "*" : routerInterface;
         }
+
+        /** With the last-resort route (the default). */
+        public Options(String routerInterface, boolean withSecrets) {
+            this(routerInterface, withSecrets, true);
+        }
     }
+
+    /**
+     * BIRD preference of the last-resort route: below every BFD-tracked route (BIRD's static
+     * default is 200; a backup gateway's is lower but above this).
+     */
+    public static final int BIRD_LAST_RESORT_PREFERENCE = 1;
+    /** FRR administrative distance of the last-resort route: the highest that is still installed. */
+    public static final int FRR_LAST_RESORT_DISTANCE = 250;
 
     private record Timers(Duration minTx, Duration minRx, int multiplier, BfdSessionConfig.AuthConfig auth,
             boolean multihop) {
@@ -100,6 +113,28 @@ public final class RouterConfig {
                 b.append("}\n");
             }
         });
+        if (o.lastResort()) {
+            services.forEach((name, s) -> {
+                for (String prefix : s.prefixes()) {
+                    if (s.bfd().isEmpty()) {
+                        continue;
+                    }
+                    b.append("\n# Never the last one: if every BFD-tracked route to ").append(prefix)
+                            .append(" is withdrawn (the agents'\n# probes failing everywhere at once is likelier a "
+                            + "probe fault), this static route without BFD\n# keeps the prefix on this gateway. "
+                            + "docs/failover.md \"Load and correlated failure\".\n");
+                    b.append("protocol static xlat_").append(name.replaceAll("[^A-Za-z0-9_]", "_"))
+                            .append("_last_resort {\n");
+                    b.append("  ").append(prefix.contains(":") ? "ipv6" : "ipv4").append(" { preference ")
+                            .append(BIRD_LAST_RESORT_PREFERENCE).append("; };\n");
+                    b.append("  route ").append(prefix);
+                    for (BfdSessionConfig bfd : s.bfd()) {
+                        b.append(" via ").append(bfd.local());
+                    }
+                    b.append(";\n}\n");
+                }
+            });
+        }
         return b.toString();
     }
 
@@ -151,6 +186,18 @@ public final class RouterConfig {
                 }
             }
         });
+        if (o.lastResort()) {
+            b.append("! Never the last one: a static route without BFD at distance ").append(FRR_LAST_RESORT_DISTANCE)
+                    .append(" keeps each prefix\n! on this gateway if every BFD-tracked route is withdrawn.\n");
+            services.forEach((name, s) -> {
+                for (String prefix : s.prefixes()) {
+                    for (BfdSessionConfig bfd : s.bfd()) {
+                        b.append(prefix.contains(":") ? "ipv6" : "ip").append(" route ").append(prefix).append(' ')
+                                .append(bfd.local()).append(' ').append(FRR_LAST_RESORT_DISTANCE).append('\n');
+                    }
+                }
+            });
+        }
         return b.toString();
     }
 

@@ -50,21 +50,31 @@ public final class Nat64Lab {
         public static final RouterBfd DEFAULT = new RouterBfd(Duration.ofMillis(10), Duration.ofMillis(10), 3);
     }
 
-    public record Options(List<String> gateways, Routing routing, RouterBfd bfd, boolean probeNamespaces) {
+    /**
+     * @param lastResort the router also has the last-resort route {@code render-router-config}
+     *                   renders: a static route without BFD via every gateway at preference 1,
+     *                   so probe failures alone never leave the prefix without a route
+     */
+    public record Options(List<String> gateways, Routing routing, RouterBfd bfd, boolean probeNamespaces,
+            boolean lastResort) {
         public static Options defaults() {
-            return new Options(List.of("gwa", "gwb"), Routing.PRIMARY_BACKUP, RouterBfd.DEFAULT, true);
+            return new Options(List.of("gwa", "gwb"), Routing.PRIMARY_BACKUP, RouterBfd.DEFAULT, true, false);
         }
 
         public Options withBfd(RouterBfd b) {
-            return new Options(gateways, routing, b, probeNamespaces);
+            return new Options(gateways, routing, b, probeNamespaces, lastResort);
         }
 
         public Options withRouting(Routing r) {
-            return new Options(gateways, r, bfd, probeNamespaces);
+            return new Options(gateways, r, bfd, probeNamespaces, lastResort);
         }
 
         public Options withGateways(List<String> names) {
-            return new Options(names, routing, bfd, probeNamespaces);
+            return new Options(names, routing, bfd, probeNamespaces, lastResort);
+        }
+
+        public Options withLastResort(boolean on) {
+            return new Options(gateways, routing, bfd, probeNamespaces, on);
         }
     }
 
@@ -328,6 +338,13 @@ public final class Nat64Lab {
                 b.append("protocol static via_").append(g.name()).append(" {\n  ipv6 { preference ")
                         .append(200 - 10 * g.index()).append("; };\n  route ").append(PREFIX).append(" via ")
                         .append(g.lanAddress()).append(" bfd;\n}\n");
+            }
+        }
+        if (o.lastResort()) {
+            // As render-router-config renders it, one per gateway: kernel `merge paths` makes them one ECMP route.
+            for (Gateway g : gws) {
+                b.append("protocol static xlat_nat64_last_resort_").append(g.name()).append(" {\n  ipv6 { preference 1; };\n")
+                        .append("  route ").append(PREFIX).append(" via ").append(g.lanAddress()).append(";\n}\n");
             }
         }
         return b.toString();

@@ -19,7 +19,7 @@ import java.util.Locale;
  * router, one fresh lab per case. Never part of the test command.
  *
  * <pre>
- * lab/bench/load --cases udp,tcp,targets,idle --settings fast,production --seconds 180 --out lab/out/load.md
+ * lab/bench/load --cases udp,tcp,targets,idle --settings fast,production --seconds 180 [--last-resort] --out lab/out/load.md
  * </pre>
  */
 public final class LoadBench {
@@ -31,6 +31,7 @@ public final class LoadBench {
         List<String> settings = List.of(option(args, "--settings", "fast,production").split(","));
         Duration length = Duration.ofSeconds(Long.parseLong(option(args, "--seconds", "180")));
         Path out = Path.of(option(args, "--out", "lab/out/load.md"));
+        boolean lastResort = List.of(args).contains("--last-resort");
         Files.createDirectories(out.toAbsolutePath().getParent());
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
@@ -45,7 +46,8 @@ public final class LoadBench {
             for (String c : cases) {
                 LoadTrial.Spec spec = spec(c, length);
                 Lab lab = Lab.open("bench-load");
-                try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, tuning.routerBfd(), false)) {
+                try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, Nat64Lab.Options.defaults()
+                        .withBfd(tuning.routerBfd()).withLastResort(lastResort), false)) {
                     LoadTrial.Result r = LoadTrial.run(s, spec);
                     results.add(r);
                     System.out.println(set + ": " + r);

@@ -79,7 +79,13 @@ public final class Scenario implements AutoCloseable {
     /** Builds the lab topology and starts the gateways' BFD speakers (agents or bfdd). */
     public static Scenario start(Lab lab, Mode mode, Nat64Lab.AgentTuning tuning, Nat64Lab.RouterBfd routerBfd,
             boolean capture) {
-        Nat64Lab n = Nat64Lab.build(lab, Nat64Lab.Options.defaults().withBfd(routerBfd));
+        return start(lab, mode, tuning, Nat64Lab.Options.defaults().withBfd(routerBfd), capture);
+    }
+
+    /** The same with any lab options (e.g. the router's last-resort route). */
+    public static Scenario start(Lab lab, Mode mode, Nat64Lab.AgentTuning tuning, Nat64Lab.Options options,
+            boolean capture) {
+        Nat64Lab n = Nat64Lab.build(lab, options);
         Scenario s = new Scenario(lab, n, mode, tuning, capture);
         s.awaitSteady();
         return s;

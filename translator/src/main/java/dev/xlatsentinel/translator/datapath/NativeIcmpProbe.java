@@ -27,6 +27,7 @@ public final class NativeIcmpProbe implements Probe, AutoCloseable {
     private final Scheduler scheduler;
     private final Duration maxTimeout;
     private final RttEstimator rtt = new RttEstimator();
+    private volatile long lastLossNanos = Long.MIN_VALUE;
 
     public NativeIcmpProbe(String name, IcmpEchoSocket socket, List<Inet4Address> targets, Scheduler scheduler,
             Duration maxTimeout) {
@@ -69,7 +70,10 @@ public final class NativeIcmpProbe implements Probe, AutoCloseable {
             echo.outcome().thenAccept(o -> {
                 switch (o.kind()) {
                     case REPLY -> round.answered(index, o.rtt(), "answered natively in " + Durations.human(o.rtt()));
-                    case TIMEOUT -> round.failed(index, "silent natively (" + o.text() + ")", true);
+                    case TIMEOUT -> {
+                        lastLossNanos = scheduler.nanoTime();
+                        round.failed(index, "silent natively (" + o.text() + ")", true);
+                    }
                     default -> {
                         if (o.local()) {
                             synchronized (local) {
@@ -92,7 +96,7 @@ public final class NativeIcmpProbe implements Probe, AutoCloseable {
             }
         }).thenApply(r -> {
             synchronized (local) {
-                return r.withSignal(round.nativeSignal(local.clone()));
+                return r.withSignal(round.nativeSignal(local.clone(), lastLossNanos));
             }
         });
     }

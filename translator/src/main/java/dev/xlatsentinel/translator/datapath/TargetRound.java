@@ -113,7 +113,8 @@ final class TargetRound {
     }
 
     /** Each target's outcome as the native check reports it (call once it completed). */
-    synchronized dev.xlatsentinel.translator.probe.Signal.Native nativeSignal(String[] localErrors) {
+    synchronized dev.xlatsentinel.translator.probe.Signal.Native nativeSignal(String[] localErrors,
+            long lastLossNanos) {
         Map<String, dev.xlatsentinel.translator.probe.Signal.NativeOutcome> t = new LinkedHashMap<>();
         List<String> local = new ArrayList<>();
         for (int i = 0; i < outcome.length; i++) {
@@ -128,7 +129,7 @@ final class TargetRound {
             }
             t.put(targets.get(i), o);
         }
-        return new dev.xlatsentinel.translator.probe.Signal.Native(t, String.join("; ", local));
+        return new dev.xlatsentinel.translator.probe.Signal.Native(t, String.join("; ", local), lastLossNanos);
     }
 
     private Map<String, String> details() {

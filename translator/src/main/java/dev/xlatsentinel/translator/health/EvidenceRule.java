@@ -20,6 +20,10 @@ import java.util.List;
  * even late, within {@code replyWindow}: a saturated translator answers slowly or loses a
  * probe in its full queue, a broken one does not answer at all. Traffic alone is not enough:
  * a translator whose output is silently dropped still takes traffic in and writes it out.</li>
+ * <li><b>A lossy world is not a broken translator.</b> The same excuse, for the same window,
+ * when native echoes from the gateway went unanswered within {@code replyWindow}: the IPv4
+ * side itself is losing packets (congestion upstream), and losing a probe through the
+ * translator there proves nothing while the path still answers.</li>
  * <li><b>The world is not the translator.</b> A datapath probe that failed only by timeouts is
  * excused when every target that timed out is silent natively too (over IPv4 from the gateway,
  * {@link Signal.Native}), with no local error: the fault is upstream or at the targets. This
@@ -98,6 +102,15 @@ final class EvidenceRule {
                 continue;
             }
             long sinceReply = d.lastReplyNanos() == Long.MIN_VALUE ? Long.MAX_VALUE : now - d.lastReplyNanos();
+            boolean lossyUpstream = nat != null && nat.lastLossNanos() != Long.MIN_VALUE
+                    && now - nat.lastLossNanos() <= replyWindow.toNanos();
+            if (!busyTraffic && lossyUpstream && sinceReply <= replyWindow.toNanos()) {
+                busy = true;
+                out.add(r.rejudged(true, "lossy upstream, not broken: " + r.reason() + ", but native echoes from the "
+                        + "gateway went unanswered " + ms(now - nat.lastLossNanos()) + " ago and the path answered "
+                        + ms(sinceReply) + " ago"));
+                continue;
+            }
             if (busyTraffic && sinceReply <= replyWindow.toNanos()) {
                 busy = true;
                 out.add(r.rejudged(true, "busy, not broken: " + r.reason() + ", but the translator took " + fwd.in()
@@ -115,10 +128,11 @@ final class EvidenceRule {
                 continue;
             }
             // Counted: say why neither excuse held, so that the log line explains the decision.
-            String notBusy = fwd == null ? "no forwarding counters"
+            String notBusy = sinceReply > replyWindow.toNanos() ? "no answer through the path for " + ms(sinceReply)
+                    : fwd == null ? "no forwarding counters"
                     : !busyTraffic ? "translator not saturated (" + fwd.in() + " packets in, " + fwd.queueDrops()
-                            + " queue drops)"
-                    : "no answer through the path for " + ms(sinceReply);
+                            + " queue drops)" + (nat == null ? "" : " and the IPv4 side lost no native echo")
+                    : "the IPv4 side lost no native echo";
             String notUpstream = nat == null ? "no native check"
                     : !nat.local().isEmpty() ? "natively: local error " + nat.local()
                     : "natively " + nat.targets();

@@ -62,12 +62,18 @@ public sealed interface Signal {
     /**
      * The native check of the datapath probe's targets.
      *
-     * @param targets each target's outcome, by its IPv4 address as configured
-     * @param local   the local error in words, empty when there was none
+     * @param targets       each target's outcome, by its IPv4 address as configured
+     * @param local         the local error in words, empty when there was none
+     * @param lastLossNanos scheduler time a native echo last went unanswered (the IPv4 side
+     *                      itself loses packets: congestion upstream), {@link Long#MIN_VALUE} never
      */
-    record Native(Map<String, NativeOutcome> targets, String local) implements Signal {
+    record Native(Map<String, NativeOutcome> targets, String local, long lastLossNanos) implements Signal {
         public Native {
             targets = Map.copyOf(targets);
+        }
+
+        public Native(Map<String, NativeOutcome> targets, String local) {
+            this(targets, local, Long.MIN_VALUE);
         }
     }
 

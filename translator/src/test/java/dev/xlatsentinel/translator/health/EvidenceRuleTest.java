@@ -122,4 +122,19 @@ class EvidenceRuleTest {
         assertThat(j.busy()).isTrue();
         assertThat(j.results()).allMatch(ProbeResult::passed);
     }
+
+    @Test
+    void nativeEchoesLostUpstreamMakeTimeoutsOfAPathThatStillAnswersLossyNotBroken() {
+        ProbeResult lossy = ProbeResult.pass("icmp native", "checked").withSignal(new Signal.Native(
+                Map.of("100.64.100.10", Signal.NativeOutcome.ANSWERED, "100.64.100.11", Signal.NativeOutcome.ANSWERED),
+                "", NOW - 200 * MS));
+        EvidenceRule.Judged j = judge(timedOut(NOW - 30 * MS), tayga(4, 4, 0, false), lossy);
+        assertThat(j.results().get(0).passed()).isTrue();
+        assertThat(j.results().get(0).reason()).startsWith("lossy upstream, not broken: ");
+        // No native loss: the same timeouts count (a translator whose output is dropped).
+        EvidenceRule.Judged clean = judge(timedOut(NOW - 30 * MS), tayga(4, 4, 0, false),
+                nat(Signal.NativeOutcome.ANSWERED, Signal.NativeOutcome.ANSWERED, ""));
+        assertThat(clean.results().get(0).passed()).isFalse();
+        assertThat(clean.results().get(0).reason()).contains("and the IPv4 side lost no native echo");
+    }
 }

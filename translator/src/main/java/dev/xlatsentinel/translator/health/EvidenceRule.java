@@ -20,15 +20,15 @@ import java.util.List;
  * even late, within {@code replyWindow}: a saturated translator answers slowly or loses a
  * probe in its full queue, a broken one does not answer at all. Traffic alone is not enough:
  * a translator whose output is silently dropped still takes traffic in and writes it out.</li>
- * <li><b>A lossy world is not a broken translator.</b> The same excuse, for the same window,
- * when native echoes from the gateway went unanswered within {@code replyWindow}: the IPv4
- * side itself is losing packets (congestion upstream), and losing a probe through the
- * translator there proves nothing while the path still answers.</li>
  * <li><b>The world is not the translator.</b> A datapath probe that failed only by timeouts is
  * excused when every target that timed out is silent natively too (over IPv4 from the gateway,
  * {@link Signal.Native}), with no local error: the fault is upstream or at the targets. This
  * raises the alarm. A local error (no route, network down) is the gateway's own fault and
  * does not excuse anything.</li>
+ * <li><b>A lossy world is not a broken translator.</b> Otherwise, the busy excuse for the same
+ * window when native echoes from the gateway went unanswered within {@code replyWindow}: the
+ * IPv4 side itself is losing packets (congestion upstream), and losing a probe through the
+ * translator there proves nothing while the path still answers.</li>
  * </ol>
  * An ICMP error or a send error never is excused: the path answered "broken". Pure: time is
  * passed in.
@@ -102,15 +102,6 @@ final class EvidenceRule {
                 continue;
             }
             long sinceReply = d.lastReplyNanos() == Long.MIN_VALUE ? Long.MAX_VALUE : now - d.lastReplyNanos();
-            boolean lossyUpstream = nat != null && nat.lastLossNanos() != Long.MIN_VALUE
-                    && now - nat.lastLossNanos() <= replyWindow.toNanos();
-            if (!busyTraffic && lossyUpstream && sinceReply <= replyWindow.toNanos()) {
-                busy = true;
-                out.add(r.rejudged(true, "lossy upstream, not broken: " + r.reason() + ", but native echoes from the "
-                        + "gateway went unanswered " + ms(now - nat.lastLossNanos()) + " ago and the path answered "
-                        + ms(sinceReply) + " ago"));
-                continue;
-            }
             if (busyTraffic && sinceReply <= replyWindow.toNanos()) {
                 busy = true;
                 out.add(r.rejudged(true, "busy, not broken: " + r.reason() + ", but the translator took " + fwd.in()
@@ -125,6 +116,15 @@ final class EvidenceRule {
                         + "too: the fault is upstream or at the targets, not this translator; staying announced";
                 out.add(r.rejudged(true, "upstream, not this translator: " + r.reason() + ", and "
                         + String.join(", ", d.timedOut()) + " silent natively too"));
+                continue;
+            }
+            boolean lossyUpstream = nat != null && nat.lastLossNanos() != Long.MIN_VALUE
+                    && now - nat.lastLossNanos() <= replyWindow.toNanos();
+            if (lossyUpstream && sinceReply <= replyWindow.toNanos()) {
+                busy = true;
+                out.add(r.rejudged(true, "lossy upstream, not broken: " + r.reason() + ", but native echoes from the "
+                        + "gateway went unanswered " + ms(now - nat.lastLossNanos()) + " ago and the path answered "
+                        + ms(sinceReply) + " ago"));
                 continue;
             }
             // Counted: say why neither excuse held, so that the log line explains the decision.

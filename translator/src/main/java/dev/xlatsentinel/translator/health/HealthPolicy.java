@@ -54,14 +54,15 @@ public record HealthPolicy(int rise, int fall, Duration interval, Duration fastI
 
     /**
      * How recent an answer through the datapath of a saturated translator must be for its
-     * timeouts to count as busy: the ceiling of the adaptive deadline, at least 3 s. Measured:
-     * through a saturated TAYGA on 2 busy vCPUs whole seconds lost every probe in the full
-     * queue (docs/failover.md "Load and correlated failure"); 1 s still withdrew working
-     * gateways. It is also how long a saturated translator whose output is silently dropped
-     * stays announced.
+     * timeouts to count as busy: the ceiling of the adaptive deadline, at least 10 s.
+     * Measured (docs/failover.md "Load and correlated failure"): through a TAYGA saturated on
+     * 2 shared vCPUs, where the agent itself was starved (probe rounds up to 260 ms late),
+     * 3.5 s passed without one probe answer; windows of 1 s and 3 s still withdrew working
+     * gateways. It is also the longest a saturated translator whose output is silently
+     * dropped stays announced: the price of not withdrawing busy ones.
      */
     public Duration replyWindow() {
-        Duration floor = Duration.ofSeconds(3);
+        Duration floor = Duration.ofSeconds(10);
         return maxTimeout.compareTo(floor) >= 0 ? maxTimeout : floor;
     }
 

@@ -41,9 +41,16 @@ public final class LoadBench {
                 + "| load reported | other traffic lost | upstream alarm after |\n");
         md.append("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n");
         List<LoadTrial.Result> results = new ArrayList<>();
+        int faultRuns = Integer.parseInt(option(args, "--fault-runs", "0"));
+        if (faultRuns > 0) {
+            md.append(faultsUnderLoad(settings, faultRuns, lastResort)).append('\n');
+        }
         for (String set : settings) {
             Nat64Lab.AgentTuning tuning = tuning(set);
             for (String c : cases) {
+                if (c.isBlank()) {
+                    continue;
+                }
                 LoadTrial.Spec spec = spec(c, length);
                 Lab lab = Lab.open("bench-load");
                 try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, Nat64Lab.Options.defaults()
@@ -71,6 +78,37 @@ public final class LoadBench {
         Files.writeString(out, md.toString());
         System.out.println("\n" + md);
         System.out.println("written to " + out.toAbsolutePath());
+    }
+
+    /**
+     * A saturated primary that is then killed or frozen must still be withdrawn: {@code runs}
+     * times each, 2 s of UDP saturation first; the time from the fault to the route leaving
+     * gwa at the router.
+     */
+    static String faultsUnderLoad(List<String> settings, int runs, boolean lastResort) {
+        StringBuilder md = new StringBuilder("| settings | fault under UDP saturation | runs | withdrawn | route moved "
+                + "after: median | worst |\n| --- | --- | ---: | ---: | ---: | ---: |\n");
+        for (String set : settings) {
+            Nat64Lab.AgentTuning tuning = tuning(set);
+            Lab lab = Lab.open("bench-loadfault");
+            try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, Nat64Lab.Options.defaults()
+                    .withBfd(tuning.routerBfd()).withLastResort(lastResort), false)) {
+                for (Fault f : List.of(Fault.TAYGA_KILLED, Fault.TAYGA_FROZEN)) {
+                    List<Double> moved = new ArrayList<>();
+                    for (int r = 0; r < runs; r++) {
+                        double ms = LoadTrial.faultUnderLoad(s, f, LoadTrial.IPERF_PORT + 10 + r);
+                        System.out.printf(Locale.ROOT, "%s: %s under load run %d: route moved after %.1f ms%n", set, f,
+                                r + 1, ms);
+                        if (ms >= 0) {
+                            moved.add(ms);
+                        }
+                    }
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f ms | %.1f ms |%n", set, f.label(),
+                            runs, moved.size(), Stats.median(moved), Stats.max(moved)));
+                }
+            }
+        }
+        return md.toString();
     }
 
     static Nat64Lab.AgentTuning tuning(String name) {

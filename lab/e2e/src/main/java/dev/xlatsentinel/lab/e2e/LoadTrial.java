@@ -145,6 +145,42 @@ public final class LoadTrial {
                 spec.stream() ? UdpStream.lost(packets) : -1, packets.size(), alarms, start, end);
     }
 
+    /**
+     * Saturates the primary for 2 s, then breaks it with {@code fault} (killed or frozen) and
+     * returns the time from the fault to the route leaving it at the router, in ms (-1: not
+     * within 5 s); repairs it and waits until the lab is steady again.
+     */
+    static double faultUnderLoad(Scenario s, Fault fault, int port) {
+        s.awaitSteady();
+        Nat64Lab n = s.lab();
+        Nat64Lab.Gateway g = s.primary();
+        Iperf.server(n.server(), Iperf.Kind.UDP, port);
+        double ms = -1;
+        try (Iperf.Load load = Iperf.client(n.client(), Iperf.Kind.UDP, Nat64Lab.TARGETS6.get(1), port, "500M", 4,
+                Duration.ofSeconds(5))) {
+            RouteMonitor routes = RouteMonitor.start(n.router());
+            sleep(Duration.ofSeconds(2));
+            long at = System.nanoTime();
+            long faultMicros = UdpStream.nowMicros();
+            fault.inject(s, g);
+            long deadline = at + 5_000_000_000L;
+            while (System.nanoTime() < deadline && n.routerGateways().contains(g.name())) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+            }
+            if (!n.routerGateways().contains(g.name())) {
+                // The kernel's own time of the change (ip -ts monitor), not when the poll saw it.
+                ms = routes.events(Nat64Lab.PREFIX).stream().filter(e -> e.micros() >= faultMicros
+                        && (e.deleted() || !e.route().contains("via " + g.lanAddress() + " ")))
+                        .mapToLong(RouteMonitor.Event::micros).map(t -> t - faultMicros).findFirst()
+                        .orElse((System.nanoTime() - at) / 1000) / 1000.0;
+            }
+            routes.close();
+        }
+        fault.repair(s, g);
+        s.awaitSteady();
+        return ms;
+    }
+
     /** Drops ICMP echo-request to the probe targets only, where they live (the IPv4 server). */
     static void dropProbeTargets(Nat64Lab n) {
         n.server().run("nft", "add table inet xsprobes");

@@ -7,7 +7,9 @@ import dev.xlatsentinel.lab.Iperf;
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Nat64Lab;
 import dev.xlatsentinel.lab.Poll;
+import dev.xlatsentinel.lab.UdpStream;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,4 +79,30 @@ class DoNoHarmIT {
         }
     }
 
+    @Test
+    void withTheLastResortRouteTheRouterKeepsThePrefixWhenEveryGatewayIsWithdrawn() {
+        Lab lab = Lab.open("last-resort");
+        try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, Nat64Lab.AgentTuning.TOLERANT,
+                Nat64Lab.Options.defaults().withLastResort(true), false)) {
+            Nat64Lab n = s.lab();
+            for (String gw : List.of("gwa", "gwb")) {
+                s.agent(gw).cli("drain", "tayga", "--reason", "every gateway withdrawn").orThrow();
+            }
+            Poll.until(Duration.ofSeconds(10), Poll.DEFAULT_EVERY, "no BFD session Up at the router",
+                    () -> n.bird().bfdSessions().stream().noneMatch(r -> r.state().equals("Up")),
+                    () -> n.bird().birdc("show bfd sessions"));
+            Poll.until(Duration.ofSeconds(10), Poll.DEFAULT_EVERY, "the last-resort route via both gateways",
+                    () -> n.routerGateways().containsAll(List.of("gwa", "gwb")),
+                    () -> n.router().ip("-6", "route", "show", Nat64Lab.PREFIX));
+            List<UdpStream.Packet> p = UdpStream.run(n.client(), Nat64Lab.TARGETS6.get(0), 200, Duration.ofMillis(1),
+                    Duration.ofMillis(300));
+            assertThat(UdpStream.lost(p)).as("traffic through the working translators").isLessThan(20);
+            for (String gw : List.of("gwa", "gwb")) {
+                s.agent(gw).cli("undrain", "tayga").orThrow();
+            }
+            s.awaitSteady();
+            assertThat(n.routerGateways()).as("the BFD-tracked route wins again").containsExactly("gwa");
+        }
+        assertThat(lab.leftovers()).isEmpty();
+    }
 }

@@ -1,0 +1,76 @@
+package dev.xlatsentinel.agent.render;
+
+import dev.xlatsentinel.agent.config.BfdSessionConfig;
+import dev.xlatsentinel.agent.partition.PartitionPlan;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A partition plan as router config: every part routed to every gateway's next hop for it,
+ * each route tracked by BFD, the gateways preferred in the part's order. BIRD gets one static
+ * protocol per position in the orders (first choices at preference 200, second at 190, ...;
+ * a static protocol carries one preference, and holds each prefix once); FRR gets each
+ * route with an administrative distance (first choices 10, second 20, ...). The plan in
+ * words leads the output as comments.
+ */
+final class PartitionRoutes {
+    /** BIRD preference of the first choices (BIRD's default for static routes); each later choice is one step lower. */
+    static final int BIRD_FIRST_PREFERENCE = 200;
+    static final int BIRD_PREFERENCE_STEP = 10;
+    /** FRR distance of the first choices; each later choice is one step higher. */
+    static final int FRR_FIRST_DISTANCE = 10;
+    static final int FRR_DISTANCE_STEP = 10;
+
+    private PartitionRoutes() {
+    }
+
+    /**
+     * @param session the session that stands for a part's routes: this gateway's session to
+     *                its next hop for the part (every gateway of a plan runs the same timers)
+     */
+    static void bird(StringBuilder b, PartitionPlan plan, Function<PartitionPlan.PartRoute, BfdSessionConfig> session) {
+        b.append('\n');
+        comments(b, plan.describe(), "# ");
+        int choices = plan.gateways().size();
+        for (int rank = 0; rank < choices; rank++) {
+            b.append("protocol static xlat_partitions_").append(rank + 1).append(" {\n");
+            b.append("  ipv6 { preference ").append(BIRD_FIRST_PREFERENCE - rank * BIRD_PREFERENCE_STEP)
+                    .append("; };\n");
+            for (PartitionPlan.PartRoute r : plan.parts()) {
+                PartitionPlan.NextHop h = r.order().get(rank);
+                b.append("  route ").append(r.part().ipv6()).append(" via ").append(h.address()).append(" bfd;");
+                b.append(session.apply(r).multihop() ? " # " + h.gateway() + "; multihop: BIRD uses its `multihop` block\n"
+                        : " # " + h.gateway() + "\n");
+            }
+            b.append("}\n");
+        }
+    }
+
+    /**
+     * @param profile the BFD profile for a part's routes (that of {@code session}'s timers)
+     */
+    static void frr(StringBuilder b, PartitionPlan plan, Function<PartitionPlan.PartRoute, BfdSessionConfig> session,
+            Function<PartitionPlan.PartRoute, String> profile) {
+        comments(b, plan.describe(), "! ");
+        for (PartitionPlan.PartRoute r : plan.parts()) {
+            // A comment is a line of its own: FRR 10 refuses "! ..." after a command.
+            b.append("! part ").append(r.part().ipv6()).append(" (IPv4 ").append(r.part().ipv4()).append(")\n");
+            BfdSessionConfig s = session.apply(r);
+            for (int rank = 0; rank < r.order().size(); rank++) {
+                PartitionPlan.NextHop h = r.order().get(rank);
+                b.append("ipv6 route ").append(r.part().ipv6()).append(' ').append(h.address()).append(' ')
+                        .append(FRR_FIRST_DISTANCE + rank * FRR_DISTANCE_STEP).append(" bfd");
+                if (s.multihop()) {
+                    b.append(" multi-hop source ").append(s.peer());
+                }
+                b.append(" profile ").append(profile.apply(r)).append('\n');
+            }
+        }
+    }
+
+    private static void comments(StringBuilder b, List<String> lines, String mark) {
+        for (String l : lines) {
+            b.append(mark).append(l).append('\n');
+        }
+    }
+}

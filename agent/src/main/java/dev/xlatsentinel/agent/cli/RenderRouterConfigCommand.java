@@ -25,9 +25,9 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
     @Option(names = "--with-secrets", description = "Print authentication keys instead of placeholders.")
     boolean withSecrets;
 
-    /** BIRD 2 or FRR >= 8.5. */
+    /** BIRD 2 or 3, or FRR >= 8.5. */
     static final class Dialect {
-        @Option(names = "--bird", required = true, description = "BIRD 2.")
+        @Option(names = "--bird", required = true, description = "BIRD 2 or 3.")
         boolean bird;
 
         @Option(names = "--frr", required = true, description = "FRR 8.5 or newer.")

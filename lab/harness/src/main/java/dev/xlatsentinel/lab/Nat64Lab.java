@@ -202,14 +202,14 @@ public final class Nat64Lab {
     }
 
     private final Lab lab;
-    private final Options options;
+    private Options options;
     private final Netns client;
     private final Netns router;
     private final Netns server;
     private final Netns sw6;
     private final List<Gateway> gateways;
-    private final UpstreamRouter upstream;
-    private final String routerConfig;
+    private UpstreamRouter upstream;
+    private String routerConfig;
 
     private Nat64Lab(Lab lab, Options options, Netns client, Netns router, Netns server, Netns sw6,
             List<Gateway> gateways, UpstreamRouter upstream, String routerConfig) {
@@ -360,7 +360,7 @@ public final class Nat64Lab {
         return ns;
     }
 
-    public Options options() {
+    public synchronized Options options() {
         return options;
     }
 
@@ -377,17 +377,28 @@ public final class Nat64Lab {
     }
 
     /** The router, whichever it is. */
-    public UpstreamRouter upstream() {
+    public synchronized UpstreamRouter upstream() {
         return upstream;
     }
 
+    /**
+     * Stops the router and starts {@code kind} in its place, with the same topology and
+     * options (the gateways' BFD sessions go Down and come back Up with the new router).
+     */
+    public synchronized void replaceRouter(UpstreamRouter.Kind kind) {
+        upstream.close();
+        options = options.withRouter(kind);
+        routerConfig = kind.isBird() ? birdConfig(options, gateways) : frrConfig(options, gateways);
+        upstream = UpstreamRouter.start(router, kind, routerConfig);
+    }
+
     /** The BIRD router; throws when the router is FRR. */
-    public Bird bird() {
+    public synchronized Bird bird() {
         return upstream.bird();
     }
 
     /** The router's config as started (bird.conf, or the frr.conf vtysh applied). */
-    public String routerConfig() {
+    public synchronized String routerConfig() {
         return routerConfig;
     }
 

@@ -25,6 +25,10 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
     @Option(names = "--with-secrets", description = "Print authentication keys instead of placeholders.")
     boolean withSecrets;
 
+    @Option(names = "--no-last-resort", description = "Leave out the last-resort static route without BFD "
+            + "(lowest preference) that keeps each prefix announced when every BFD-tracked route is withdrawn.")
+    boolean noLastResort;
+
     /** BIRD 2 or 3, or FRR >= 8.5. */
     static final class Dialect {
         @Option(names = "--bird", required = true, description = "BIRD 2 or 3.")
@@ -40,7 +44,7 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
         if (c == null) {
             return 1;
         }
-        RouterConfig.Options o = new RouterConfig.Options(routerInterface, withSecrets);
+        RouterConfig.Options o = new RouterConfig.Options(routerInterface, withSecrets, !noLastResort);
         System.out.print(dialect.bird ? RouterConfig.bird(c.config(), o) : RouterConfig.frr(c.config(), o));
         return 0;
     }

@@ -68,6 +68,33 @@ final class PartitionRoutes {
         }
     }
 
+    /**
+     * The last resort for each part (docs/failover.md, "never the last one"): a static route
+     * without BFD via every gateway's next hop for the part, at {@code preference}, below
+     * every tracked route; it carries the part only when all of the part's tracked routes
+     * are withdrawn, and then over every gateway (the kernel merges the next hops).
+     */
+    static void birdLastResort(StringBuilder b, PartitionPlan plan, int preference) {
+        b.append("protocol static xlat_partitions_last_resort {\n");
+        b.append("  ipv6 { preference ").append(preference).append("; };\n");
+        for (PartitionPlan.PartRoute r : plan.parts()) {
+            b.append("  route ").append(r.part().ipv6());
+            r.order().forEach(h -> b.append(" via ").append(h.address()));
+            b.append(";\n");
+        }
+        b.append("}\n");
+    }
+
+    /** The same for FRR: each part via each gateway's next hop at {@code distance}. */
+    static void frrLastResort(StringBuilder b, PartitionPlan plan, int distance) {
+        for (PartitionPlan.PartRoute r : plan.parts()) {
+            for (PartitionPlan.NextHop h : r.order()) {
+                b.append("ipv6 route ").append(r.part().ipv6()).append(' ').append(h.address()).append(' ')
+                        .append(distance).append('\n');
+            }
+        }
+    }
+
     private static void comments(StringBuilder b, List<String> lines, String mark) {
         for (String l : lines) {
             b.append(mark).append(l).append('\n');

@@ -283,12 +283,12 @@ abstract class RouterMatrix {
                             .desiredMinTx(c.minTx()).requiredMinRx(c.minRx()).detectMult(c.multiplier()).build()));
                 }
                 for (PartitionPlan.PartRoute part : plan.parts()) {
-                    awaitRoute(part.part().ipv6(), part.first().address(), r);
+                    awaitOnlyRoute(part.part().ipv6(), part.first().address(), r);
                 }
                 String failed = plan.gateways().get(0);
                 sessions.get(failed).holdDown(Diagnostic.PATH_DOWN).join();
                 for (PartitionPlan.PartRoute part : plan.parts()) {
-                    awaitRoute(part.part().ipv6(), part.carrier(java.util.Set.of(failed)).address(), r);
+                    awaitOnlyRoute(part.part().ipv6(), part.carrier(java.util.Set.of(failed)).address(), r);
                 }
                 long moved = plan.parts().stream().filter(p -> p.first().gateway().equals(failed)).count();
                 results.put("plan", "applied verbatim; " + plan.parts().size() + " parts over "
@@ -296,12 +296,32 @@ abstract class RouterMatrix {
                         + failed + " was held Down, none other");
                 sessions.get(failed).release().join();
                 for (PartitionPlan.PartRoute part : plan.parts()) {
-                    awaitRoute(part.part().ipv6(), part.first().address(), r);
+                    awaitOnlyRoute(part.part().ipv6(), part.first().address(), r);
                 }
             } finally {
                 sessions.values().forEach(s -> s.remove().join());
             }
         }
+    }
+
+    /**
+     * Waits until the kernel routes {@code prefix} via {@code nextHop} alone: not the
+     * last-resort route, which goes via every gateway at once.
+     */
+    void awaitOnlyRoute(String prefix, String nextHop, UpstreamRouter r) {
+        Poll.until(UP, Duration.ofMillis(20), prefix + " via " + nextHop + " alone at " + kind.label(),
+                () -> nextHops(prefix).equals(List.of(nextHop)), () -> r.bfdSessions() + router.ip("-6", "route"));
+    }
+
+    List<String> nextHops(String prefix) {
+        String[] tok = router.ip("-6", "route", "show", prefix).split("\\s+");
+        List<String> hops = new ArrayList<>();
+        for (int i = 0; i + 1 < tok.length; i++) {
+            if (tok[i].equals("via")) {
+                hops.add(tok[i + 1]);
+            }
+        }
+        return hops;
     }
 
     private void assertRouterSendsAtTheAgentsTimers(UpstreamRouter r, String gateway) {

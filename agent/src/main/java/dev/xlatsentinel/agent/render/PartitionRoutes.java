@@ -69,30 +69,34 @@ final class PartitionRoutes {
     }
 
     /**
-     * The last resort for each part (docs/failover.md, "never the last one"): a static route
-     * without BFD via every gateway's next hop for the part, at {@code preference}, below
-     * every tracked route; it carries the part only when all of the part's tracked routes
-     * are withdrawn, and then over every gateway (the kernel merges the next hops).
+     * The plan's last resort (docs/failover.md, "never the last one"): the whole NAT64 prefix
+     * via every next hop of every gateway, without BFD, at {@code preference}. The parts are
+     * longer prefixes, so the kernel uses it only for a part whose tracked routes are all
+     * withdrawn, and then over every gateway. It is a prefix of its own on purpose: with a
+     * distance-250 route to a part's own prefix via the same next hop, FRR 10.3 kept no BFD
+     * session at all (router matrix: "Session count: 0", every route installed untracked;
+     * FRRouting/frr issue 19014 shows bfdd dropping a next hop's shared session when one
+     * route via it loses {@code bfd}). A gateway steers
+     * by destination (the seed's iptables rules, the lab's routes), so any of its next hops
+     * takes any part.
      */
     static void birdLastResort(StringBuilder b, PartitionPlan plan, int preference) {
         b.append("protocol static xlat_partitions_last_resort {\n");
         b.append("  ipv6 { preference ").append(preference).append("; };\n");
-        for (PartitionPlan.PartRoute r : plan.parts()) {
-            b.append("  route ").append(r.part().ipv6());
-            r.order().forEach(h -> b.append(" via ").append(h.address()));
-            b.append(";\n");
-        }
-        b.append("}\n");
+        b.append("  route ").append(plan.prefix());
+        allNextHops(plan).forEach(h -> b.append(" via ").append(h));
+        b.append(";\n}\n");
     }
 
-    /** The same for FRR: each part via each gateway's next hop at {@code distance}. */
+    /** The same for FRR: the plan's prefix via each next hop at {@code distance}. */
     static void frrLastResort(StringBuilder b, PartitionPlan plan, int distance) {
-        for (PartitionPlan.PartRoute r : plan.parts()) {
-            for (PartitionPlan.NextHop h : r.order()) {
-                b.append("ipv6 route ").append(r.part().ipv6()).append(' ').append(h.address()).append(' ')
-                        .append(distance).append('\n');
-            }
-        }
+        allNextHops(plan).forEach(h -> b.append("ipv6 route ").append(plan.prefix()).append(' ').append(h).append(' ')
+                .append(distance).append('\n'));
+    }
+
+    private static List<String> allNextHops(PartitionPlan plan) {
+        return plan.gateways().stream().flatMap(g -> plan.nextHops(g).stream()).map(PartitionPlan.NextHop::address)
+                .toList();
     }
 
     private static void comments(StringBuilder b, List<String> lines, String mark) {

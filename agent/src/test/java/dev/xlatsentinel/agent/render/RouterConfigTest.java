@@ -147,10 +147,13 @@ class RouterConfigTest {
             }
             assertThat(frr.lines().filter(l -> l.startsWith("ipv6 route ") && l.contains(" bfd ")).count()).isEqualTo(24);
             assertThat(frr.lines().filter(l -> l.startsWith("ipv6 route 64:ff9b::e000:0/99 ")))
-                    .extracting(l -> l.split(" ")[4]).containsExactly("10", "20", "30", "250", "250", "250");
-            // The last resort: each part via every gateway, below every tracked route.
+                    .extracting(l -> l.split(" ")[4]).containsExactly("10", "20", "30");
+            // The last resort: the whole prefix via every gateway, never a part's prefix without bfd.
             assertThat(bird).contains("protocol static xlat_partitions_last_resort {\n  ipv6 { preference 1; };\n"
-                    + "  route 64:ff9b::/99 via 2001:db8:ff::b via 2001:db8:ff::a via 2001:db8:ff::c;\n");
+                    + "  route 64:ff9b::/96 via 2001:db8:ff::a via 2001:db8:ff::b via 2001:db8:ff::c;\n}\n");
+            assertThat(frr.lines().filter(l -> l.startsWith("ipv6 route 64:ff9b::/96 ")))
+                    .containsExactly("ipv6 route 64:ff9b::/96 2001:db8:ff::a 250", "ipv6 route 64:ff9b::/96 2001:db8:ff::b 250",
+                            "ipv6 route 64:ff9b::/96 2001:db8:ff::c 250");
             String none = RouterConfig.bird(c.config(), new RouterConfig.Options("lan0", false, false));
             assertThat(none).doesNotContain("last_resort").contains("protocol static xlat_partitions_3 {");
         } finally {

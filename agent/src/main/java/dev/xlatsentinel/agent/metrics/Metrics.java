@@ -78,6 +78,34 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
                         cb.call(i.policy().dampingFigure(), i.name());
                     }
                 }).register(registry);
+        GaugeWithCallback.builder().name("xlat_instance_upstream_alarm")
+                .help("1 while the instance's probe targets are unreachable natively too: the fault is upstream, "
+                        + "the instance stays up")
+                .labelNames("instance").callback(cb -> {
+                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
+                        cb.call(i.health().alarm() != null ? 1 : 0, i.name());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("xlat_probe_round_lateness_seconds")
+                .help("How late the instance's last probe round started against its schedule (the agent's own "
+                        + "scheduling, CPU, GC), and the maximum since it was built")
+                .labelNames("instance", "which").callback(cb -> {
+                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
+                        cb.call(i.health().lastLateness().toNanos() / 1e9, i.name(), "last");
+                        cb.call(i.health().maxLateness().toNanos() / 1e9, i.name(), "max");
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("xlat_instance_excused")
+                .help("Rounds and probe runs the do-no-harm rules did not count against the instance: busy "
+                        + "(saturated, still answering), upstream (targets silent natively too), late (the probe was "
+                        + "cut by the agent's own lateness)")
+                .labelNames("instance", "reason").callback(cb -> {
+                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
+                        cb.call(i.health().busyRounds(), i.name(), "busy");
+                        cb.call(i.health().upstreamRounds(), i.name(), "upstream");
+                        cb.call(i.health().lateProbes(), i.name(), "late");
+                    }
+                }).register(registry);
         GaugeWithCallback.builder().name("xlat_service_withdrawn")
                 .help("1 while the router is told to withdraw the service").labelNames("service").callback(cb -> {
                     for (AgentSnapshot.Service s : snapshot.get().services()) {

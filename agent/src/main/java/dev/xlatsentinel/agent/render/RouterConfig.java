@@ -30,11 +30,24 @@ public final class RouterConfig {
      *                        {@code interface} block (BIRD's options are per interface)
      * @param withSecrets     print authentication keys instead of placeholders
      */
-    public record Options(String routerInterface, boolean withSecrets) {
+    public record Options(String routerInterface, boolean withSecrets, boolean lastResort) {
         public Options {
             routerInterface = routerInterface == null ? "*" : routerInterface;
         }
+
+        /** With the last-resort route (the default). */
+        public Options(String routerInterface, boolean withSecrets) {
+            this(routerInterface, withSecrets, true);
+        }
     }
+
+    /**
+     * BIRD preference of the last-resort route: below every BFD-tracked route (BIRD's static
+     * default is 200; a backup gateway's is lower but above this).
+     */
+    public static final int BIRD_LAST_RESORT_PREFERENCE = 1;
+    /** FRR administrative distance of the last-resort route: the highest that is still installed. */
+    public static final int FRR_LAST_RESORT_DISTANCE = 250;
 
     private record Timers(Duration minTx, Duration minRx, int multiplier, BfdSessionConfig.AuthConfig auth,
             boolean multihop) {
@@ -117,6 +130,33 @@ public final class RouterConfig {
                 b.append("}\n");
             }
         });
+        if (o.lastResort()) {
+            b.append("\n# Never the last one: if every BFD-tracked route to a prefix is withdrawn (the agents'\n"
+                    + "# probes failing everywhere at once is likelier a probe fault), these static routes\n"
+                    + "# without BFD at the lowest preference keep it on the gateways (docs/failover.md).\n");
+            services.forEach((name, s) -> {
+                Map<Boolean, List<String>> byFamily = prefixesByFamily(s);
+                for (Map.Entry<Boolean, List<String>> family : byFamily.entrySet()) {
+                    boolean v6 = family.getKey();
+                    List<BfdSessionConfig> sessions = sessionsOfFamily(s, v6);
+                    if (sessions.isEmpty()) {
+                        continue;
+                    }
+                    b.append("protocol static xlat_").append(name.replaceAll("[^A-Za-z0-9_]", "_"))
+                            .append(byFamily.size() > 1 ? (v6 ? "_v6" : "_v4") : "").append("_last_resort {\n");
+                    b.append("  ").append(v6 ? "ipv6" : "ipv4").append(" { preference ")
+                            .append(BIRD_LAST_RESORT_PREFERENCE).append("; };\n");
+                    for (String prefix : family.getValue()) {
+                        b.append("  route ").append(prefix);
+                        for (BfdSessionConfig bfd : sessions) {
+                            b.append(" via ").append(bfd.local());
+                        }
+                        b.append(";\n");
+                    }
+                    b.append("}\n");
+                }
+            });
+        }
         return b.toString();
     }
 
@@ -126,8 +166,19 @@ public final class RouterConfig {
         b.append("    multiplier ").append(t.multiplier()).append(";\n");
         if (t.auth() != null) {
             b.append("    authentication ").append(birdAuth(t.auth().type())).append(";\n");
-            b.append("    password \"").append(secret(t.auth(), o)).append("\" { id ").append(t.auth().keyId())
-                    .append("; };\n");
+            // BIRD signs with the first valid password listed (none has `generate from`) and
+            // accepts every one by its id (BIRD 2's nest/password.c and proto/bfd/packets.c):
+            // the agent's send key goes first, so that both sides sign with the same key.
+            List<BfdSessionConfig.AuthKeyConfig> keys = new ArrayList<>(t.auth().chain());
+            Integer send = t.auth().sendKey();
+            keys.sort(java.util.Comparator.comparing((BfdSessionConfig.AuthKeyConfig k) -> !k.id().equals(send)));
+            if (keys.size() > 1) {
+                b.append("    # BIRD signs with the first password and accepts each; the agent accepts each too\n");
+            }
+            for (BfdSessionConfig.AuthKeyConfig k : keys) {
+                b.append("    password \"").append(secret(k.secretFile(), o)).append("\" { id ").append(k.id())
+                        .append("; };\n");
+            }
         }
     }
 
@@ -143,7 +194,10 @@ public final class RouterConfig {
             profiles.put(t, groups.size() == 1 ? "xlat-sentinel" : "xlat-sentinel-" + (++n));
             if (t.auth() != null) {
                 b.append("! WARNING: sessions ").append(groups.get(t)).append(" use BFD authentication (")
-                        .append(t.auth().type()).append("); FRR's bfdd has none, so they cannot come Up with FRR.\n");
+                        .append(t.auth().type()).append(", key IDs ").append(t.auth().chain().stream()
+                                .map(k -> String.valueOf(k.id())).collect(java.util.stream.Collectors.joining(", ")))
+                        .append("); FRR's bfdd (10.3 included) has no BFD authentication, so they cannot come Up"
+                                + " with FRR.\n");
             }
         }
         b.append("bfd\n");
@@ -177,6 +231,18 @@ public final class RouterConfig {
                 }
             });
         });
+        if (o.lastResort()) {
+            b.append("! Never the last one: static routes without BFD at distance ").append(FRR_LAST_RESORT_DISTANCE)
+                    .append(" keep each prefix\n! on the gateways if every BFD-tracked route is withdrawn.\n");
+            services.forEach((name, s) -> prefixesByFamily(s).forEach((v6, prefixes) -> {
+                for (String prefix : prefixes) {
+                    for (BfdSessionConfig bfd : sessionsOfFamily(s, v6)) {
+                        b.append(v6 ? "ipv6" : "ip").append(" route ").append(prefix).append(' ').append(bfd.local())
+                                .append(' ').append(FRR_LAST_RESORT_DISTANCE).append('\n');
+                    }
+                }
+            }));
+        }
         return b.toString();
     }
 
@@ -221,18 +287,18 @@ public final class RouterConfig {
         };
     }
 
-    private static String secret(BfdSessionConfig.AuthConfig auth, Options o) {
+    private static String secret(java.nio.file.Path file, Options o) {
         if (!o.withSecrets()) {
-            return "<contents of " + auth.secretFile() + ">";
+            return "<contents of " + file + ">";
         }
         try {
             // The same bytes the agent signs with (KeyFile), quoted for the router's config.
-            return KeyFile.asConfigText(KeyFile.key(Files.readAllBytes(auth.secretFile())))
+            return KeyFile.asConfigText(KeyFile.key(Files.readAllBytes(file)))
                     .replace("\\", "\\\\").replace("\"", "\\\"");
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + auth.secretFile() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(auth.secretFile() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(file + ": " + e.getMessage(), e);
         }
     }
 

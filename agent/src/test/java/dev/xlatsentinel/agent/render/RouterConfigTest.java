@@ -66,6 +66,62 @@ class RouterConfigTest {
         }
     }
 
+    /**
+     * A key chain: every key becomes a BIRD password with its id, the agent's send key first
+     * (BIRD signs with the first valid one); FRR is told it has no BFD authentication.
+     */
+    @Test
+    void aKeyChainBecomesBirdPasswordsWithTheSendKeyFirst() throws Exception {
+        Path dir = Files.createTempDirectory("chain");
+        try {
+            Path k1 = key(dir.resolve("k1"), "old-key");
+            Path k2 = key(dir.resolve("k2"), "new \"key\"");
+            Path yaml = dir.resolve("agent.yaml");
+            Files.writeString(yaml, """
+                    instances:
+                      t: {probes: [{type: tayga, pidFile: /run/tayga.pid, tun: nat64}]}
+                    services:
+                      nat64:
+                        dependsOn: [t]
+                        prefixes: [64:ff9b::/96]
+                        bfd:
+                          - peer: 2001:db8:ff::1
+                            local: 2001:db8:ff::a
+                            auth:
+                              type: meticulous-keyed-sha1
+                              keys: [{id: 1, secretFile: K1}, {id: 2, secretFile: K2}]
+                              sendKeyId: 2
+                    """.replace("K1", k1.toString()).replace("K2", k2.toString()));
+            LoadedConfig c = ConfigLoader.load(yaml);
+            String bird = RouterConfig.bird(c.config().services(), new RouterConfig.Options("eth1", true));
+            assertThat(bird).contains("""
+                        authentication meticulous keyed sha1;
+                        # BIRD signs with the first password and accepts each; the agent accepts each too
+                        password "new \\"key\\"" { id 2; };
+                        password "old-key" { id 1; };
+                    """);
+            String placeholders = RouterConfig.bird(c.config().services(), new RouterConfig.Options("eth1", false));
+            assertThat(placeholders).contains("password \"<contents of " + k2 + ">\" { id 2; };")
+                    .doesNotContain("old-key");
+            assertThat(RouterConfig.frr(c.config().services(), new RouterConfig.Options(null, false)))
+                    .contains("(meticulous-keyed-sha1, key IDs 1, 2); FRR's bfdd (10.3 included) has no BFD"
+                            + " authentication");
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private static Path key(Path file, String content) throws Exception {
+        Files.writeString(file, content + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
     @Test
     void theRouterGetsTheVeryKeyBytesTheAgentSignsWithTrailingSpaceIncluded(@TempDir Path dir) throws Exception {
         Path key = dir.resolve("router.key");
@@ -77,7 +133,7 @@ class RouterConfigTest {
         assertThat(yaml).contains("secretFile");
         Path file = Files.writeString(dir.resolve("agent.yaml"), yaml);
         LoadedConfig c = ConfigLoader.load(file);
-        Secret signsWith = c.bfdSessions().values().iterator().next().get(0).auth().secret();
+        Secret signsWith = c.bfdSessions().values().iterator().next().get(0).auth().sendKey().secret();
         assertThat(signsWith).isEqualTo(Secret.of("s3cret ".getBytes(StandardCharsets.UTF_8)));
         String bird = RouterConfig.bird(c.config().services(), new RouterConfig.Options("eth1", true));
         assertThat(bird).contains("password \"s3cret \" { id 7; }");

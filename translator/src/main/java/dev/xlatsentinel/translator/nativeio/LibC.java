@@ -16,7 +16,13 @@ public interface LibC {
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
 
     int AF_NETLINK = 16;
+    int AF_INET = 2;
     int AF_INET6 = 10;
+    int IPPROTO_ICMP = 1;
+    int EINVAL = 22;
+    int ENETDOWN = 100;
+    int ENETUNREACH = 101;
+    int EHOSTUNREACH = 113;
     int SOCK_RAW = 3;
     int SOCK_CLOEXEC = 0x80000;
     int IPPROTO_ICMPV6 = 58;

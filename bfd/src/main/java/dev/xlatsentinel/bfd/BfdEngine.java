@@ -17,6 +17,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ public final class BfdEngine implements AutoCloseable {
     private final Clock clock;
     private final InstantSource wall;
     private final RandomGenerator random;
+    private final RandomGenerator identifiers;
     private final long timerResolutionNanos;
     private final int realtimePriority;
     private final IoEventLoopGroup group;
@@ -79,6 +81,7 @@ public final class BfdEngine implements AutoCloseable {
         this.clock = b.clock;
         this.wall = b.wall;
         this.random = b.random;
+        this.identifiers = b.identifiers;
         this.timerResolutionNanos = b.timerResolution.toNanos();
         this.realtimePriority = b.realtimePriority;
         this.ownsGroup = b.group == null;
@@ -109,7 +112,7 @@ public final class BfdEngine implements AutoCloseable {
         }
         loop = group.next();
         Blocking.call(loop, () -> {
-            table = new SessionTable(transportSink(), this::publish, random, clock.nanoTime(), wall,
+            table = new SessionTable(transportSink(), this::publish, random, identifiers, clock.nanoTime(), wall,
                     timerResolutionNanos);
             if (realtimePriority > 0) {
                 String failed = RealtimeScheduling.applyToCurrentThread(realtimePriority);
@@ -274,6 +277,15 @@ public final class BfdEngine implements AutoCloseable {
         return onLoop(() -> table.counters().copy());
     }
 
+    /**
+     * The receive queues (peers' and others', per family and hop mode) with what each has
+     * read and what the kernel dropped on it; blocking.
+     */
+    public List<ReceiveQueue> receiveQueues() {
+        requireRunning();
+        return onLoop(() -> transport.receiveQueues());
+    }
+
     // ---------------------------------------------------------------- for BfdSession
 
     CompletableFuture<Void> act(Session s, java.util.function.LongConsumer action) {
@@ -423,6 +435,7 @@ public final class BfdEngine implements AutoCloseable {
         private Clock clock = Clock.SYSTEM;
         private InstantSource wall = InstantSource.system();
         private RandomGenerator random = new SplittableRandom();
+        private RandomGenerator identifiers = new SecureRandom();
         private IoEventLoopGroup group;
         private Executor socketExecutor = Runnable::run;
         private Executor listenerExecutor;
@@ -472,9 +485,19 @@ public final class BfdEngine implements AutoCloseable {
             return this;
         }
 
-        /** Source of discriminators, jitter and initial auth sequence numbers. */
+        /** Source of the transmit jitter (RFC 5880 §6.8.7); fast, need not be unpredictable. */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Source of local discriminators (§6.8.1) and initial authentication sequence numbers
+         * (§6.7.3); default a {@link SecureRandom}: an off-path attacker who could
+         * predict them could forge packets a session accepts.
+         */
+        public Builder identifierRandom(RandomGenerator identifiers) {
+            this.identifiers = Objects.requireNonNull(identifiers, "identifierRandom");
             return this;
         }
 

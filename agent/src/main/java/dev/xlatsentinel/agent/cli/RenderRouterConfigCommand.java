@@ -28,9 +28,9 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
             + "(lowest preference) that keeps each prefix announced when every BFD-tracked route is withdrawn.")
     boolean noLastResort;
 
-    /** BIRD 2 or FRR >= 8.5. */
+    /** BIRD 2 or 3, or FRR >= 8.5. */
     static final class Dialect {
-        @Option(names = "--bird", required = true, description = "BIRD 2.")
+        @Option(names = "--bird", required = true, description = "BIRD 2 or 3.")
         boolean bird;
 
         @Option(names = "--frr", required = true, description = "FRR 8.5 or newer.")

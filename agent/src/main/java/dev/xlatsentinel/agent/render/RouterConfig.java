@@ -1,9 +1,9 @@
 package dev.xlatsentinel.agent.render;
 
 import dev.xlatsentinel.agent.config.BfdSessionConfig;
+import dev.xlatsentinel.agent.config.KeyFile;
 import dev.xlatsentinel.agent.config.ServiceConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -278,10 +278,13 @@ public final class RouterConfig {
             return "<contents of " + auth.secretFile() + ">";
         }
         try {
-            return Files.readString(auth.secretFile(), StandardCharsets.UTF_8).stripTrailing()
+            // The same bytes the agent signs with (KeyFile), quoted for the router's config.
+            return KeyFile.asConfigText(KeyFile.key(Files.readAllBytes(auth.secretFile())))
                     .replace("\\", "\\\\").replace("\"", "\\\"");
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + auth.secretFile() + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(auth.secretFile() + ": " + e.getMessage(), e);
         }
     }
 

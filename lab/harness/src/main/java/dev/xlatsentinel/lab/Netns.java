@@ -157,6 +157,23 @@ public final class Netns implements AutoCloseable {
         return executor;
     }
 
+    /**
+     * A pool of {@code n} threads inside this namespace (e.g. parallel senders); the caller
+     * shuts it down.
+     */
+    public ExecutorService threads(int n) {
+        String nsPath = path().toString();
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(() -> {
+                Setns.enterNetworkNamespace(nsPath);
+                r.run();
+            }, "netns-" + name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     /** Runs {@code task} on the namespace's thread and returns its result. */
     public <T> T call(Callable<T> task) {
         try {

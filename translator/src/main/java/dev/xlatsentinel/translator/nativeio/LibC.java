@@ -66,6 +66,12 @@ public interface LibC {
     @SaveError
     int poll(@In @Out byte[] fds, long nfds, int timeoutMillis);
 
+    /** kill(2); a negative {@code pid} signals the whole process group {@code -pid}. */
+    @SaveError
+    int kill(int pid, int sig);
+
+    int SIGKILL = 9;
+
     String strerror(int errnum);
 
     /** errno of the last call on this thread, as {@code "EPERM (Operation not permitted)"}-like text. */

@@ -378,6 +378,7 @@ public final class Nat64Lab {
                     .append(" bfd profile lab\n");
         }
         if (o.lastResort()) {
+            // As render-router-config renders it: no BFD, distance 250 (below every tracked route).
             for (Gateway g : gws) {
                 b.append("ipv6 route ").append(PREFIX).append(' ').append(g.lanAddress()).append(" 250\n");
             }

@@ -27,7 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One router of the matrix against {@code render-router-config}'s output and our BFD engine:
@@ -72,6 +74,8 @@ abstract class RouterMatrix {
                   - {peer: 2001:db8:ff::1, local: 2001:db8:ff::a, interface: lan0, namespace: gwa, minTx: 10ms, multiplier: 3}
             """;
     private static final int WITHDRAW_ROUNDS = 5;
+    private static final int MAX_SPOILED = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(RouterMatrix.class);
 
     final UpstreamRouter.Kind kind;
     final Map<String, String> results = new LinkedHashMap<>();
@@ -202,18 +206,30 @@ abstract class RouterMatrix {
                 awaitRoute(prefix, c.local(), r);
                 assertRouterSendsAtTheAgentsTimers(r, c.local());
                 List<Double> withdrawMs = new ArrayList<>();
-                for (int round = 0; round < WITHDRAW_ROUNDS; round++) {
+                int spoiled = 0;
+                while (withdrawMs.size() < WITHDRAW_ROUNDS) {
                     awaitUp(s, r);
                     awaitRoute(prefix, c.local(), r);
                     long t0 = micros();
                     s.holdDown(Diagnostic.PATH_DOWN).join();
-                    withdrawMs.add(awaitDeletion(monitor, prefix, t0, r) / 1000.0);
+                    Long d = awaitDeletion(monitor, prefix, t0);
+                    if (d != null) {
+                        withdrawMs.add(d / 1000.0);
+                    } else if (!routeVia(prefix, c.local()) && ++spoiled <= MAX_SPOILED) {
+                        // The session flapped at 10 ms x 3 (a busy machine) and the route left
+                        // just before our Down: that round measured nothing; run another.
+                        LOG.warn("{}: the route left before our Down (a flap); round repeated", kind.label());
+                    } else {
+                        throw new AssertionError("route not withdrawn within 5 s of our Down at " + kind.label()
+                                + ": " + r.bfdSessions());
+                    }
                     s.release().join();
                 }
                 withdrawMs.sort(null);
                 results.put("withdraw.ms.median", fmt(withdrawMs.get(withdrawMs.size() / 2)));
                 results.put("withdraw.ms.max", fmt(withdrawMs.get(withdrawMs.size() - 1)));
-                results.put("withdraw.rounds", Integer.toString(WITHDRAW_ROUNDS));
+                results.put("withdraw.rounds", WITHDRAW_ROUNDS + (spoiled > 0 ? " (+" + spoiled
+                        + " repeated after a flap before our Down)" : ""));
 
                 awaitUp(s, r);
                 awaitRoute(prefix, c.local(), r);
@@ -260,12 +276,15 @@ abstract class RouterMatrix {
                 () -> s.snapshot() + "\n" + r.bfdSessions());
     }
 
-    /** Microseconds from {@code t0} to the route's deletion at the router's kernel. */
-    long awaitDeletion(RouteMonitor monitor, String prefix, long t0, UpstreamRouter r) {
-        Supplier<Long> d = () -> deletionAfter(monitor, prefix, t0);
-        Poll.until(Duration.ofSeconds(5), Duration.ofMillis(5), "route withdrawn after our Down",
-                () -> d.get() != null, r::bfdSessions);
-        return d.get();
+    /** Microseconds from {@code t0} to the route's deletion at the router's kernel; null if none in 5 s. */
+    static Long awaitDeletion(RouteMonitor monitor, String prefix, long t0) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        Long d = deletionAfter(monitor, prefix, t0);
+        while (d == null && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            d = deletionAfter(monitor, prefix, t0);
+        }
+        return d;
     }
 
     static Long deletionAfter(RouteMonitor monitor, String prefix, long t0) {

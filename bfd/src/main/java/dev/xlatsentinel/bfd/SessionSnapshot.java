@@ -6,6 +6,7 @@ import dev.xlatsentinel.bfd.codec.State;
 import dev.xlatsentinel.bfd.session.Counter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,8 +16,11 @@ import java.util.Map;
  * @param rxInterval     negotiated interval between the peer's packets
  * @param detectionTime  how long we wait for the peer before declaring Down (§6.8.4); zero
  *                       before the first packet
+ * @param authKeyIds     IDs of the keys the session accepts (RFC 5880 §6.7), empty without authentication
+ * @param authSendKeyId  ID of the key it signs with, or null without authentication
+ * @param peerAuthKeyId  Auth Key ID of the last packet accepted from the peer (the key the peer
+ *                       signs with), or null before one
  * @param upSince        when the session last came Up, or null when not Up
- * @param authKeyId      the key ID of the authentication (RFC 5880 §4.2), 0 without; never the key
  * @param counters       every {@link Counter}, zero ones included
  */
 public record SessionSnapshot(SessionKey key, State state, State remoteState, Diagnostic localDiag,
@@ -24,7 +28,8 @@ public record SessionSnapshot(SessionKey key, State state, State remoteState, Di
         int remoteDetectMult, Duration desiredMinTx, Duration requiredMinRx, Duration remoteDesiredMinTx,
         Duration remoteRequiredMinRx, Duration txInterval, Duration rxInterval, Duration detectionTime,
         boolean pollInProgress, boolean remoteDemand, boolean heldDown, Diagnostic heldDownDiag,
-        AuthType authType, int authKeyId, int sourcePort, Instant lastChange, Instant upSince, Map<Counter, Long> counters) {
+        AuthType authType, List<Integer> authKeyIds, Integer authSendKeyId, Integer peerAuthKeyId, int sourcePort,
+        Instant lastChange, Instant upSince, Map<Counter, Long> counters) {
 
     public long counter(Counter c) {
         return counters.getOrDefault(c, 0L);

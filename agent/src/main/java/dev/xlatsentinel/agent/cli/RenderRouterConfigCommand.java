@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code xlat-sentinel render-router-config --bird|--frr -c FILE}: the router's side. */
-@Command(name = "render-router-config", description = "Print the upstream router's config for this gateway's services.")
+@Command(name = "render-router-config", description = "Print the upstream router's config for this gateway's services, and for every "
+        + "gateway of its partition plan (partitions:) if it has one.")
 public final class RenderRouterConfigCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -23,6 +24,10 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
 
     @Option(names = "--with-secrets", description = "Print authentication keys instead of placeholders.")
     boolean withSecrets;
+
+    @Option(names = "--no-last-resort", description = "Leave out the last-resort static route without BFD "
+            + "(lowest preference) that keeps each prefix announced when every BFD-tracked route is withdrawn.")
+    boolean noLastResort;
 
     /** BIRD 2 or 3, or FRR >= 8.5. */
     static final class Dialect {
@@ -39,9 +44,8 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
         if (c == null) {
             return 1;
         }
-        RouterConfig.Options o = new RouterConfig.Options(routerInterface, withSecrets);
-        System.out.print(dialect.bird ? RouterConfig.bird(c.config().services(), o)
-                : RouterConfig.frr(c.config().services(), o));
+        RouterConfig.Options o = new RouterConfig.Options(routerInterface, withSecrets, !noLastResort);
+        System.out.print(dialect.bird ? RouterConfig.bird(c.config(), o) : RouterConfig.frr(c.config(), o));
         return 0;
     }
 }

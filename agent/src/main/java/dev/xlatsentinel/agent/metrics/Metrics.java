@@ -20,8 +20,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Prometheus metrics, one place listing everything the agent exports. Event-driven ones
@@ -30,7 +30,6 @@ import java.util.regex.Pattern;
  * unless {@code agent.metrics} is configured.
  */
 public final class Metrics implements Agent.Observer, AutoCloseable {
-    private static final Pattern NUMBERS = Pattern.compile("\\d+(\\.\\d+)?");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram probeLatency;
@@ -46,8 +45,9 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
                 .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)
                 .register(registry);
         probeFailures = io.prometheus.metrics.core.metrics.Counter.builder().name("xlat_probe_failures_total")
-                .help("Failed probe runs, by reason (numbers in the reason replaced by N)")
-                .labelNames("instance", "probe", "reason").register(registry);
+                .help("Failed probe runs, by failure class (timeout, missing, exit-status, probe-error, failed); "
+                        + "the probe's own words are in the log and status")
+                .labelNames("instance", "probe", "failure").register(registry);
         healthChanges = io.prometheus.metrics.core.metrics.Counter.builder().name("xlat_instance_health_changes_total")
                 .help("Instance health changes, by the state entered").labelNames("instance", "state")
                 .register(registry);
@@ -78,6 +78,34 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
                         cb.call(i.policy().dampingFigure(), i.name());
                     }
                 }).register(registry);
+        GaugeWithCallback.builder().name("xlat_instance_upstream_alarm")
+                .help("1 while the instance's probe targets are unreachable natively too: the fault is upstream, "
+                        + "the instance stays up")
+                .labelNames("instance").callback(cb -> {
+                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
+                        cb.call(i.health().alarm() != null ? 1 : 0, i.name());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("xlat_probe_round_lateness_seconds")
+                .help("How late the instance's last probe round started against its schedule (the agent's own "
+                        + "scheduling, CPU, GC), and the maximum since it was built")
+                .labelNames("instance", "which").callback(cb -> {
+                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
+                        cb.call(i.health().lastLateness().toNanos() / 1e9, i.name(), "last");
+                        cb.call(i.health().maxLateness().toNanos() / 1e9, i.name(), "max");
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("xlat_instance_excused")
+                .help("Rounds and probe runs the do-no-harm rules did not count against the instance: busy "
+                        + "(saturated, still answering), upstream (targets silent natively too), late (the probe was "
+                        + "cut by the agent's own lateness)")
+                .labelNames("instance", "reason").callback(cb -> {
+                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
+                        cb.call(i.health().busyRounds(), i.name(), "busy");
+                        cb.call(i.health().upstreamRounds(), i.name(), "upstream");
+                        cb.call(i.health().lateProbes(), i.name(), "late");
+                    }
+                }).register(registry);
         GaugeWithCallback.builder().name("xlat_service_withdrawn")
                 .help("1 while the router is told to withdraw the service").labelNames("service").callback(cb -> {
                     for (AgentSnapshot.Service s : snapshot.get().services()) {
@@ -98,14 +126,32 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
                     }
                 }).register(registry);
         CounterWithCallback.builder().name("xlat_bfd_packets")
-                .help("BFD control packets sent and received, and packets dropped by reason (RFC 5880 §6.8.6)")
+                .help("A session's BFD control packets: sent (tx-packets, finals-sent), not sent (tx-errors), "
+                        + "received (rx-packets), and dropped by reason (drop-*, RFC 5880 §6.8.6)")
                 .labelNames("service", "peer", "local", "counter").callback(cb -> {
                     for (AgentSnapshot.Service s : snapshot.get().services()) {
                         for (AgentSnapshot.Bfd b : s.bfd()) {
                             SessionSnapshot n = b.snapshot();
                             for (Map.Entry<Counter, Long> c : n.counters().entrySet()) {
-                                cb.call(c.getValue(), s.name(), StatusBuilder.addr(n.key().peer()),
-                                        StatusBuilder.addr(n.key().local()), c.getKey().label());
+                                if (isPackets(c.getKey())) {
+                                    cb.call(c.getValue(), s.name(), StatusBuilder.addr(n.key().peer()),
+                                            StatusBuilder.addr(n.key().local()), c.getKey().label());
+                                }
+                            }
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("xlat_bfd_session_events")
+                .help("A session's state changes and Poll Sequences (RFC 5880 §6.5)")
+                .labelNames("service", "peer", "local", "event").callback(cb -> {
+                    for (AgentSnapshot.Service s : snapshot.get().services()) {
+                        for (AgentSnapshot.Bfd b : s.bfd()) {
+                            SessionSnapshot n = b.snapshot();
+                            for (Map.Entry<Counter, Long> c : n.counters().entrySet()) {
+                                if (!isPackets(c.getKey())) {
+                                    cb.call(c.getValue(), s.name(), StatusBuilder.addr(n.key().peer()),
+                                            StatusBuilder.addr(n.key().local()), c.getKey().label());
+                                }
                             }
                         }
                     }
@@ -152,6 +198,11 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
                 }).register(registry);
     }
 
+    /** Counters of packets; the others (state transitions, Poll Sequences) count events. */
+    static boolean isPackets(Counter c) {
+        return c != Counter.STATE_TRANSITIONS && c != Counter.POLL_SEQUENCES;
+    }
+
     private static String ns(AgentSnapshot.BfdReceive e) {
         return e.namespace() == null ? "" : e.namespace();
     }
@@ -178,7 +229,7 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
         for (ProbeResult r : results) {
             probeLatency.labelValues(instance, r.probe()).observe(r.latency().toNanos() / 1e9);
             if (!r.passed()) {
-                probeFailures.labelValues(instance, r.probe(), NUMBERS.matcher(r.reason()).replaceAll("N")).inc();
+                probeFailures.labelValues(instance, r.probe(), FailureClass.of(r.reason()).label()).inc();
             }
         }
     }
@@ -197,6 +248,20 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
     public void bfd(StateChange c) {
         bfdTransitions.labelValues(StatusBuilder.addr(c.key().peer()), StatusBuilder.addr(c.key().local()),
                 c.newState().label(), c.localDiag().label()).inc();
+    }
+
+    /**
+     * A config was applied: series of instances, services and sessions it no longer has are
+     * removed (the gauges read the snapshot and follow by themselves).
+     */
+    @Override
+    public void configured(Set<String> instances, Set<String> services, Set<List<String>> sessions) {
+        // Label values in the order of labelNames: instance first, service first, peer and local first.
+        probeLatency.removeIf(v -> !instances.contains(v.get(0)));
+        probeFailures.removeIf(v -> !instances.contains(v.get(0)));
+        healthChanges.removeIf(v -> !instances.contains(v.get(0)));
+        serviceVerdicts.removeIf(v -> !services.contains(v.get(0)));
+        bfdTransitions.removeIf(v -> !sessions.contains(List.of(v.get(0), v.get(1))));
     }
 
     @Override

@@ -23,10 +23,27 @@ public record AgentStatus(int schema, String version, long pid, Instant started,
 
     /** One translator instance. */
     @JsonPropertyOrder({"name", "health", "since", "reason", "passesInARow", "failsInARow", "rounds", "drained",
-            "drainReason", "damping", "probes"})
+            "drainReason", "damping", "alarm", "doNoHarm", "probes"})
     public record InstanceView(String name, String health, Instant since, String reason, int passesInARow,
             int failsInARow, long rounds, boolean drained, @JsonInclude(JsonInclude.Include.NON_NULL) String drainReason,
-            DampingView damping, List<ProbeView> probes) {
+            DampingView damping, @JsonInclude(JsonInclude.Include.NON_NULL) String alarm, DoNoHarmView doNoHarm,
+            List<ProbeView> probes) {
+        /** Without an alarm and with nothing excused. */
+        public InstanceView(String name, String health, Instant since, String reason, int passesInARow,
+                int failsInARow, long rounds, boolean drained, String drainReason, DampingView damping,
+                List<ProbeView> probes) {
+            this(name, health, since, reason, passesInARow, failsInARow, rounds, drained, drainReason, damping, null,
+                    new DoNoHarmView(0, 0, 0, 0, 0), probes);
+        }
+    }
+
+    /**
+     * What the do-no-harm rules did for an instance (translator.md): rounds whose datapath
+     * timeouts were excused as busy or upstream, probe runs cut by the agent's own lateness and
+     * not counted, and how late probe rounds started (last, and the maximum since start).
+     */
+    public record DoNoHarmView(long busyRounds, long upstreamRounds, long lateProbes, double roundLatenessMs,
+            double maxRoundLatenessMs) {
     }
 
     /** Flap damping of an instance: the figure of merit, whether it is suppressed, flaps counted. */
@@ -55,8 +72,19 @@ public record AgentStatus(int schema, String version, long pid, Instant started,
             long uptimeMs, Instant lastChange, AuthView auth, Map<String, Long> counters) {
     }
 
-    /** A session's authentication: the type and key ID (RFC 5880 §4.2-4.4), never the key. */
-    public record AuthView(String type, @JsonInclude(JsonInclude.Include.NON_NULL) Integer keyId) {
+    /**
+     * A session's authentication (RFC 5880 §6.7): the type, the key ID it signs with, the IDs
+     * of the keys it accepts, and the key ID of the peer's last accepted packet. Never a key.
+     */
+    @JsonPropertyOrder({"type", "keyId", "keyIds", "peerKeyId"})
+    public record AuthView(String type, @JsonInclude(JsonInclude.Include.NON_NULL) Integer keyId,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> keyIds,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer peerKeyId) {
+        public static final AuthView NONE = new AuthView("none", null, List.of(), null);
+
+        public AuthView {
+            keyIds = keyIds == null ? List.of() : List.copyOf(keyIds);
+        }
     }
 
     /**

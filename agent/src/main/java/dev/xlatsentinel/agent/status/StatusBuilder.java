@@ -3,7 +3,6 @@ package dev.xlatsentinel.agent.status;
 import dev.xlatsentinel.agent.runtime.AgentSnapshot;
 import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionSnapshot;
-import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.session.Counter;
 import dev.xlatsentinel.frr.bfdd.BfdPeer;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
@@ -41,7 +40,9 @@ public final class StatusBuilder {
                     p.healthReason(), i.health().passesInARow(), i.health().failsInARow(), i.health().rounds(),
                     p.drainReason() != null, p.drainReason(),
                     new AgentStatus.DampingView(Math.round(p.dampingFigure() * 10) / 10.0, p.suppressed(), p.flaps()),
-                    probes));
+                    i.health().alarm(), new AgentStatus.DoNoHarmView(i.health().busyRounds(),
+                            i.health().upstreamRounds(), i.health().lateProbes(), ms(i.health().lastLateness()),
+                            ms(i.health().maxLateness())), probes));
         }
         List<AgentStatus.ServiceView> services = new ArrayList<>();
         for (AgentSnapshot.Service svc : s.services()) {
@@ -101,7 +102,7 @@ public final class StatusBuilder {
                 n.remoteDiag().label(), n.heldDown(), ms(n.txInterval()), ms(n.rxInterval()), n.detectMult(),
                 n.remoteDetectMult(), ms(n.detectionTime()), n.localDiscriminator(), n.remoteDiscriminator(),
                 n.uptime(now).toMillis(), n.lastChange(), new AgentStatus.AuthView(n.authType().label(),
-                        n.authType() == AuthType.NONE ? null : n.authKeyId()), counters);
+                        n.authSendKeyId(), n.authKeyIds(), n.peerAuthKeyId()), counters);
     }
 
     /** RFC 5952 text form (compressed, lower case), as routers print addresses. */

@@ -35,6 +35,18 @@ public final class StatusText {
                     damping, probes);
         }
         b.append(inst.render(""));
+        for (AgentStatus.InstanceView i : s.instances()) {
+            if (i.alarm() != null) {
+                b.append("ALARM ").append(i.name()).append(": ").append(i.alarm()).append('\n');
+            }
+        }
+        for (AgentStatus.InstanceView i : s.instances()) {
+            AgentStatus.DoNoHarmView d = i.doNoHarm();
+            b.append(i.name()).append(": rounds late ").append(fmt(d.roundLatenessMs())).append(" ms (max ")
+                    .append(fmt(d.maxRoundLatenessMs())).append(" ms); not counted: ").append(d.busyRounds())
+                    .append(" busy rounds, ").append(d.upstreamRounds()).append(" upstream rounds, ")
+                    .append(d.lateProbes()).append(" late probe runs\n");
+        }
 
         b.append('\n');
         Table svc = new Table("SERVICE", "ROUTER", "FOR", "DEPENDS ON", "REASON");
@@ -45,7 +57,7 @@ public final class StatusText {
         b.append(svc.render(""));
 
         Table bfd = new Table("SERVICE", "PEER", "LOCAL", "IF", "STATE", "REMOTE", "DIAG LOCAL/REMOTE", "TX/RX",
-                "MULT", "DETECT", "UPTIME", "TX", "RX", "DROPS");
+                "MULT", "DETECT", "UPTIME", "TX", "RX", "DROPS", "AUTH");
         for (AgentStatus.ServiceView v : s.services()) {
             for (AgentStatus.BfdView x : v.bfd()) {
                 long drops = x.counters().entrySet().stream().filter(e -> e.getKey().startsWith("drop"))
@@ -56,7 +68,8 @@ public final class StatusText {
                         fmt(x.txIntervalMs()) + "/" + fmt(x.rxIntervalMs()) + " ms",
                         x.detectMult() + "/" + x.remoteDetectMult(), fmt(x.detectionTimeMs()) + " ms",
                         x.uptimeMs() > 0 ? age(Duration.ofMillis(x.uptimeMs())) : "-",
-                        x.counters().getOrDefault("tx-packets", 0L), x.counters().getOrDefault("rx-packets", 0L), drops);
+                        x.counters().getOrDefault("tx-packets", 0L), x.counters().getOrDefault("rx-packets", 0L), drops,
+                        auth(x.auth()));
             }
         }
         if (!bfd.isEmpty()) {
@@ -110,6 +123,15 @@ public final class StatusText {
                     .append(drops.isEmpty() ? "none" : drops).append('\n');
         }
         return b.toString();
+    }
+
+    /** {@code keyed-sha1 keys 1,2 send 2 peer 1}: the chain by key ID (RFC 5880 §6.7), never a key. */
+    static String auth(AgentStatus.AuthView a) {
+        if (a == null || a.keyIds().isEmpty()) {
+            return "-";
+        }
+        return a.type() + " keys " + a.keyIds().stream().map(String::valueOf).collect(Collectors.joining(","))
+                + " send " + a.keyId() + " peer " + (a.peerKeyId() == null ? "-" : a.peerKeyId());
     }
 
     static String age(Instant since, Instant now) {

@@ -28,6 +28,9 @@ class StatusGoldenTest {
         counters.put("drop-ttl", 2L);
         var lower = new AgentStatus.InstanceView("lower", "UP", NOW.minusSeconds(7384), "3/3 probes passed", 7, 0,
                 61234, false, null, new AgentStatus.DampingView(0, false, 0),
+                "probe targets 192.0.2.1, 198.51.100.1 unreachable natively from the gateway too: the fault is "
+                        + "upstream or at the targets, not this translator; staying announced",
+                new AgentStatus.DoNoHarmView(12, 40, 3, 0.2, 4.7),
                 List.of(new AgentStatus.ProbeView("icmp", true, "3/3 targets answered (max 1.2 ms)", 1.234),
                         new AgentStatus.ProbeView("jool", true, "instance Running, counters normal", 8.5)));
         var upper = new AgentStatus.InstanceView("upper", "DOWN", NOW.minusMillis(4200),
@@ -37,10 +40,10 @@ class StatusGoldenTest {
                         new AgentStatus.ProbeView("jool", false, "JSTAT_FAILED_ROUTES rising (+120/s)", 7.9)));
         var bfdUp = new AgentStatus.BfdView("2001:db8:ff::1", "2001:db8:ff::a1", "eth0", "jool", "single-hop", "Up",
                 "Up", "none", "none", false, 10, 10, 3, 3, 30, 1111, 2222, 7380000, NOW.minusSeconds(7380),
-                new AgentStatus.AuthView("meticulous-keyed-sha1", 1), counters);
+                new AgentStatus.AuthView("meticulous-keyed-sha1", 2, List.of(1, 2), 1), counters);
         var bfdDown = new AgentStatus.BfdView("2001:db8:ff::1", "2001:db8:ff::a2", "eth0", "jool", "single-hop", "Down",
                 "Init", "path-down", "neighbor-down", true, 1000, 1000, 3, 3, 3000, 3333, 4444, 0,
-                NOW.minusMillis(4150), new AgentStatus.AuthView("none", null), counters);
+                NOW.minusMillis(4150), AgentStatus.AuthView.NONE, counters);
         Map<String, Long> drops = new LinkedHashMap<>();
         drops.put("drop-truncated", 0L);
         drops.put("drop-bad-version", 271_828L);

@@ -14,6 +14,7 @@ import dev.xlatsentinel.translator.datapath.Addresses;
 import dev.xlatsentinel.translator.datapath.IcmpDatapathProbe;
 import dev.xlatsentinel.translator.datapath.IcmpEchoSocket;
 import dev.xlatsentinel.translator.datapath.Nat64Prefix;
+import dev.xlatsentinel.translator.datapath.NativeIcmpProbe;
 import dev.xlatsentinel.translator.datapath.TcpDatapathProbe;
 import dev.xlatsentinel.translator.host.CommandProbe;
 import dev.xlatsentinel.translator.host.InterfaceProbe;
@@ -57,7 +58,7 @@ final class ProbeFactory {
                 IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), source(s.source()));
                 owned.add(socket);
                 return new IcmpDatapathProbe(name, socket, Nat64Prefix.parse(s.prefix()), targets(s.targets()),
-                        s.required() == null ? 1 : s.required(), scheduler);
+                        s.required() == null ? 1 : s.required(), scheduler, maxTimeout(instance));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -103,6 +104,28 @@ final class ProbeFactory {
             return new CommandProbe(name, ns == null ? null : namespaces.get(ns), s.command(), subprocess);
         }
         throw new IllegalArgumentException("probe type '" + spec.type() + "' (validate the config first)");
+    }
+
+    /**
+     * The native check of an icmp probe's targets (evidence only), over IPv4 from the
+     * instance's namespace; null when the probe turns it off ({@code nativeCheck: false}).
+     */
+    Probe buildNative(InstanceSpec instance, ProbeSpec spec) {
+        if (!(spec instanceof IcmpProbeSpec s) || Boolean.FALSE.equals(s.nativeCheck())) {
+            return null;
+        }
+        String name = (s.name() != null ? s.name() : s.type()) + " native";
+        try {
+            IcmpEchoSocket socket = IcmpEchoSocket.openIpv4(namespaces.get(instance.namespace()));
+            owned.add(socket);
+            return new NativeIcmpProbe(name, socket, targets(s.targets()), scheduler, maxTimeout(instance));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static java.time.Duration maxTimeout(InstanceSpec instance) {
+        return dev.xlatsentinel.translator.config.ConfigValidator.policy(instance.health()).maxTimeout();
     }
 
     private static Inet6Address source(String s) {

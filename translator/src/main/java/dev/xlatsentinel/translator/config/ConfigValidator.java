@@ -49,14 +49,18 @@ public final class ConfigValidator {
      * fast interval min(200 ms, interval), timeout min(500 ms, interval), all probes required.
      * Call on a validated spec.
      */
+    /** The longest a datapath probe may adapt its deadline to. */
+    static final Duration MAX_TIMEOUT = Duration.ofSeconds(10);
+
     public static HealthPolicy policy(HealthSpec spec) {
         HealthPolicy d = HealthPolicy.DEFAULTS;
-        HealthSpec s = spec == null ? new HealthSpec(null, null, null, null, null, null) : spec;
+        HealthSpec s = spec == null ? new HealthSpec(null, null, null, null, null, null, null) : spec;
         Duration interval = s.interval() == null ? d.interval() : s.interval();
         Duration fast = s.fastInterval() != null ? s.fastInterval() : min(d.fastInterval(), interval);
         Duration timeout = s.timeout() != null ? s.timeout() : min(d.timeout(), interval);
+        Duration max = s.maxTimeout() != null ? s.maxTimeout() : HealthPolicy.defaultMaxTimeout(timeout);
         return new HealthPolicy(s.rise() == null ? d.rise() : s.rise(), s.fall() == null ? d.fall() : s.fall(),
-                interval, fast, timeout, s.required() == null ? 0 : s.required());
+                interval, fast, timeout, s.required() == null ? 0 : s.required(), max);
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -124,7 +128,10 @@ public final class ConfigValidator {
         boolean intervalOk = duration(path + ".interval", h.interval(), MIN_TIME, MAX_INTERVAL);
         Duration interval = h.interval() != null && intervalOk ? h.interval() : HealthPolicy.DEFAULTS.interval();
         duration(path + ".fastInterval", h.fastInterval(), MIN_TIME, interval);
-        duration(path + ".timeout", h.timeout(), MIN_TIME, interval);
+        boolean timeoutOk = duration(path + ".timeout", h.timeout(), MIN_TIME, interval);
+        Duration timeout = h.timeout() != null && timeoutOk ? h.timeout()
+                : h.timeout() == null ? min(HealthPolicy.DEFAULTS.timeout(), interval) : MIN_TIME;
+        duration(path + ".maxTimeout", h.maxTimeout(), timeout, MAX_TIMEOUT);
         if (h.required() != null && probes > 0 && h.required() > probes) {
             error(path + ".required", h.required() + " probes required but the instance has " + probes
                     + " (k must be <= n)");

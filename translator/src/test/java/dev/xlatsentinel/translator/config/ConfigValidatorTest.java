@@ -62,12 +62,12 @@ class ConfigValidatorTest {
         assertThat(lower.probes()).hasSize(7);
         assertThat(lower.probes().get(4)).isEqualTo(new InterfaceProbeSpec(null, "eth1", null));
         assertThat(ConfigValidator.policy(lower.health())).isEqualTo(new HealthPolicy(2, 2, Duration.ofMillis(100),
-                Duration.ofMillis(20), Duration.ofMillis(50), 2));
+                Duration.ofMillis(20), Duration.ofMillis(50), 2, Duration.ofMillis(500)));
         // Defaults, and defaults clipped to a short interval.
         assertThat(ConfigValidator.policy(null)).isEqualTo(HealthPolicy.DEFAULTS);
         assertThat(ConfigValidator.policy(new HealthSpec(null, 2, Duration.ofMillis(10), null, null, null)))
                 .isEqualTo(new HealthPolicy(3, 2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(10),
-                        0));
+                        0, Duration.ofMillis(100)));
     }
 
     static Stream<Arguments> badConfigs() {

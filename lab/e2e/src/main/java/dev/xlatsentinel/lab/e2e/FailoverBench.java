@@ -178,6 +178,13 @@ public final class FailoverBench {
                     + "the agents' logs, %d BFD Down transitions in the agents' logs, %d datagrams lost (%.4f %%).%n",
                     minutes, count, changes, withdrawals, bfdDowns.size(), lost, 100.0 * lost / count));
             bfdDowns.stream().limit(20).forEach(l -> out.append("    ").append(l).append('\n'));
+            // The agents' own lateness over the soak (issue 12: rounds that stall are the agent's, not TAYGA's).
+            for (String gw : List.of("gwa", "gwb")) {
+                var d = s.agent(gw).status().path("instances").path(0).path("doNoHarm");
+                out.append(String.format(Locale.ROOT, "    %s: longest probe-round lateness %.1f ms; not counted: %d late "
+                        + "probe runs, %d busy rounds, %d upstream rounds%n", gw, d.path("maxRoundLatenessMs").asDouble(),
+                        d.path("lateProbes").asLong(), d.path("busyRounds").asLong(), d.path("upstreamRounds").asLong()));
+            }
             // TAYGA 0.9.2 writes UDP checksum 0x0000 (not 0xFFFF) into the IPv6 answer when the
             // adjusted sum is zero, and the client's kernel drops it: one answer in 65 535.
             out.append(String.format(Locale.ROOT, "    of those, %d dropped by the client's kernel for a zero UDP "

@@ -171,9 +171,34 @@ abstract class RouterMatrix {
         }
     }
 
-    String render(Map<String, ServiceConfig> services) {
-        return kind.isBird() ? RouterConfig.bird(services, new RouterConfig.Options(IF, false))
-                : RouterConfig.frr(services, new RouterConfig.Options(null, false));
+    /** As an operator renders it for this router: its interface named, with or without the last resort. */
+    String render(Map<String, ServiceConfig> services, boolean lastResort) {
+        RouterConfig.Options o = new RouterConfig.Options(IF, false, lastResort);
+        return kind.isBird() ? RouterConfig.bird(services, o) : RouterConfig.frr(services, o);
+    }
+
+    /**
+     * Whether the router's RIB has the BFD-tracked route to {@code prefix}, not only its last
+     * resort (which keeps the kernel route to the same next hop when the tracked one goes).
+     */
+    boolean tracked(UpstreamRouter r, String prefix) {
+        if (kind.isBird()) {
+            // BIRD drops a static route whose BFD session is down; the last resort is another protocol.
+            return r.bird().route(prefix).lines()
+                    .anyMatch(l -> l.contains(" unicast [") && l.contains("[xlat_") && !l.contains("_last_resort "));
+        }
+        var json = r.frr().json((prefix.contains(":") ? "show ipv6 route " : "show ip route ") + prefix + " json");
+        for (var entry : json.path(prefix)) {
+            if (entry.path("distance").asInt() != RouterConfig.FRR_LAST_RESORT_DISTANCE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void awaitTracked(UpstreamRouter r, String prefix, boolean present) {
+        Poll.until(UP, Duration.ofMillis(10), prefix + (present ? " tracked" : " no longer tracked") + " at "
+                + kind.label(), () -> tracked(r, prefix) == present, r::bfdSessions);
     }
 
     /** Our side of an agent session: same addresses and timers, on the lab's interface. */
@@ -196,19 +221,26 @@ abstract class RouterMatrix {
     @Order(1)
     void theSeedsRenderedConfigIsAppliedVerbatimAndEachInstanceWithdrawsOnlyItsOwnRoute() {
         Map<String, ServiceConfig> services = load(SEED).config().services();
-        try (UpstreamRouter r = startRendered(render(services))) {
+        // The operator's default output, last resort included.
+        try (UpstreamRouter r = startRendered(render(services, true))) {
             List<BfdSession> sessions = new ArrayList<>();
             try {
                 services.values().forEach(s -> sessions.add(engine.addSession(ours(s.bfd().get(0)))));
-                services.values().forEach(s -> awaitRoute(s.prefixes().get(0), s.bfd().get(0).local(), r));
-                results.put("seed", "applied verbatim; 3 routes tracked");
+                services.values().forEach(s -> {
+                    awaitTracked(r, s.prefixes().get(0), true);
+                    awaitRoute(s.prefixes().get(0), s.bfd().get(0).local(), r);
+                });
 
                 ServiceConfig lower = services.get("nat64-lower");
                 sessions.get(0).holdDown(Diagnostic.PATH_DOWN).join();
-                Poll.until(UP, Duration.ofMillis(10), "nat64-lower's route withdrawn",
-                        () -> !routeVia(lower.prefixes().get(0), lower.bfd().get(0).local()), r::bfdSessions);
-                assertThat(routeVia("64:ff9b::8000:0/97", "2001:db8:ff::a2")).isTrue();
-                assertThat(routeVia("2001:db8:46::/96", "2001:db8:ff::a3")).isTrue();
+                awaitTracked(r, lower.prefixes().get(0), false);
+                assertThat(tracked(r, "64:ff9b::8000:0/97")).isTrue();
+                assertThat(tracked(r, "2001:db8:46::/96")).isTrue();
+                // Never the last one: with no tracked route left, the last resort keeps the prefix.
+                assertThat(routeVia(lower.prefixes().get(0), lower.bfd().get(0).local()))
+                        .as("the last resort keeps %s", lower.prefixes().get(0)).isTrue();
+                results.put("seed", "applied verbatim with the last resort; 3 routes tracked; an instance held "
+                        + "Down loses only its tracked route, its last resort keeps the prefix");
             } finally {
                 sessions.forEach(s -> s.remove().join());
             }
@@ -222,7 +254,8 @@ abstract class RouterMatrix {
         Map<String, ServiceConfig> services = load(yaml).config().services();
         BfdSessionConfig c = services.get("nat64").bfd().get(0);
         String prefix = "64:ff9b::/96";
-        try (UpstreamRouter r = startRendered(render(services))) {
+        // Without the last resort: it would keep the kernel route, and the withdrawal is what is timed.
+        try (UpstreamRouter r = startRendered(render(services, false))) {
             RouteMonitor monitor = RouteMonitor.start(router);
             BfdSession s = engine.addSession(ours(c));
             try {
@@ -342,7 +375,8 @@ abstract class RouterMatrix {
 
     private void assertRouterSendsAtTheAgentsTimers(UpstreamRouter r, String gateway) {
         if (kind.isBird()) {
-            Poll.until(UP, Poll.DEFAULT_EVERY, "BIRD at 10 ms", () -> r.bird().bfdSession(gateway).map(Bird.BfdSessionRow::interval)
+            Poll.until(UP, Poll.DEFAULT_EVERY, "BIRD at 10 ms", () -> r.bird().bfdSession(gateway)
+                    .map(Bird.BfdSessionRow::interval)
                     .orElse("").equals("0.010"), r::bfdSessions);
         } else {
             for (var p : r.frr().json("show bfd peers json")) {

@@ -19,7 +19,7 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
     Dialect dialect;
 
     @Option(names = "--interface", paramLabel = "IFNAME",
-            description = "The router's interface toward the gateways (BIRD's options are per interface; default: all).")
+            description = "The router's interface toward the gateways (BIRD's options are per interface; FRR's last-resort routes need it; default: all).")
     String routerInterface;
 
     @Option(names = "--with-secrets", description = "Print authentication keys instead of placeholders.")

@@ -312,19 +312,33 @@ public final class RouterConfig {
             if (plan.plan() != null) {
                 PartitionRoutes.frrLastResort(b, plan.plan(), FRR_LAST_RESORT_DISTANCE);
             }
-            services.forEach((name, s) -> {
-                if (plan.services().contains(name)) {
-                    return;
-                }
-                prefixesByFamily(s).forEach((v6, prefixes) -> {
-                    for (String prefix : prefixes) {
-                        for (BfdSessionConfig bfd : sessionsOfFamily(s, v6)) {
-                            b.append(v6 ? "ipv6" : "ip").append(" route ").append(prefix).append(' ')
-                                    .append(bfd.local()).append(' ').append(FRR_LAST_RESORT_DISTANCE).append('\n');
-                        }
+            boolean anyService = services.keySet().stream().anyMatch(svc -> !plan.services().contains(svc));
+            if (anyService && o.routerInterface().equals("*")) {
+                // staticd keys a path by (prefix, next hop type, gateway, interface): a route to the
+                // same gateway at another distance replaces the BFD-tracked one (FRR 10.3 then tracks
+                // nothing). Naming the interface makes it another next hop, kept beside it.
+                b.append("! WARNING: no last resort for the services: give --interface (the router's interface\n")
+                        .append("! toward the gateways); FRR replaces a BFD-tracked route by a route to the same"
+                                + " next\n")
+                        .append("! hop at another distance, and keeps `ipv6 route P NH IFNAME ")
+                        .append(FRR_LAST_RESORT_DISTANCE).append("` beside it.\n");
+            } else {
+                services.forEach((name, s) -> {
+                    if (plan.services().contains(name)) {
+                        return;
                     }
+                    prefixesByFamily(s).forEach((v6, prefixes) -> {
+                        for (String prefix : prefixes) {
+                            for (BfdSessionConfig bfd : sessionsOfFamily(s, v6)) {
+                                // With the interface: another next hop than the tracked route's (see above).
+                                b.append(v6 ? "ipv6" : "ip").append(" route ").append(prefix).append(' ')
+                                        .append(bfd.local()).append(' ').append(o.routerInterface()).append(' ')
+                                        .append(FRR_LAST_RESORT_DISTANCE).append('\n');
+                            }
+                        }
+                    });
                 });
-            });
+            }
         }
         return b.toString();
     }

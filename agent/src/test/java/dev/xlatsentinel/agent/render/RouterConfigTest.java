@@ -218,6 +218,21 @@ class RouterConfigTest {
     }
 
     /** A missing golden file fails: it is never written by the run that was meant to check it. */
+    /**
+     * FRR's last resort names the router's interface: a route to the same next hop at another
+     * distance would replace the BFD-tracked one (FRR 10.3 then tracks nothing), a route via
+     * the gateway on an interface is another next hop, kept beside it (Frr10RouterMatrixIT).
+     */
+    @Test
+    void frrLastResortNamesTheRoutersInterfaceSoThatFrrKeepsTheTrackedRoute() throws Exception {
+        LoadedConfig c = ConfigLoader.load(Path.of("src/main/config/examples/jool-seed.yaml"));
+        String frr = RouterConfig.frr(c.config().services(), new RouterConfig.Options("eth1", false));
+        golden("jool-seed-eth1.frr.conf", frr);
+        assertThat(frr).contains("ipv6 route 64:ff9b::/97 2001:db8:ff::a1 bfd profile xlat-sentinel\n")
+                .contains("ipv6 route 64:ff9b::/97 2001:db8:ff::a1 eth1 250\n")
+                .doesNotContain("2001:db8:ff::a1 250");
+    }
+
     static void golden(String name, String actual) throws Exception {
         Path file = DIR.resolve(name);
         if (Boolean.getBoolean("golden.update")) {

@@ -115,9 +115,14 @@ public final class RouterConfig {
     private static String bird(Map<String, ServiceConfig> services, Plan plan, Options o) {
         StringBuilder b = new StringBuilder();
         b.append("# BIRD 2 configuration for the upstream router, rendered by xlat-sentinel.\n");
-        b.append("# One static protocol per service; give them different `preference` values for\n");
-        b.append("# primary/backup across gateways, or one route with several `via ... bfd` next hops\n");
-        b.append("# and `merge paths on` in the kernel protocol for ECMP.\n\n");
+        if (plan.plan() != null) {
+            b.append("# The partition plan covers every gateway named in it: include this file as is.\n");
+            b.append("# Other services: one static protocol each, as for a gateway without a plan.\n\n");
+        } else {
+            b.append("# One static protocol per service; give them different `preference` values for\n");
+            b.append("# primary/backup across gateways, or one route with several `via ... bfd` next hops\n");
+            b.append("# and `merge paths on` in the kernel protocol for ECMP.\n\n");
+        }
         List<String> warnings = new ArrayList<>();
         Map<Timers, List<String>> groups = groups(services);
         Timers single = null;

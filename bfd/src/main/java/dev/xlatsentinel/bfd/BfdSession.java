@@ -2,6 +2,7 @@ package dev.xlatsentinel.bfd;
 
 import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.session.Session;
+import dev.xlatsentinel.platform.config.FieldException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +39,7 @@ public final class BfdSession {
     public CompletableFuture<Void> holdDown(Diagnostic diag) {
         Objects.requireNonNull(diag, "diag");
         if (diag == Diagnostic.RESERVED || diag == Diagnostic.NONE) {
-            throw new InvalidConfigException("diag", "hold-down needs a diagnostic that says why, got " + diag);
+            throw new FieldException("diag", "hold-down needs a diagnostic that says why, got " + diag);
         }
         return engine.act(session, now -> engine.table().holdDown(session, diag, now));
     }
@@ -60,7 +61,7 @@ public final class BfdSession {
 
     /**
      * Changes the timers live: when Up, a Poll Sequence announces them and they apply under
-     * the rules of RFC 5880 §6.8.3, without a flap. Throws {@link InvalidConfigException}
+     * the rules of RFC 5880 §6.8.3, without a flap. Throws {@link FieldException}
      * for bad values, with nothing changed.
      */
     public CompletableFuture<Void> updateTimers(Duration desiredMinTx, Duration requiredMinRx, int detectMult) {

@@ -1,7 +1,11 @@
 package dev.xlatsentinel.agent.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +16,8 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.xlatsentinel.platform.config.FieldError;
+import dev.xlatsentinel.platform.time.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,7 +46,8 @@ public final class ConfigLoader {
 
     /** The strict mapper for config files. */
     public static ObjectMapper mapper() {
-        SimpleModule durations = new SimpleModule("xlat-durations").addDeserializer(Duration.class, new Durations());
+        SimpleModule durations = new SimpleModule("xlat-durations").addDeserializer(Duration.class,
+                new DurationDeserializer());
         YAMLFactory yaml = YAMLFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         return JsonMapper.builder(yaml)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -57,9 +64,9 @@ public final class ConfigLoader {
         try {
             content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file, List.of(new ConfigError("", "no such file")));
+            throw new ConfigException(file, List.of(FieldError.of("", "no such file")));
         } catch (IOException e) {
-            throw new ConfigException(file, List.of(new ConfigError("", "cannot read: " + e.getMessage())));
+            throw new ConfigException(file, List.of(FieldError.of("", "cannot read: " + e.getMessage())));
         }
         return load(file, content);
     }
@@ -73,38 +80,38 @@ public final class ConfigLoader {
             throw new ConfigException(file, List.of(e.error));
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new ConfigException(file, List.of(new ConfigError("", "not valid YAML: " + syntax(
-                    e.getOriginalMessage()), loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr())));
+            throw new ConfigException(file, List.of(new FieldError("", loc == null ? 0 : loc.getLineNr(),
+                    loc == null ? 0 : loc.getColumnNr(), "not valid YAML: " + syntax(e.getOriginalMessage()))));
         } catch (IOException e) {
-            throw new ConfigException(file, List.of(new ConfigError("", "cannot read: " + e.getMessage())));
+            throw new ConfigException(file, List.of(FieldError.of("", "cannot read: " + e.getMessage())));
         }
         AgentConfig config;
         try {
             config = mapper.readValue(content, AgentConfig.class);
         } catch (JsonMappingException e) {
-            ConfigError err = bindingError(e);
+            FieldError err = bindingError(e);
             if (e instanceof UnrecognizedPropertyException) {
                 // Records buffer their properties: Jackson reports the end of the mapping, not the key.
-                err = where.locate(new ConfigError(err.path(), err.message()));
+                err = where.locate(FieldError.of(err.path(), err.reason()));
             }
             throw new ConfigException(file, List.of(err));
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new ConfigException(file, List.of(new ConfigError("", "not valid YAML: " + e.getOriginalMessage(),
-                    loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr())));
+            throw new ConfigException(file, List.of(new FieldError("", loc == null ? 0 : loc.getLineNr(),
+                    loc == null ? 0 : loc.getColumnNr(), "not valid YAML: " + e.getOriginalMessage())));
         } catch (IOException e) {
-            throw new ConfigException(file, List.of(new ConfigError("", "cannot read: " + e.getMessage())));
+            throw new ConfigException(file, List.of(FieldError.of("", "cannot read: " + e.getMessage())));
         }
         if (config == null) {
-            throw new ConfigException(file, List.of(new ConfigError("", "the file is empty")));
+            throw new ConfigException(file, List.of(FieldError.of("", "the file is empty")));
         }
         ConfigValidator.Result result = ConfigValidator.validate(config);
         if (!result.errors().isEmpty()) {
-            List<ConfigError> located = new ArrayList<>();
-            for (ConfigError err : result.errors()) {
+            List<FieldError> located = new ArrayList<>();
+            for (FieldError err : result.errors()) {
                 located.add(where.locate(err));
             }
-            located.sort(Comparator.comparingInt(ConfigError::line).thenComparingInt(ConfigError::column));
+            located.sort(Comparator.comparingInt(FieldError::line).thenComparingInt(FieldError::column));
             throw new ConfigException(file, located);
         }
         return new LoadedConfig(file, config, result.bfdSessions());
@@ -127,7 +134,7 @@ public final class ConfigLoader {
     }
 
     /** Turns Jackson's binding failure into one error with the field path and position. */
-    static ConfigError bindingError(JsonMappingException e) {
+    static FieldError bindingError(JsonMappingException e) {
         String path = path(e.getPath());
         var loc = e.getLocation();
         int line = loc == null ? 0 : loc.getLineNr();
@@ -157,7 +164,7 @@ public final class ConfigLoader {
         } else {
             message = e.getOriginalMessage();
         }
-        return new ConfigError(path, message, line, col);
+        return new FieldError(path, line, col, message);
     }
 
     private static String mismatch(MismatchedInputException mi) {
@@ -226,5 +233,22 @@ public final class ConfigLoader {
             }
         }
         return b.toString();
+    }
+
+    /** Durations as {@link Durations} reads them; a bare number is refused (the unit is never guessed). */
+    static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                return (Duration) ctx.handleUnexpectedToken(Duration.class, p.currentToken(), p,
+                        "a duration needs a unit, e.g. \"10ms\", \"1s\", \"2m\"; got %s", p.getText());
+            }
+            String text = p.getText().trim();
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                return (Duration) ctx.handleWeirdStringValue(Duration.class, text, e.getMessage());
+            }
+        }
     }
 }

@@ -1,16 +1,19 @@
 package dev.xlatsentinel.agent.config;
 
 import dev.xlatsentinel.bfd.HopMode;
-import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.auth.Secret;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
 import dev.xlatsentinel.frr.route.RouteSpec;
+import dev.xlatsentinel.platform.config.FieldError;
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.net.HostPort;
+import dev.xlatsentinel.platform.net.IpPrefix;
+import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.translator.config.TranslatorConfig;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -40,10 +43,10 @@ final class ConfigValidator {
     private static final Map<String, String> BFD_FIELDS = Map.of("iface", "interface", "detectMult", "multiplier",
             "desiredMinTx", "minTx", "requiredMinRx", "minRx", "auth.secret", "auth.secretFile", "hop", "multihop");
 
-    record Result(List<ConfigError> errors, Map<String, List<SessionConfig>> bfdSessions) {
+    record Result(List<FieldError> errors, Map<String, List<SessionConfig>> bfdSessions) {
     }
 
-    private final List<ConfigError> errors = new ArrayList<>();
+    private final List<FieldError> errors = new ArrayList<>();
     private final Map<String, List<SessionConfig>> sessions = new LinkedHashMap<>();
 
     private ConfigValidator() {
@@ -54,14 +57,14 @@ final class ConfigValidator {
         v.agent(c.agent());
         v.frr(c);
         for (var e : dev.xlatsentinel.translator.config.ConfigValidator.validate(new TranslatorConfig(c.instances()))) {
-            v.error(e.path(), e.message());
+            v.error(e.path(), e.reason());
         }
         v.services(c);
         return new Result(List.copyOf(v.errors), v.sessions);
     }
 
     private void error(String path, String message) {
-        errors.add(new ConfigError(path, message));
+        errors.add(FieldError.of(path, message));
     }
 
     // ------------------------------------------------------------------ agent:
@@ -124,23 +127,10 @@ final class ConfigValidator {
     }
 
     private void listen(String path, String listen) {
-        int colon = listen.lastIndexOf(':');
-        if (colon <= 0) {
-            error(path, "'" + listen + "' is not HOST:PORT (e.g. 127.0.0.1:9464)");
-            return;
-        }
-        String host = listen.substring(0, colon).replaceAll("^\\[|\\]$", "");
         try {
-            int port = Integer.parseInt(listen.substring(colon + 1));
-            if (port < 0 || port > 65535) {
-                // 0: a port the kernel picks (the log says which).
-                error(path, "port " + port + " is outside 0-65535");
-            }
-        } catch (NumberFormatException e) {
-            error(path, "'" + listen.substring(colon + 1) + "' is not a port number");
-        }
-        if (literal(host) == null) {
-            error(path, "'" + host + "' is not an IP address (the exporter binds an address, not a name)");
+            HostPort.parse(listen);
+        } catch (IllegalArgumentException e) {
+            error(path, e.getMessage());
         }
     }
 
@@ -275,9 +265,9 @@ final class ConfigValidator {
                 sb.auth(authType, b.auth().keyId(), secret);
             }
             return sb.build();
-        } catch (InvalidConfigException e) {
+        } catch (FieldException e) {
             String field = BFD_FIELDS.getOrDefault(e.field(), e.field());
-            error(path + "." + field, e.getMessage().substring(e.field().length() + 2));
+            error(path + "." + field, e.reason());
         } catch (IllegalArgumentException e) {
             error(path, e.getMessage());
         }
@@ -340,28 +330,10 @@ final class ConfigValidator {
             error(path, "empty prefix");
             return;
         }
-        int slash = text.indexOf('/');
-        InetAddress a = slash < 0 ? null : literal(text.substring(0, slash));
-        if (a == null) {
-            error(path, "'" + text + "' is not a prefix (ADDRESS/LENGTH)");
-            return;
-        }
-        int max = a.getAddress().length * 8;
         try {
-            int len = Integer.parseInt(text.substring(slash + 1));
-            if (len < 0 || len > max) {
-                error(path, "length " + len + " is outside 0-" + max);
-                return;
-            }
-            byte[] bytes = a.getAddress();
-            for (int bit = len; bit < max; bit++) {
-                if ((bytes[bit / 8] & (0x80 >> (bit % 8))) != 0) {
-                    error(path, "'" + text + "' has host bits set");
-                    return;
-                }
-            }
-        } catch (NumberFormatException e) {
-            error(path, "'" + text.substring(slash + 1) + "' is not a prefix length");
+            IpPrefix.parse(text);
+        } catch (IllegalArgumentException e) {
+            error(path, e.getMessage());
         }
     }
 
@@ -379,18 +351,5 @@ final class ConfigValidator {
 
     private static String num(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-    }
-
-    /** An IP literal (never a name lookup), or null. */
-    static InetAddress literal(String text) {
-        if (text == null || text.isEmpty() || !text.matches("[0-9A-Fa-f:.%a-zA-Z0-9]+")
-                || !(text.contains(":") || text.matches("[0-9.]+"))) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(text);
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

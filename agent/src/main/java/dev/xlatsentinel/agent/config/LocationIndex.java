@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xlatsentinel.platform.config.FieldError;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -21,7 +22,7 @@ final class LocationIndex {
 
     /**
      * Indexes {@code content}; a key that appears twice in one mapping is reported as a
-     * {@link ConfigError} with its full path (the binder would name only the enclosing field).
+     * {@link FieldError} with its full path (the binder would name only the enclosing field).
      */
     static LocationIndex of(ObjectMapper mapper, byte[] content) throws IOException, DuplicateKey {
         LocationIndex index = new LocationIndex();
@@ -41,9 +42,9 @@ final class LocationIndex {
     /** A key repeated in one mapping: the error names it. */
     static final class DuplicateKey extends Exception {
         private static final long serialVersionUID = 1L;
-        final transient ConfigError error;
+        final transient FieldError error;
 
-        DuplicateKey(ConfigError error) {
+        DuplicateKey(FieldError error) {
             super(error.toString());
             this.error = error;
         }
@@ -61,16 +62,16 @@ final class LocationIndex {
                 // The context already moved to the repeated key's name: drop it, then add it back.
                 String base = parent.endsWith(key) ? (cut < 0 ? "" : parent.substring(0, cut)) : parent;
                 JsonLocation loc = e.getLocation();
-                throw new DuplicateKey(new ConfigError(base.isEmpty() ? key : base + "." + key,
-                        "appears twice in the same mapping", loc == null ? 0 : loc.getLineNr(),
-                        loc == null ? 0 : loc.getColumnNr()));
+                throw new DuplicateKey(new FieldError(base.isEmpty() ? key : base + "." + key,
+                        loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(),
+                        "appears twice in the same mapping"));
             }
             throw e;
         }
     }
 
     /** The error with its line and column, or the nearest enclosing field's when absent. */
-    ConfigError locate(ConfigError e) {
+    FieldError locate(FieldError e) {
         if (e.line() > 0) {
             return e;
         }

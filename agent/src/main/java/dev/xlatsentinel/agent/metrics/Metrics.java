@@ -8,6 +8,7 @@ import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.bfd.StateChange;
 import dev.xlatsentinel.bfd.codec.State;
 import dev.xlatsentinel.bfd.session.Counter;
+import dev.xlatsentinel.platform.net.HostPort;
 import dev.xlatsentinel.translator.health.HealthState;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -16,7 +17,6 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -111,12 +111,9 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
                 }).register(registry);
     }
 
-    /** Serves {@code /metrics} on {@code host:port}. */
-    public void serve(String listen) throws IOException {
-        int colon = listen.lastIndexOf(':');
-        String host = listen.substring(0, colon).replaceAll("^\\[|\\]$", "");
-        int port = Integer.parseInt(listen.substring(colon + 1));
-        server = HTTPServer.builder().inetAddress(InetAddress.getByName(host)).port(port).registry(registry)
+    /** Serves {@code /metrics} on {@code listen} (port 0: one the kernel picks, see {@link #port()}). */
+    public void serve(HostPort listen) throws IOException {
+        server = HTTPServer.builder().inetAddress(listen.address()).port(listen.port()).registry(registry)
                 .buildAndStart();
     }
 

@@ -17,7 +17,7 @@ import dev.xlatsentinel.translator.health.HealthChange;
 import dev.xlatsentinel.translator.health.HealthListener;
 import dev.xlatsentinel.translator.health.HealthState;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.SystemScheduler;
+import dev.xlatsentinel.platform.time.SystemScheduler;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;

@@ -12,6 +12,7 @@ import dev.xlatsentinel.agent.metrics.Metrics;
 import dev.xlatsentinel.agent.policy.Verdict;
 import dev.xlatsentinel.agent.status.AgentStatus;
 import dev.xlatsentinel.agent.status.StatusBuilder;
+import dev.xlatsentinel.platform.net.HostPort;
 import dev.xlatsentinel.systemd.notify.SdNotify;
 import dev.xlatsentinel.systemd.reload.ReloadSignal;
 import dev.xlatsentinel.systemd.watchdog.Heartbeat;
@@ -191,12 +192,12 @@ public final class Daemon implements AgentCommands.Daemon {
             return;
         }
         Metrics m = new Metrics(agent::snapshot);
-        m.serve(a.metrics().listen());
+        HostPort listen = HostPort.parse(a.metrics().listen());
+        m.serve(listen);
         agent.addObserver(m);
         metrics = m;
         metricsListen = a.metrics().listen();
-        String host = a.metrics().listen().substring(0, a.metrics().listen().lastIndexOf(':'));
-        LOG.info("metrics on http://{}:{}/metrics", host, m.port());
+        LOG.info("metrics on http://{}:{}/metrics", listen.host(), m.port());
     }
 
     private String statusLine() {

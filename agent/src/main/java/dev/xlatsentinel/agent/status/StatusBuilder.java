@@ -84,7 +84,7 @@ public final class StatusBuilder {
 
     /** RFC 5952 text form (compressed, lower case), as routers print addresses. */
     public static String addr(InetAddress a) {
-        return a == null ? null : io.netty.util.NetUtil.toAddressString(a);
+        return a == null ? null : dev.xlatsentinel.platform.net.IpAddresses.text(a);
     }
 
     private static double ms(Duration d) {

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd.auth;
 
+import dev.xlatsentinel.platform.config.FieldException;
 import java.util.Objects;
 
 /**
@@ -13,14 +14,14 @@ public record AuthConfig(AuthType type, int keyId, Secret secret) {
         Objects.requireNonNull(type, "auth.type");
         if (type != AuthType.NONE) {
             if (secret == null || secret.length() == 0) {
-                throw new IllegalArgumentException("auth.secret: " + type + " needs a key");
+                throw new FieldException("auth.secret", type + " needs a key");
             }
             if (secret.length() > type.maxKeyLength()) {
-                throw new IllegalArgumentException("auth.secret: " + type + " takes at most " + type.maxKeyLength()
+                throw new FieldException("auth.secret", type + " takes at most " + type.maxKeyLength()
                         + " octets, got " + secret.length());
             }
             if (keyId < 0 || keyId > 255) {
-                throw new IllegalArgumentException("auth.keyId: must be 0-255, got " + keyId);
+                throw new FieldException("auth.keyId", "must be 0-255, got " + keyId);
             }
         }
     }

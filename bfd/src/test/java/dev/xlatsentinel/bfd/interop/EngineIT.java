@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.BfdSession;
-import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.StateChange;
@@ -16,6 +15,7 @@ import dev.xlatsentinel.bfd.codec.State;
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Netns;
 import dev.xlatsentinel.lab.Poll;
+import dev.xlatsentinel.platform.config.FieldException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,14 +109,14 @@ class EngineIT {
     void badInputNamesTheFieldAndChangesNothing() {
         int before = a.snapshots().size();
         assertThatThrownBy(() -> a.addSession(v4("100.64.30.2", "100.64.30.1").iface("nosuch0").build()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("iface: no interface 'nosuch0'");
+                .isInstanceOf(FieldException.class).hasMessageStartingWith("iface: no interface 'nosuch0'");
         assertThatThrownBy(() -> a.addSession(v4("100.64.30.2", "100.64.31.1").build()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("local: cannot send from 100.64.31.1");
+                .isInstanceOf(FieldException.class).hasMessageStartingWith("local: cannot send from 100.64.31.1");
         BfdSession s = a.addSession(v4("100.64.30.2", "100.64.30.1").passive(true).build());
         try {
             assertThatThrownBy(() -> a.addSession(v4("100.64.30.2", "100.64.30.1").passive(true).build()))
-                    .isInstanceOf(InvalidConfigException.class)
-                    .satisfies(e -> assertThat(((InvalidConfigException) e).field()).isEqualTo("peer"));
+                    .isInstanceOf(FieldException.class)
+                    .satisfies(e -> assertThat(((FieldException) e).field()).isEqualTo("peer"));
             assertThat(a.snapshots()).hasSize(before + 1);
         } finally {
             s.remove().join();

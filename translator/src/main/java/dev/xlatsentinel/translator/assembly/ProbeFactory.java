@@ -1,5 +1,8 @@
 package dev.xlatsentinel.translator.assembly;
 
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.net.IpPrefix;
+import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.config.CommandProbeSpec;
 import dev.xlatsentinel.translator.config.IcmpProbeSpec;
 import dev.xlatsentinel.translator.config.InstanceSpec;
@@ -10,7 +13,6 @@ import dev.xlatsentinel.translator.config.RouteProbeSpec;
 import dev.xlatsentinel.translator.config.SystemdUnitProbeSpec;
 import dev.xlatsentinel.translator.config.TaygaProbeSpec;
 import dev.xlatsentinel.translator.config.TcpProbeSpec;
-import dev.xlatsentinel.translator.datapath.Addresses;
 import dev.xlatsentinel.translator.datapath.IcmpDatapathProbe;
 import dev.xlatsentinel.translator.datapath.IcmpEchoSocket;
 import dev.xlatsentinel.translator.datapath.Nat64Prefix;
@@ -24,12 +26,10 @@ import dev.xlatsentinel.translator.jool.JoolProbe;
 import dev.xlatsentinel.translator.jool.JoolThresholds;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.tayga.TaygaProbe;
-import dev.xlatsentinel.translator.time.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -94,9 +94,8 @@ final class ProbeFactory {
         }
         if (spec instanceof RouteProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
-            int slash = s.destination().indexOf('/');
-            return new RouteProbe(name, namespaces.get(ns), literal(s.destination().substring(0, slash)),
-                    Integer.parseInt(s.destination().substring(slash + 1)), s.dev());
+            IpPrefix destination = IpPrefix.parse(s.destination());
+            return new RouteProbe(name, namespaces.get(ns), destination.address(), destination.length(), s.dev());
         }
         if (spec instanceof CommandProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
@@ -106,14 +105,10 @@ final class ProbeFactory {
     }
 
     private static Inet6Address source(String s) {
-        return s == null ? null : Addresses.ipv6(s);
+        return s == null ? null : IpAddresses.ipv6(s);
     }
 
     private static List<Inet4Address> targets(List<String> t) {
-        return t.stream().map(Addresses::ipv4).toList();
-    }
-
-    private static InetAddress literal(String a) {
-        return a.contains(":") ? Addresses.ipv6(a) : Addresses.ipv4(a);
+        return t.stream().map(IpAddresses::ipv4).toList();
     }
 }

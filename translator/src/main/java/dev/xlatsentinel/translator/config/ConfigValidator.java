@@ -1,9 +1,12 @@
 package dev.xlatsentinel.translator.config;
 
-import dev.xlatsentinel.translator.datapath.Addresses;
+import dev.xlatsentinel.platform.config.FieldError;
+import dev.xlatsentinel.platform.net.InterfaceAddress;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.net.IpPrefix;
+import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.translator.datapath.Nat64Prefix;
 import dev.xlatsentinel.translator.health.HealthPolicy;
-import dev.xlatsentinel.translator.probe.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,13 +26,13 @@ public final class ConfigValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
 
-    private final List<ConfigError> errors = new ArrayList<>();
+    private final List<FieldError> errors = new ArrayList<>();
 
     private ConfigValidator() {
     }
 
     /** All errors in {@code config}; empty when it is valid. */
-    public static List<ConfigError> validate(TranslatorConfig config) {
+    public static List<FieldError> validate(TranslatorConfig config) {
         ConfigValidator v = new ConfigValidator();
         v.config(config);
         return List.copyOf(v.errors);
@@ -37,7 +40,7 @@ public final class ConfigValidator {
 
     /** Throws {@link InvalidConfigException} listing every error, or returns the config. */
     public static TranslatorConfig check(TranslatorConfig config) {
-        List<ConfigError> e = validate(config);
+        List<FieldError> e = validate(config);
         if (!e.isEmpty()) {
             throw new InvalidConfigException(e);
         }
@@ -64,7 +67,7 @@ public final class ConfigValidator {
     }
 
     private void error(String path, String message) {
-        errors.add(new ConfigError(path, message));
+        errors.add(FieldError.of(path, message));
     }
 
     private void config(TranslatorConfig c) {
@@ -177,7 +180,7 @@ public final class ConfigValidator {
             optionalNamespace(path, s.namespace());
         } else if (spec instanceof RouteProbeSpec s) {
             if (required(path + ".destination", s.destination(), "a prefix such as 0.0.0.0/0")) {
-                cidr(path + ".destination", s.destination());
+                prefix(path + ".destination", s.destination());
             }
             if (s.dev() != null) {
                 ifname(path + ".dev", s.dev());
@@ -230,7 +233,7 @@ public final class ConfigValidator {
         }
         for (int i = 0; i < n; i++) {
             try {
-                Addresses.ipv4(targets.get(i));
+                IpAddresses.ipv4(targets.get(i));
             } catch (IllegalArgumentException e) {
                 error(path + ".targets[" + i + "]", e.getMessage());
             }
@@ -242,7 +245,7 @@ public final class ConfigValidator {
         }
         if (source != null) {
             try {
-                Addresses.ipv6(source);
+                IpAddresses.ipv6(source);
             } catch (IllegalArgumentException e) {
                 error(path + ".source", e.getMessage());
             }
@@ -286,45 +289,31 @@ public final class ConfigValidator {
 
     private boolean duration(String path, Duration d, Duration min, Duration max) {
         if (d != null && (d.compareTo(min) < 0 || d.compareTo(max) > 0)) {
-            error(path, Durations.human(d) + " is out of range " + Durations.human(min) + ".." + Durations.human(max));
+            error(path, Durations.format(d) + " is out of range " + Durations.format(min) + ".." + Durations.format(max));
             return false;
         }
         return true;
     }
 
+    /** An interface address with its subnet length, IPv6 ({@code 2001:db8:ffff::2/64}). */
     private void cidr6(String path, String cidr) {
         if (cidr == null) {
             error(path, "missing (an IPv6 address with prefix length, e.g. 2001:db8:ffff::2/64)");
             return;
         }
-        if (!cidr.contains(":")) {
-            error(path, "'" + cidr + "' is not an IPv6 address with prefix length");
-            return;
+        try {
+            if (!InterfaceAddress.parse(cidr).isIpv6()) {
+                error(path, "'" + cidr + "' is not an IPv6 address with prefix length");
+            }
+        } catch (IllegalArgumentException e) {
+            error(path, e.getMessage());
         }
-        cidr(path, cidr);
     }
 
-    private void cidr(String path, String cidr) {
-        int slash = cidr.indexOf('/');
-        if (slash < 0) {
-            error(path, "'" + cidr + "' has no prefix length (write e.g. 0.0.0.0/0)");
-            return;
-        }
-        String addr = cidr.substring(0, slash);
-        boolean v6 = addr.contains(":");
+    /** A route's destination: a prefix without host bits ({@code 0.0.0.0/0}). */
+    private void prefix(String path, String text) {
         try {
-            int len = Integer.parseInt(cidr.substring(slash + 1));
-            if (len < 0 || len > (v6 ? 128 : 32)) {
-                error(path, "prefix length " + len + " is out of range in '" + cidr + "'");
-                return;
-            }
-            if (v6) {
-                Addresses.ipv6(addr);
-            } else {
-                Addresses.ipv4(addr);
-            }
-        } catch (NumberFormatException e) {
-            error(path, "prefix length is not a number in '" + cidr + "'");
+            IpPrefix.parse(text);
         } catch (IllegalArgumentException e) {
             error(path, e.getMessage());
         }

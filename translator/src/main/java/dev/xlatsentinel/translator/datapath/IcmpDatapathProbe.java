@@ -1,10 +1,11 @@
 package dev.xlatsentinel.translator.datapath;
 
-import dev.xlatsentinel.translator.probe.Durations;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.time.Durations;
+import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.probe.KOfN;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.Scheduler;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.time.Duration;
@@ -36,7 +37,7 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
         this.scheduler = scheduler;
         for (Inet4Address t : this.targets) {
             destinations.add(prefix.embed(t));
-            labels.add(t.getHostAddress());
+            labels.add(IpAddresses.text(t));
         }
     }
 
@@ -59,7 +60,7 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
             sent.add(echo);
             echo.outcome().thenAccept(o -> {
                 switch (o.kind()) {
-                    case REPLY -> round.answered(index, o.rtt(), "answered in " + Durations.human(o.rtt()));
+                    case REPLY -> round.answered(index, o.rtt(), "answered in " + Durations.format(o.rtt()));
                     case TIMEOUT -> round.failed(index, o.text(), true);
                     default -> round.failed(index, o.text(), false);
                 }

@@ -1,5 +1,7 @@
 package dev.xlatsentinel.translator.datapath;
 
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.translator.nativeio.LibC;
 import dev.xlatsentinel.translator.netns.NetworkNamespace;
 import java.io.IOException;
@@ -97,7 +99,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
             if (C.bind(fd, sa, sa.length) != 0) {
                 String err = LibC.lastError();
                 C.close(fd);
-                throw new IOException("cannot bind ICMPv6 socket to " + Addresses.text(source) + ": " + err);
+                throw new IOException("cannot bind ICMPv6 socket to " + IpAddresses.text(source) + ": " + err);
             }
         }
         return fd;
@@ -152,7 +154,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
     /** The outcome to complete a request with when its time is up. */
     public static EchoOutcome timeout(Duration after) {
         return new EchoOutcome(EchoOutcome.Kind.TIMEOUT, null, "timed out after "
-                + dev.xlatsentinel.translator.probe.Durations.human(after), after);
+                + Durations.format(after), after);
     }
 
     /** Drops a pending request (its future is left as it is). */
@@ -218,7 +220,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
             p.future().complete(new EchoOutcome(EchoOutcome.Kind.REPLY, src, "", rtt));
         } else {
             p.future().complete(new EchoOutcome(EchoOutcome.Kind.ICMP_ERROR, src,
-                    Icmp6.describe(m.type(), m.code()) + " from " + Addresses.text(src), rtt));
+                    Icmp6.describe(m.type(), m.code()) + " from " + IpAddresses.text(src), rtt));
         }
     }
 

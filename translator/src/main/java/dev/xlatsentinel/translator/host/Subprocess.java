@@ -1,7 +1,7 @@
 package dev.xlatsentinel.translator.host;
 
-import dev.xlatsentinel.translator.probe.Durations;
-import dev.xlatsentinel.translator.time.Scheduler;
+import dev.xlatsentinel.platform.time.Durations;
+import dev.xlatsentinel.platform.time.Scheduler;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -61,7 +61,7 @@ public final class Subprocess {
                 return startError;
             }
             if (timedOut) {
-                return "'" + command() + "' did not finish within " + Durations.human(timeout) + " (killed)";
+                return "'" + command() + "' did not finish within " + Durations.format(timeout) + " (killed)";
             }
             if (exit != 0) {
                 String first = firstLine(stderr.isBlank() ? stdout : stderr);

@@ -1,10 +1,10 @@
 package dev.xlatsentinel.translator.jool;
 
+import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.host.Subprocess;
 import dev.xlatsentinel.translator.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -1,6 +1,7 @@
 package dev.xlatsentinel.translator.probe;
 
-import dev.xlatsentinel.translator.time.Scheduler;
+import dev.xlatsentinel.platform.time.Durations;
+import dev.xlatsentinel.platform.time.Scheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,7 +29,7 @@ public final class ProbeRunner {
         long start = scheduler.nanoTime();
         CompletableFuture<ProbeResult> out = new CompletableFuture<>();
         Scheduler.Timer cut = scheduler.schedule(timeout.plus(grace(timeout)),
-                () -> out.complete(ProbeResult.fail(probe.name(), "no result within " + Durations.human(timeout)
+                () -> out.complete(ProbeResult.fail(probe.name(), "no result within " + Durations.format(timeout)
                         + " (probe hung; cut)").withLatency(elapsed(start))));
         CompletableFuture<ProbeResult> running;
         try {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.xlatsentinel.platform.config.FieldError;
 import dev.xlatsentinel.translator.health.HealthPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -85,7 +86,7 @@ class ConfigValidatorTest {
                 Arguments.of("bad target", """
                         [ {"type": "tcp", "prefix": "64:ff9b::/96", "targets": ["192.0.2.1", "example.org"],
                            "port": 70000} ]""", null,
-                        List.of("instances.lower.probes[0].targets[1]: not an IPv4 address: 'example.org'",
+                        List.of("instances.lower.probes[0].targets[1]: 'example.org' is not an IPv4 address",
                                 "instances.lower.probes[0].port: 70000 is out of range 1..65535")),
                 Arguments.of("prefix not an RFC 6052 length", """
                         [ {"type": "icmp", "prefix": "64:ff9b::/80", "targets": ["192.0.2.1"]} ]""", null,
@@ -104,10 +105,10 @@ class ConfigValidatorTest {
                          "timeout": "PT0S"}""",
                         List.of("instances.lower.health.rise: 0 is out of range 1..100",
                                 "instances.lower.health.fall: 101 is out of range 1..100",
-                                "instances.lower.health.fastInterval: 200 ms is out of range 1 ms..100 ms",
-                                "instances.lower.health.timeout: 0 us is out of range 1 ms..100 ms")),
+                                "instances.lower.health.fastInterval: 200ms is out of range 1ms..100ms",
+                                "instances.lower.health.timeout: 0s is out of range 1ms..100ms")),
                 Arguments.of("interval too long", GOOD_PROBES, "{\"interval\": \"PT2H\"}",
-                        List.of("instances.lower.health.interval: 7200 s is out of range 1 ms..3600 s")),
+                        List.of("instances.lower.health.interval: 2h is out of range 1ms..1h")),
                 Arguments.of("jool and tayga fields", """
                         [ {"type": "jool", "flavor": "nat46", "bibUsageMax": 1.5},
                           {"type": "tayga", "pidFile": "run/tayga.pid", "tun": "a/b"},
@@ -119,8 +120,8 @@ class ConfigValidatorTest {
                                 "instances.lower.probes[1].pidFile: 'run/tayga.pid' is not an absolute path",
                                 "instances.lower.probes[1].tun: 'a/b' is not an interface name (1-15 characters,"
                                         + " no '/' or spaces)",
-                                "instances.lower.probes[2].destination: '0.0.0.0' has no prefix length (write e.g."
-                                        + " 0.0.0.0/0)",
+                                "instances.lower.probes[2].destination: '0.0.0.0' is not ADDRESS/LENGTH (e.g."
+                                        + " 192.0.2.0/24, 2001:db8::/32)",
                                 "instances.lower.probes[3].command: missing (the command and its arguments, as a"
                                         + " list)")),
                 Arguments.of("duplicate probe names", """
@@ -135,7 +136,7 @@ class ConfigValidatorTest {
     void badConfigIsRejectedNamingTheField(String what, String probes, String health, List<String> errors)
             throws Exception {
         TranslatorConfig c = lower(probes, health);
-        assertThat(ConfigValidator.validate(c)).extracting(ConfigError::toString).containsExactlyElementsOf(errors);
+        assertThat(ConfigValidator.validate(c)).extracting(FieldError::toString).containsExactlyElementsOf(errors);
         assertThatThrownBy(() -> ConfigValidator.check(c)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining(errors.get(0));
     }
@@ -146,12 +147,12 @@ class ConfigValidatorTest {
                 {"instances": {"lower": {"probeNamespace": {"name": "probe", "create": true,
                   "probeInterface": "pr0", "probeAddress": "10.0.0.2/24", "translatorAddress": "2001:db8::1"},
                   "probes": [{"type": "interface", "interface": "eth0"}]}}}""");
-        assertThat(ConfigValidator.validate(c)).extracting(ConfigError::toString).containsExactly(
+        assertThat(ConfigValidator.validate(c)).extracting(FieldError::toString).containsExactly(
                 "instances.lower.probeNamespace.translatorInterface: missing (an interface name)",
                 "instances.lower.probeNamespace.probeAddress: '10.0.0.2/24' is not an IPv6 address with prefix length",
-                "instances.lower.probeNamespace.translatorAddress: '2001:db8::1' has no prefix length (write e.g."
-                        + " 0.0.0.0/0)");
-        assertThat(ConfigValidator.validate(new TranslatorConfig(null))).extracting(ConfigError::toString)
+                "instances.lower.probeNamespace.translatorAddress: '2001:db8::1' is not ADDRESS/LENGTH (e.g."
+                        + " 192.0.2.0/24, 2001:db8::/32)");
+        assertThat(ConfigValidator.validate(new TranslatorConfig(null))).extracting(FieldError::toString)
                 .containsExactly("instances: no instance configured");
     }
 }

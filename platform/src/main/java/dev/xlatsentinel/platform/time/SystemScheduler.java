@@ -1,7 +1,6 @@
-package dev.xlatsentinel.translator.time;
+package dev.xlatsentinel.platform.time;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The real clock, with one timer thread. */
-public final class SystemScheduler implements Scheduler, AutoCloseable {
+public final class SystemScheduler extends SystemClock implements Scheduler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SystemScheduler.class);
     private final ScheduledThreadPoolExecutor executor;
 
@@ -20,16 +19,6 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
-    }
-
-    @Override
-    public long nanoTime() {
-        return System.nanoTime();
-    }
-
-    @Override
-    public Instant now() {
-        return Instant.now();
     }
 
     @Override

@@ -1,21 +1,36 @@
-package dev.xlatsentinel.translator.time;
+package dev.xlatsentinel.platform.time;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.PriorityQueue;
 
 /**
- * A clock that moves only when told: {@link #advance(Duration)} runs every task that falls
- * due, in order, on the caller's thread. For unit tests of timing logic.
+ * The {@link Scheduler} (and so the {@link Clock}) that moves only when told, for tests and
+ * simulations: {@link #advance(Duration)} runs every task that falls due, in time order, on
+ * the caller's thread, each at its own deadline. The wall clock moves with it, from the
+ * epoch given at creation.
  */
-public final class ManualScheduler implements Scheduler {
-    private final Instant epoch;
+public final class ManualClock implements Scheduler {
+    private final Instant wallAtStart;
+    private final long start;
     private final PriorityQueue<Task> queue = new PriorityQueue<>();
     private long now;
     private long sequence;
 
-    public ManualScheduler(Instant epoch) {
-        this.epoch = epoch;
+    /** Monotonic time starting at {@code startNanos}, wall time at {@link Instant#EPOCH}. */
+    public ManualClock(long startNanos) {
+        this(Instant.EPOCH, startNanos);
+    }
+
+    /** Monotonic time starting at 0, wall time at {@code wallAtStart}. */
+    public ManualClock(Instant wallAtStart) {
+        this(wallAtStart, 0);
+    }
+
+    public ManualClock(Instant wallAtStart, long startNanos) {
+        this.wallAtStart = wallAtStart;
+        this.start = startNanos;
+        this.now = startNanos;
     }
 
     private final class Task implements Comparable<Task>, Timer {
@@ -37,7 +52,7 @@ public final class ManualScheduler implements Scheduler {
 
         @Override
         public void cancel() {
-            synchronized (ManualScheduler.this) {
+            synchronized (ManualClock.this) {
                 cancelled = true;
             }
         }
@@ -50,7 +65,7 @@ public final class ManualScheduler implements Scheduler {
 
     @Override
     public synchronized Instant now() {
-        return epoch.plusNanos(now);
+        return wallAtStart.plusNanos(now - start);
     }
 
     @Override
@@ -61,17 +76,32 @@ public final class ManualScheduler implements Scheduler {
     }
 
     /** Moves the clock forward by {@code d}, running due tasks (and tasks they schedule) in time order. */
-    public void advance(Duration d) {
+    public long advance(Duration d) {
+        return advanceNanos(d.toNanos());
+    }
+
+    public long advanceNanos(long nanos) {
         long target;
         synchronized (this) {
-            target = now + d.toNanos();
+            target = now + nanos;
+        }
+        set(target);
+        return target;
+    }
+
+    /** Moves the clock to {@code nanos} (never back), running due tasks on the way. */
+    public void set(long nanos) {
+        synchronized (this) {
+            if (nanos < now) {
+                throw new IllegalArgumentException("a monotonic clock does not go back: " + nanos + " < " + now);
+            }
         }
         while (true) {
             Task next;
             synchronized (this) {
                 next = queue.peek();
-                if (next == null || next.due > target) {
-                    now = target;
+                if (next == null || next.due > nanos) {
+                    now = nanos;
                     return;
                 }
                 queue.poll();
@@ -86,7 +116,7 @@ public final class ManualScheduler implements Scheduler {
 
     /** Runs tasks due now without moving the clock. */
     public void runDue() {
-        advance(Duration.ZERO);
+        advanceNanos(0);
     }
 
     /** Number of pending (not cancelled) tasks. */

@@ -1,6 +1,6 @@
 package dev.xlatsentinel.agent.hooks;
 
-import dev.xlatsentinel.translator.host.Subprocess;
+import dev.xlatsentinel.platform.process.Subprocess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

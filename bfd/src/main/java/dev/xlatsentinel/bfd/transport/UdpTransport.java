@@ -7,6 +7,7 @@ import dev.xlatsentinel.bfd.session.PacketSink;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.WireAddress;
 import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.libc.Libc;
 import dev.xlatsentinel.platform.net.IpAddresses;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -110,7 +111,7 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     /** Blocking: the index of {@code iface} in the transport's namespace. */
     public int ifindex(String iface) {
         return Blocking.call(socketExecutor, () -> {
-            int index = InterfaceIndex.of(iface);
+            int index = Libc.INSTANCE.if_nametoindex(iface);
             if (index == 0) {
                 throw new FieldException("iface", "no interface '" + iface + "' in the namespace");
             }

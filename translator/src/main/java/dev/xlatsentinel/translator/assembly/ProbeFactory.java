@@ -2,6 +2,7 @@ package dev.xlatsentinel.translator.assembly;
 
 import dev.xlatsentinel.platform.net.IpAddresses;
 import dev.xlatsentinel.platform.net.IpPrefix;
+import dev.xlatsentinel.platform.process.Subprocess;
 import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.config.CommandProbeSpec;
 import dev.xlatsentinel.translator.config.IcmpProbeSpec;
@@ -20,7 +21,6 @@ import dev.xlatsentinel.translator.datapath.TcpDatapathProbe;
 import dev.xlatsentinel.translator.host.CommandProbe;
 import dev.xlatsentinel.translator.host.InterfaceProbe;
 import dev.xlatsentinel.translator.host.RouteProbe;
-import dev.xlatsentinel.translator.host.Subprocess;
 import dev.xlatsentinel.translator.host.SystemdUnitProbe;
 import dev.xlatsentinel.translator.jool.JoolProbe;
 import dev.xlatsentinel.translator.jool.JoolThresholds;

@@ -1,9 +1,9 @@
 package dev.xlatsentinel.translator.datapath;
 
+import dev.xlatsentinel.platform.libc.Libc;
 import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.platform.time.Durations;
-import dev.xlatsentinel.translator.nativeio.LibC;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IcmpEchoSocket implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IcmpEchoSocket.class);
-    private static final LibC C = LibC.INSTANCE;
+    private static final Libc C = Libc.INSTANCE;
     private static final SecureRandom RANDOM = new SecureRandom();
     static final int MAX_PENDING = 4096;
     private static final int ICMP6_FILTER = 1;
@@ -77,9 +77,9 @@ public final class IcmpEchoSocket implements AutoCloseable {
     }
 
     private static int openHere(Inet6Address source) throws IOException {
-        int fd = C.socket(LibC.AF_INET6, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_ICMPV6);
+        int fd = C.socket(Libc.AF_INET6, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.IPPROTO_ICMPV6);
         if (fd < 0) {
-            throw new IOException("socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6): " + LibC.lastError()
+            throw new IOException("socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6): " + Libc.lastError()
                     + " (needs CAP_NET_RAW)");
         }
         byte[] filter = new byte[32];
@@ -89,15 +89,15 @@ public final class IcmpEchoSocket implements AutoCloseable {
             // Linux: a set bit blocks the type; words are host-order u32.
             filter[(type >> 5) * 4 + ((type & 31) >> 3)] &= (byte) ~(1 << (type & 7));
         }
-        if (C.setsockopt(fd, LibC.IPPROTO_ICMPV6, ICMP6_FILTER, filter, filter.length) != 0) {
-            String err = LibC.lastError();
+        if (C.setsockopt(fd, Libc.IPPROTO_ICMPV6, ICMP6_FILTER, filter, filter.length) != 0) {
+            String err = Libc.lastError();
             C.close(fd);
             throw new IOException("setsockopt(ICMP6_FILTER): " + err);
         }
         if (source != null) {
             byte[] sa = sockaddr(source);
             if (C.bind(fd, sa, sa.length) != 0) {
-                String err = LibC.lastError();
+                String err = Libc.lastError();
                 C.close(fd);
                 throw new IOException("cannot bind ICMPv6 socket to " + IpAddresses.text(source) + ": " + err);
             }
@@ -107,7 +107,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
 
     static byte[] sockaddr(Inet6Address a) {
         byte[] sa = new byte[SOCKADDR_IN6];
-        sa[0] = (byte) LibC.AF_INET6; // sa_family is host order (little-endian here)
+        sa[0] = (byte) Libc.AF_INET6; // sa_family is host order (little-endian here)
         System.arraycopy(a.getAddress(), 0, sa, 8, 16);
         int scope = a.getScopeId();
         sa[24] = (byte) scope;
@@ -139,9 +139,9 @@ public final class IcmpEchoSocket implements AutoCloseable {
         f.whenComplete((o, e) -> pending.remove(s));
         byte[] pkt = Icmp6.echoRequest(id, s, now);
         byte[] sa = sockaddr(dst);
-        long n = C.sendto(fd, pkt, pkt.length, LibC.MSG_DONTWAIT, sa, sa.length);
+        long n = C.sendto(fd, pkt, pkt.length, Libc.MSG_DONTWAIT, sa, sa.length);
         if (n < 0) {
-            f.complete(new EchoOutcome(EchoOutcome.Kind.SEND_ERROR, null, "send failed: " + LibC.lastError(),
+            f.complete(new EchoOutcome(EchoOutcome.Kind.SEND_ERROR, null, "send failed: " + Libc.lastError(),
                     Duration.ZERO));
         }
         return new Echo(s, f);
@@ -172,7 +172,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
         pfd[1] = (byte) (fd >>> 8);
         pfd[2] = (byte) (fd >>> 16);
         pfd[3] = (byte) (fd >>> 24);
-        pfd[4] = (byte) LibC.POLLIN;
+        pfd[4] = (byte) Libc.POLLIN;
         byte[] buf = new byte[1500];
         byte[] from = new byte[SOCKADDR_IN6];
         try {
@@ -180,8 +180,8 @@ public final class IcmpEchoSocket implements AutoCloseable {
                 pfd[6] = 0;
                 pfd[7] = 0;
                 int r = C.poll(pfd, 1, POLL_MILLIS);
-                if (r < 0 && LibC.lastErrno() != LibC.EINTR) {
-                    LOG.error("poll on ICMPv6 socket in {} failed: {}", where, LibC.lastError());
+                if (r < 0 && Libc.lastErrno() != Libc.EINTR) {
+                    LOG.error("poll on ICMPv6 socket in {} failed: {}", where, Libc.lastError());
                     return;
                 }
                 if (r <= 0) {
@@ -189,7 +189,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
                 }
                 while (!closed) {
                     IntByReference fromLen = new IntByReference(SOCKADDR_IN6);
-                    long n = C.recvfrom(fd, buf, buf.length, LibC.MSG_DONTWAIT, from, fromLen);
+                    long n = C.recvfrom(fd, buf, buf.length, Libc.MSG_DONTWAIT, from, fromLen);
                     if (n < 0) {
                         break; // EAGAIN: drained
                     }

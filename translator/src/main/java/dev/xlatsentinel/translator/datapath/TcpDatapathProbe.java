@@ -1,9 +1,9 @@
 package dev.xlatsentinel.translator.datapath;
 
 import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.platform.time.Scheduler;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.probe.KOfN;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;

@@ -1,7 +1,7 @@
 package dev.xlatsentinel.translator.host;
 
 import dev.xlatsentinel.platform.net.IpAddresses;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import java.net.Inet4Address;

@@ -1,6 +1,8 @@
 package dev.xlatsentinel.translator.netns;
 
-import dev.xlatsentinel.translator.host.Subprocess;
+import dev.xlatsentinel.platform.netns.NamespaceException;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.process.Subprocess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.platform.time.SystemScheduler;
 import dev.xlatsentinel.translator.lab.TaygaGateway;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import java.net.Inet4Address;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.xlatsentinel.translator.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xlatsentinel.platform.process.Subprocess;
 import dev.xlatsentinel.platform.time.SystemScheduler;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import java.nio.file.Path;

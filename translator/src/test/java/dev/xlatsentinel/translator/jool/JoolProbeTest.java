@@ -2,9 +2,9 @@ package dev.xlatsentinel.translator.jool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xlatsentinel.platform.process.Subprocess;
 import dev.xlatsentinel.platform.time.ManualClock;
 import dev.xlatsentinel.platform.time.SystemScheduler;
-import dev.xlatsentinel.translator.host.Subprocess;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,6 +4,7 @@ import dev.xlatsentinel.lab.AgentProcess;
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Nat64Lab;
 import dev.xlatsentinel.lab.UdpStream;
+import dev.xlatsentinel.platform.time.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,9 @@ public final class Demo {
         Files.createDirectories(out);
         say("xlat-sentinel lab: IPv6-only client -> BIRD router -> gwa | gwb (TAYGA + xlat-sentinel) -> IPv4 server");
         Nat64Lab.AgentTuning tuning = Nat64Lab.AgentTuning.FAST;
-        say("settings: probes every " + ms(tuning.interval()) + " (timeout " + ms(tuning.timeout()) + ", fall "
-                + tuning.fall() + ", rise " + tuning.rise() + "), BFD " + ms(tuning.bfdInterval()) + " x "
+        say("settings: probes every " + Durations.format(tuning.interval()) + " (timeout "
+                + Durations.format(tuning.timeout()) + ", fall " + tuning.fall() + ", rise " + tuning.rise() + "), BFD "
+                + Durations.format(tuning.bfdInterval()) + " x "
                 + tuning.bfdMultiplier());
         Lab lab = Lab.open("demo");
         Scenario s = null;
@@ -107,10 +109,6 @@ public final class Demo {
             }
         }
         return dflt;
-    }
-
-    private static String ms(Duration d) {
-        return d.toNanos() % 1_000_000 == 0 ? d.toMillis() + " ms" : d.toNanos() / 1000 + " us";
     }
 
     private static void say(String line) {

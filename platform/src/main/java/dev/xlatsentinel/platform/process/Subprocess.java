@@ -1,5 +1,6 @@
-package dev.xlatsentinel.translator.host;
+package dev.xlatsentinel.platform.process;
 
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.platform.time.Scheduler;
 import java.io.BufferedReader;
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -16,8 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs a short command for a probe, bounded in time and in memory: killed (with its
- * children) at the timeout; stdout kept up to {@value #MAX_KEPT} characters while all its
+ * Runs a short command (a probe's, a hook's), in the network namespace it belongs to, bounded
+ * in time and in memory: killed (with its children) at the timeout; stdout kept up to {@value #MAX_KEPT} characters while all its
  * lines are counted (a BIB can have millions of rows); stderr kept up to 4096 characters.
  * The future always completes normally; a command that cannot start says why in
  * {@link Result#startError()}.
@@ -95,6 +97,20 @@ public final class Subprocess {
 
     private static final List<String> SERVICE_MANAGER_VARIABLES = List.of("NOTIFY_SOCKET", "WATCHDOG_USEC",
             "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES");
+
+    /**
+     * Runs {@code argv} inside {@code ns} ({@code ip netns exec NAME ...}, or {@code nsenter}
+     * for a namespace given by path); null or the host namespace: where the agent runs. The
+     * result's command is the whole argv, prefix included, as an operator would type it.
+     */
+    public CompletableFuture<Result> run(NetworkNamespace ns, List<String> argv, Duration timeout) {
+        if (ns == null) {
+            return run(argv, timeout);
+        }
+        List<String> full = new ArrayList<>(ns.commandPrefix());
+        full.addAll(argv);
+        return run(full, timeout);
+    }
 
     public CompletableFuture<Result> run(List<String> argv, Duration timeout) {
         Process p;

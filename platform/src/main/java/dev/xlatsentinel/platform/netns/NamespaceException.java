@@ -1,4 +1,4 @@
-package dev.xlatsentinel.translator.netns;
+package dev.xlatsentinel.platform.netns;
 
 /** A network namespace could not be found, entered, created or removed. */
 public class NamespaceException extends RuntimeException {

@@ -1,6 +1,6 @@
-package dev.xlatsentinel.translator.netns;
+package dev.xlatsentinel.platform.netns;
 
-import dev.xlatsentinel.translator.nativeio.LibC;
+import dev.xlatsentinel.platform.libc.Libc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,14 +76,14 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     static void enter(Path path) {
-        LibC c = LibC.INSTANCE;
-        int fd = c.open(path.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+        Libc c = Libc.INSTANCE;
+        int fd = c.open(path.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (fd < 0) {
-            throw new NamespaceException("cannot open " + path + ": " + LibC.lastError());
+            throw new NamespaceException("cannot open " + path + ": " + Libc.lastError());
         }
         try {
-            if (c.setns(fd, LibC.CLONE_NEWNET) != 0) {
-                throw new NamespaceException("setns(" + path + ", CLONE_NEWNET) failed: " + LibC.lastError());
+            if (c.setns(fd, Libc.CLONE_NEWNET) != 0) {
+                throw new NamespaceException("setns(" + path + ", CLONE_NEWNET) failed: " + Libc.lastError());
             }
         } finally {
             c.close(fd);

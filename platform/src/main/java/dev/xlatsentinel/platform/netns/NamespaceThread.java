@@ -1,4 +1,4 @@
-package dev.xlatsentinel.translator.netns;
+package dev.xlatsentinel.platform.netns;
 
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;

@@ -18,6 +18,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,7 @@ public final class BfdEngine implements AutoCloseable {
 
     private final Clock clock;
     private final RandomGenerator random;
+    private final RandomGenerator identifiers;
     private final long timerResolutionNanos;
     private final int realtimePriority;
     private final IoEventLoopGroup group;
@@ -77,6 +79,7 @@ public final class BfdEngine implements AutoCloseable {
     private BfdEngine(Builder b) {
         this.clock = b.clock;
         this.random = b.random;
+        this.identifiers = b.identifiers;
         this.timerResolutionNanos = b.timerResolution.toNanos();
         this.realtimePriority = b.realtimePriority;
         this.ownsGroup = b.group == null;
@@ -107,7 +110,7 @@ public final class BfdEngine implements AutoCloseable {
         }
         loop = group.next();
         Blocking.call(loop, () -> {
-            table = new SessionTable(transportSink(), this::publish, random, clock.nanoTime(), clock::now,
+            table = new SessionTable(transportSink(), this::publish, random, identifiers, clock.nanoTime(), clock::now,
                     timerResolutionNanos);
             if (realtimePriority > 0) {
                 String failed = RealtimeScheduling.applyToCurrentThread(realtimePriority);
@@ -272,6 +275,15 @@ public final class BfdEngine implements AutoCloseable {
         return onLoop(() -> table.counters().copy());
     }
 
+    /**
+     * The receive queues (peers' and others', per family and hop mode) with what each has
+     * read and what the kernel dropped on it; blocking.
+     */
+    public List<ReceiveQueue> receiveQueues() {
+        requireRunning();
+        return onLoop(() -> transport.receiveQueues());
+    }
+
     // ---------------------------------------------------------------- for BfdSession
 
     CompletableFuture<Void> act(Session s, java.util.function.LongConsumer action) {
@@ -420,6 +432,7 @@ public final class BfdEngine implements AutoCloseable {
     public static final class Builder {
         private Clock clock = Clock.SYSTEM;
         private RandomGenerator random = new SplittableRandom();
+        private RandomGenerator identifiers = new SecureRandom();
         private IoEventLoopGroup group;
         private Executor socketExecutor = Runnable::run;
         private Executor listenerExecutor;
@@ -466,9 +479,19 @@ public final class BfdEngine implements AutoCloseable {
             return this;
         }
 
-        /** Source of discriminators, jitter and initial auth sequence numbers. */
+        /** Source of the transmit jitter (RFC 5880 §6.8.7); fast, need not be unpredictable. */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Source of local discriminators (§6.8.1) and initial authentication sequence numbers
+         * (§6.7.3); default a {@link SecureRandom}: an off-path attacker who could
+         * predict them could forge packets a session accepts.
+         */
+        public Builder identifierRandom(RandomGenerator identifiers) {
+            this.identifiers = Objects.requireNonNull(identifiers, "identifierRandom");
             return this;
         }
 

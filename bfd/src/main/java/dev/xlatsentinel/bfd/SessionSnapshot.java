@@ -16,6 +16,7 @@ import java.util.Map;
  * @param detectionTime  how long we wait for the peer before declaring Down (§6.8.4); zero
  *                       before the first packet
  * @param upSince        when the session last came Up, or null when not Up
+ * @param authKeyId      the key ID of the authentication (RFC 5880 §4.2), 0 without; never the key
  * @param counters       every {@link Counter}, zero ones included
  */
 public record SessionSnapshot(SessionKey key, State state, State remoteState, Diagnostic localDiag,
@@ -23,7 +24,7 @@ public record SessionSnapshot(SessionKey key, State state, State remoteState, Di
         int remoteDetectMult, Duration desiredMinTx, Duration requiredMinRx, Duration remoteDesiredMinTx,
         Duration remoteRequiredMinRx, Duration txInterval, Duration rxInterval, Duration detectionTime,
         boolean pollInProgress, boolean remoteDemand, boolean heldDown, Diagnostic heldDownDiag,
-        AuthType authType, int sourcePort, Instant lastChange, Instant upSince, Map<Counter, Long> counters) {
+        AuthType authType, int authKeyId, int sourcePort, Instant lastChange, Instant upSince, Map<Counter, Long> counters) {
 
     public long counter(Counter c) {
         return counters.getOrDefault(c, 0L);

@@ -15,9 +15,12 @@ import java.util.Objects;
 /**
  * The upstream router's side of this gateway, derived from the agent's services: for each
  * service prefix a static route toward the service's BFD local address, tracked by BFD with
- * the same timers (and authentication) as the agent's session. Two dialects: BIRD 2 (static
- * route {@code bfd} option plus a {@code protocol bfd} block) and FRR >= 8.5
- * ({@code ipv6 route P NH bfd profile X}; 8.4 cannot track static routes with BFD).
+ * the same timers (and authentication) as the agent's session. Two dialects: BIRD 2 and 3
+ * (static route {@code bfd} option plus a {@code protocol bfd} block) and FRR >= 8.5
+ * ({@code ipv6 route P NH bfd profile X}, the profile carrying the agent's timers; 8.4 cannot
+ * track static routes with BFD). Each prefix is routed only via sessions of its own family.
+ * The output is applied verbatim by BIRD 2.0.12, 2.17, 3.1 and FRR 10.3 ({@code vtysh -f})
+ * in the router matrix tests.
  *
  * <p>Secrets are not printed unless asked: the placeholder names the file to copy them from.
  */
@@ -86,15 +89,29 @@ public final class RouterConfig {
         }
         b.append("}\n");
         services.forEach((name, s) -> {
-            for (String prefix : s.prefixes()) {
-                b.append("\nprotocol static xlat_").append(name.replaceAll("[^A-Za-z0-9_]", "_")).append(" {\n");
-                b.append("  ").append(prefix.contains(":") ? "ipv6" : "ipv4").append(";\n");
-                for (BfdSessionConfig bfd : s.bfd()) {
-                    b.append("  route ").append(prefix).append(" via ").append(bfd.local());
-                    if (bfd.multihop()) {
-                        b.append(" bfd; # multihop: BIRD uses its `multihop` block\n");
-                    } else {
-                        b.append(" bfd;\n");
+            Map<Boolean, List<String>> byFamily = prefixesByFamily(s);
+            for (Map.Entry<Boolean, List<String>> family : byFamily.entrySet()) {
+                boolean v6 = family.getKey();
+                List<BfdSessionConfig> sessions = sessionsOfFamily(s, v6);
+                // One protocol per service and family: BIRD refuses two protocols of one name.
+                String proto = "xlat_" + name.replaceAll("[^A-Za-z0-9_]", "_")
+                        + (byFamily.size() > 1 ? (v6 ? "_v6" : "_v4") : "");
+                b.append("\n");
+                if (sessions.isEmpty()) {
+                    b.append("# WARNING: service ").append(name).append(" has no ").append(v6 ? "IPv6" : "IPv4")
+                            .append(" BFD session for ").append(family.getValue()).append("; no route rendered\n");
+                    continue;
+                }
+                b.append("protocol static ").append(proto).append(" {\n");
+                b.append("  ").append(v6 ? "ipv6" : "ipv4").append(";\n");
+                for (String prefix : family.getValue()) {
+                    for (BfdSessionConfig bfd : sessions) {
+                        b.append("  route ").append(prefix).append(" via ").append(bfd.local());
+                        if (bfd.multihop()) {
+                            b.append(" bfd; # multihop: BIRD uses its `multihop` block\n");
+                        } else {
+                            b.append(" bfd;\n");
+                        }
                     }
                 }
                 b.append("}\n");
@@ -117,7 +134,8 @@ public final class RouterConfig {
     public static String frr(Map<String, ServiceConfig> services, Options o) {
         StringBuilder b = new StringBuilder();
         b.append("! FRR >= 8.5 configuration for the upstream router, rendered by xlat-sentinel.\n");
-        b.append("! (FRR 8.4 cannot track static routes with BFD.)\n");
+        b.append("! (FRR 8.4 cannot track static routes with BFD.) Apply with `vtysh -f FILE`.\n");
+        b.append("! Keep `profile`: a plain `bfd` negotiates FRR's default 300 ms x 3.\n");
         Map<Timers, List<String>> groups = groups(services);
         Map<Timers, String> profiles = new LinkedHashMap<>();
         int n = 0;
@@ -139,19 +157,43 @@ public final class RouterConfig {
         });
         b.append("!\n");
         services.forEach((name, s) -> {
-            for (String prefix : s.prefixes()) {
-                for (BfdSessionConfig bfd : s.bfd()) {
-                    Timers t = timers(bfd);
-                    b.append(prefix.contains(":") ? "ipv6" : "ip").append(" route ").append(prefix).append(' ')
-                            .append(bfd.local()).append(" bfd");
-                    if (bfd.multihop()) {
-                        b.append(" multi-hop source ").append(bfd.peer());
-                    }
-                    b.append(" profile ").append(profiles.get(t)).append(" ! service ").append(name).append('\n');
+            // A comment is a line of its own: FRR 10 refuses "! ..." after a command (% Unknown command).
+            b.append("! service ").append(name).append('\n');
+            prefixesByFamily(s).forEach((v6, prefixes) -> {
+                List<BfdSessionConfig> sessions = sessionsOfFamily(s, v6);
+                if (sessions.isEmpty()) {
+                    b.append("! WARNING: no ").append(v6 ? "IPv6" : "IPv4").append(" BFD session for ")
+                            .append(prefixes).append("; no route rendered\n");
                 }
-            }
+                for (String prefix : prefixes) {
+                    for (BfdSessionConfig bfd : sessions) {
+                        b.append(v6 ? "ipv6" : "ip").append(" route ").append(prefix).append(' ')
+                                .append(bfd.local()).append(" bfd");
+                        if (bfd.multihop()) {
+                            b.append(" multi-hop source ").append(bfd.peer());
+                        }
+                        b.append(" profile ").append(profiles.get(timers(bfd))).append('\n');
+                    }
+                }
+            });
         });
         return b.toString();
+    }
+
+    /**
+     * The service's prefixes by family (IPv6 first), in their order. A route's next hop is
+     * the agent's BFD address, so only sessions of the prefix's family can carry it.
+     */
+    private static Map<Boolean, List<String>> prefixesByFamily(ServiceConfig s) {
+        Map<Boolean, List<String>> m = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        for (String p : s.prefixes()) {
+            m.computeIfAbsent(p.contains(":"), k -> new ArrayList<>()).add(p);
+        }
+        return m;
+    }
+
+    private static List<BfdSessionConfig> sessionsOfFamily(ServiceConfig s, boolean v6) {
+        return s.bfd().stream().filter(b -> b.local().contains(":") == v6).toList();
     }
 
     private static Map<Timers, List<String>> groups(Map<String, ServiceConfig> services) {

@@ -24,6 +24,42 @@ class RouterConfigTest {
         golden("jool-seed.frr.conf", RouterConfig.frr(c.config().services(), new RouterConfig.Options(null, false)));
     }
 
+    /** Two prefixes, both families, one service: BIRD names a protocol once; no route mixes families. */
+    @Test
+    void eachPrefixGoesViaSessionsOfItsFamilyInOneProtocolPerFamily() throws Exception {
+        Path yaml = Files.createTempFile("dual", ".yaml");
+        try {
+            Files.writeString(yaml, """
+                    instances:
+                      t: {probes: [{type: tayga, pidFile: /run/tayga.pid, tun: nat64}]}
+                    services:
+                      dual:
+                        dependsOn: [t]
+                        prefixes: [64:ff9b::/97, 64:ff9b::8000:0/97, 192.0.2.0/24]
+                        bfd:
+                          - {peer: 2001:db8:ff::1, local: 2001:db8:ff::a, minTx: 20ms}
+                          - {peer: 192.0.2.254, local: 192.0.2.1, minTx: 20ms}
+                      v6only:
+                        dependsOn: [t]
+                        prefixes: [198.51.100.0/24]
+                        bfd:
+                          - {peer: 2001:db8:ff::1, local: 2001:db8:ff::b, minTx: 20ms}
+                    """);
+            LoadedConfig c = ConfigLoader.load(yaml);
+            golden("dual.bird.conf", RouterConfig.bird(c.config().services(), new RouterConfig.Options("eth1", false)));
+            String frr = RouterConfig.frr(c.config().services(), new RouterConfig.Options(null, false));
+            golden("dual.frr.conf", frr);
+            for (String line : frr.split("\n")) {
+                assertThat(line.strip().startsWith("!") || !line.contains("!")).as("a comment after a command: " + line)
+                        .isTrue();
+            }
+            assertThat(frr).doesNotContain("route 198.51.100.0/24").doesNotContain("192.0.2.0/24 2001")
+                    .doesNotContain("64:ff9b::/97 192.");
+        } finally {
+            Files.delete(yaml);
+        }
+    }
+
     static void golden(String name, String actual) throws Exception {
         Path file = DIR.resolve(name);
         if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {

@@ -24,6 +24,7 @@ public enum Counter {
     DROP_YOUR_DISCRIMINATOR_ZERO_NOT_DOWN(28, "drop-your-discriminator-zero-not-down"),
     DROP_NO_SESSION(29, "drop-no-session"),
     DROP_ADDRESS_MISMATCH(30, "drop-address-mismatch"),
+    DROP_WRONG_INTERFACE(41, "drop-wrong-interface"),
     DROP_TTL(31, "drop-ttl"),
     DROP_AUTH_UNEXPECTED(32, "drop-auth-unexpected"),
     DROP_AUTH_MISSING(33, "drop-auth-missing"),

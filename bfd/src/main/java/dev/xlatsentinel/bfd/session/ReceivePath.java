@@ -78,6 +78,11 @@ final class ReceivePath {
         if (!addressesMatch(s, hop, src, dst)) {
             return drop(Counter.DROP_ADDRESS_MISMATCH, s, src, "your discriminator", Integer.toUnsignedLong(your));
         }
+        // A single-hop session that names its interface hears its peer on that interface only:
+        // for IPv4 and global IPv6 addresses the address alone does not say where it came in.
+        if (hop == HopMode.SINGLE_HOP && s.ifindex() != 0 && dst.ingress() != 0 && dst.ingress() != s.ifindex()) {
+            return drop(Counter.DROP_WRONG_INTERFACE, s, src, "ingress interface index", dst.ingress());
+        }
         // RFC 5881 §5 / RFC 5883 §5 (GTSM), when the transport passes the TTL on.
         if (ttl >= 0 && ttl < s.config().minTtl()) {
             return drop(Counter.DROP_TTL, s, src, "ttl", ttl);

@@ -573,7 +573,7 @@ public final class Session {
                 micros(desiredMinTx), micros(requiredMinRx), micros(remoteDesiredMinTx), micros(remoteMinRx),
                 micros(txIntervalMicros()), micros(Math.max(rxBasis, remoteDesiredMinTx)),
                 micros(detectionTimeMicros()),
-                pollActive != 0, remoteDemand, heldDown, heldDownDiag, auth.config().type(), sourcePort,
+                pollActive != 0, remoteDemand, heldDown, heldDownDiag, auth.config().type(), auth.config().keyId(), sourcePort,
                 ctx.wallTime(lastChange), upSince < 0 ? null : ctx.wallTime(upSince), counters.copy());
     }
 

@@ -53,6 +53,8 @@ public final class SessionTable implements SessionContext {
     private long timerSlackNanos;
     private final Consumer<StateChange> events;
     private final RandomGenerator random;
+    /** Discriminators and initial sequence numbers: RFC 5880 §6.8.1 and §6.7.3 want them unpredictable. */
+    private final RandomGenerator identifiers;
     private final long startNanos;
     private final Instant startWall;
     private final CounterSet counters = new CounterSet();
@@ -84,6 +86,17 @@ public final class SessionTable implements SessionContext {
      */
     public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random, long nowNanos,
             InstantSource wall, long maxTimerSlackNanos) {
+        this(sink, events, random, random, nowNanos, wall, maxTimerSlackNanos);
+    }
+
+    /**
+     * {@code random} draws the jitter (§6.8.7); {@code identifiers} the local discriminators
+     * (§6.8.1) and the first authentication sequence numbers (§6.7.3), which an attacker must
+     * not predict: a {@link java.security.SecureRandom} outside tests.
+     */
+    public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random,
+            RandomGenerator identifiers, long nowNanos, InstantSource wall, long maxTimerSlackNanos) {
+        this.identifiers = identifiers;
         this.maxTimerSlackNanos = maxTimerSlackNanos;
         this.timerSlackNanos = maxTimerSlackNanos;
         this.sink = sink;
@@ -104,10 +117,10 @@ public final class SessionTable implements SessionContext {
         checkAddable(config, ifindex);
         int discr;
         do {
-            discr = random.nextInt();
+            discr = identifiers.nextInt();
         } while (discr == 0 || byDiscr.containsKey(discr));
         int timerId = freeTimerIds.isEmpty() ? byTimer.size() : freeTimerIds.poll();
-        Authenticator auth = new Authenticator(config.auth(), random.nextInt());
+        Authenticator auth = new Authenticator(config.auth(), identifiers.nextInt());
         Session s = new Session(this, config, discr, timerId, auth, ifindex, now);
         s.sourcePort(sourcePort);
         s.attach(attachment);

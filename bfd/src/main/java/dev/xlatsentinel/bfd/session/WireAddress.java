@@ -16,12 +16,27 @@ public final class WireAddress {
     private final byte[] octets = new byte[16];
     private int length;
     private int scope;
+    private int ingress;
 
     /** Not known (length 0): e.g. the destination when the transport cannot tell. */
     public WireAddress clear() {
         length = 0;
         scope = 0;
+        ingress = 0;
         return this;
+    }
+
+    /**
+     * For a destination: the interface the datagram came in on (IP_PKTINFO / IPV6_PKTINFO),
+     * 0 when not known. Kept apart from the scope, which only a link-local address has.
+     */
+    public WireAddress ingress(int ifindex) {
+        ingress = ifindex;
+        return this;
+    }
+
+    int ingress() {
+        return ingress;
     }
 
     /** Sets 4 or 16 octets from {@code src} at {@code offset}, and the scope (0 when none). */

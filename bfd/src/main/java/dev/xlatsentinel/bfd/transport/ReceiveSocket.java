@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * {@code msghdr}, {@code msg_len}, padding), {@code struct iovec} 16, {@code sockaddr_in6}
  * 28 (slots of 32), a control area of 128 per message, and 512 octets of payload (a BFD
  * packet has at most 52; longer ones are cut and then dropped by the length checks).
+ *
+ * <p>Two of them share each (family, port) as one SO_REUSEPORT group: the peers' queue and
+ * the queue of everything else ({@link PeerSteering} picks one for each datagram in the
+ * kernel). The other queue is small and read within a budget ({@link #OTHERS_BUDGET}
+ * datagrams, then {@link #OTHERS_PAUSE_NANOS} without reading it): a flood costs the event
+ * loop a bounded share of its time and overflows in the kernel, where it is counted
+ * ({@link #kernelDrops()}).
  */
 final class ReceiveSocket implements EpollIoHandle {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiveSocket.class);
@@ -52,8 +59,18 @@ final class ReceiveSocket implements EpollIoHandle {
     private static final int CONTROL = 128;
     private static final int SOCKADDR_IN6_LEN = 28;
 
+    /** Datagrams read from the other queue per readiness event, before a pause. */
+    static final int OTHERS_BUDGET = 256;
+    /** The pause after a full budget: the other queue is read at most ~25 000 datagrams a second. */
+    static final long OTHERS_PAUSE_NANOS = 10_000_000;
+
     private static final int SOL_SOCKET = 1;
+    private static final int SO_REUSEPORT = 15;
     private static final int SO_RCVBUFFORCE = 33;
+    private static final int SO_MEMINFO = 55;
+    /** Index of sk_drops in SO_MEMINFO's array of u32 (SK_MEMINFO_DROPS). */
+    private static final int SK_MEMINFO_DROPS = 8;
+    private static final int SK_MEMINFO_VARS = 9;
     private static final int IPPROTO_IP = 0;
     private static final int IPPROTO_IPV6 = 41;
     private static final int IP_TTL = 2;
@@ -66,9 +83,25 @@ final class ReceiveSocket implements EpollIoHandle {
     private static final int IPV6_HOPLIMIT = 52;
     private static final int AF_INET6 = 10;
 
+    /** Which queue of the pair this socket is. */
+    enum Queue {
+        PEERS("peers"), OTHERS("others");
+
+        private final String label;
+
+        Queue(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
     private final Socket socket;
     private final boolean ipv6;
     private final HopMode hop;
+    private final Queue queue;
     private final UdpTransport.Receiver sink;
     private final ByteBuffer mem;
     private final long base;
@@ -81,6 +114,11 @@ final class ReceiveSocket implements EpollIoHandle {
     private final WireAddress src = new WireAddress();
     private final WireAddress dst = new WireAddress();
     private IoRegistration registration;
+    private IoEventLoop loop;
+    private boolean paused;
+    private final Runnable resume = this::resume;
+    private final ByteBuffer meminfo = ByteBuffer.allocateDirect(4 * SK_MEMINFO_VARS).order(ByteOrder.nativeOrder());
+    private long received;
     private long readErrors;
 
     /** A datagram socket of the family, through Netty's native code (the constructor it needs is protected). */
@@ -90,10 +128,11 @@ final class ReceiveSocket implements EpollIoHandle {
         }
     }
 
-    private ReceiveSocket(Socket socket, boolean ipv6, HopMode hop, UdpTransport.Receiver sink) {
+    private ReceiveSocket(Socket socket, boolean ipv6, HopMode hop, Queue queue, UdpTransport.Receiver sink) {
         this.socket = socket;
         this.ipv6 = ipv6;
         this.hop = hop;
+        this.queue = queue;
         this.sink = sink;
         iovOff = BATCH * MMSGHDR;
         nameOff = iovOff + BATCH * IOVEC;
@@ -115,12 +154,16 @@ final class ReceiveSocket implements EpollIoHandle {
 
     /**
      * Opens and binds the socket (call on the thread inside the namespace): V6ONLY for IPv6,
-     * the receive queue, destination and TTL ancillary data, the GTSM filter.
+     * SO_REUSEPORT (the pair's group; open the peers' queue first: it becomes index 0), the
+     * receive queue, destination and TTL ancillary data, and for the peers' queue the GTSM
+     * filter (a second line behind the steering program).
      */
-    static ReceiveSocket open(boolean ipv6, HopMode hop, int minTtl, int receiveBuffer, UdpTransport.Receiver sink) {
+    static ReceiveSocket open(boolean ipv6, HopMode hop, Queue queue, int minTtl, int receiveBuffer,
+            UdpTransport.Receiver sink) {
         Epoll.ensureAvailability();
         Socket s = new DatagramSocket(ipv6);
         try {
+            s.setIntOpt(SOL_SOCKET, SO_REUSEPORT, 1);
             if (ipv6) {
                 s.setIntOpt(IPPROTO_IPV6, IPV6_V6ONLY, 1);
                 s.setIntOpt(IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
@@ -135,9 +178,11 @@ final class ReceiveSocket implements EpollIoHandle {
             } catch (IOException e) {
                 s.setReceiveBufferSize(receiveBuffer);
             }
-            GtsmFilter.attach(s, ipv6, minTtl);
+            if (queue == Queue.PEERS) {
+                GtsmFilter.attach(s, ipv6, minTtl);
+            }
             s.bind(new InetSocketAddress(wildcard(ipv6), hop.port()));
-            return new ReceiveSocket(s, ipv6, hop, sink);
+            return new ReceiveSocket(s, ipv6, hop, queue, sink);
         } catch (IOException | RuntimeException e) {
             try {
                 s.close();
@@ -145,7 +190,7 @@ final class ReceiveSocket implements EpollIoHandle {
                 // Nothing more to undo.
             }
             throw new IllegalStateException("cannot open the BFD receive socket " + (ipv6 ? "[::]" : "0.0.0.0") + ":"
-                    + hop.port() + ": " + e.getMessage(), e);
+                    + hop.port() + " (" + queue.label() + "): " + e.getMessage(), e);
         }
     }
 
@@ -153,12 +198,43 @@ final class ReceiveSocket implements EpollIoHandle {
     void register(IoEventLoop loop) {
         IoRegistration r = loop.register(this).syncUninterruptibly().getNow();
         Blocking.call(loop, () -> r.submit(EpollIoOps.EPOLLIN));
+        this.loop = loop;
         registration = r;
     }
 
-    /** Replaces the GTSM filter (multihop: the lowest minimum TTL of the sessions). */
+    /** Replaces the GTSM filter of the peers' queue (multihop: the lowest minimum TTL of the sessions). */
     void minTtl(int minTtl) {
-        GtsmFilter.attach(socket, ipv6, minTtl);
+        if (queue == Queue.PEERS) {
+            GtsmFilter.attach(socket, ipv6, minTtl);
+        }
+    }
+
+    /** Replaces the steering program of the pair (attached through either socket). */
+    void steer(PeerSteering.Program program) {
+        PeerSteering.attach(socket, program);
+    }
+
+    Queue queue() {
+        return queue;
+    }
+
+    /** Event loop: datagrams read from this queue so far. */
+    long received() {
+        return received;
+    }
+
+    /**
+     * Datagrams the kernel dropped on this socket (SO_MEMINFO's sk_drops): the queue was
+     * full, or (peers' queue) the GTSM filter refused them; -1 when it cannot be read.
+     */
+    long kernelDrops() {
+        try {
+            meminfo.clear();
+            socket.getRawOpt(SOL_SOCKET, SO_MEMINFO, meminfo);
+            return Integer.toUnsignedLong(meminfo.getInt(4 * SK_MEMINFO_DROPS));
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     @Override
@@ -172,15 +248,31 @@ final class ReceiveSocket implements EpollIoHandle {
                 && !e.ops().contains(EpollIoOps.EPOLLERR)) {
             return;
         }
+        int max = queue == Queue.PEERS ? MAX_READ : OTHERS_BUDGET;
         int read = 0;
-        while (read < MAX_READ) {
-            int n = receiveBatch();
-            read += Math.max(n, 0);
+        int n = 0;
+        while (read < max) {
+            n = receiveBatch();
+            read += n;
             if (n < BATCH) {
                 break;
             }
         }
+        received += read;
+        if (queue == Queue.OTHERS && n == BATCH && !paused && loop != null) {
+            // More is waiting: leave it to the kernel for a while (it drops what does not fit).
+            paused = true;
+            r.submit(EpollIoOps.NONE);
+            loop.schedule(resume, OTHERS_PAUSE_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
         sink.batchDone();
+    }
+
+    private void resume() {
+        paused = false;
+        if (registration != null && registration.isValid()) {
+            registration.submit(EpollIoOps.EPOLLIN);
+        }
     }
 
     /** One recvmmsg(2): returns how many datagrams were handed on (0 when none waited). */
@@ -225,10 +317,12 @@ final class ReceiveSocket implements EpollIoHandle {
             int data = control + c + 16;
             if (level == IPPROTO_IPV6 && type == IPV6_PKTINFO) {
                 dst.set(mem, data, 16, 0);
+                dst.ingress(mem.getInt(data + 16));  // ipi6_ifindex
             } else if (level == IPPROTO_IPV6 && type == IPV6_HOPLIMIT) {
                 ttl = mem.getInt(data);
             } else if (level == IPPROTO_IP && type == IP_PKTINFO) {
                 dst.set(mem, data + 8, 4, 0);       // ipi_addr: the header's destination
+                dst.ingress(mem.getInt(data));      // ipi_ifindex
             } else if (level == IPPROTO_IP && type == IP_TTL) {
                 ttl = mem.getInt(data);
             }
@@ -268,6 +362,6 @@ final class ReceiveSocket implements EpollIoHandle {
 
     @Override
     public String toString() {
-        return "BFD receive socket " + (ipv6 ? "IPv6 " : "IPv4 ") + hop;
+        return "BFD receive socket " + (ipv6 ? "IPv6 " : "IPv4 ") + hop + " " + queue.label();
     }
 }

@@ -1,6 +1,7 @@
 package dev.xlatsentinel.bfd.transport;
 
 import dev.xlatsentinel.bfd.HopMode;
+import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.session.Counter;
 import dev.xlatsentinel.bfd.session.PacketSink;
@@ -24,6 +25,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -39,12 +41,15 @@ import org.slf4j.LoggerFactory;
  * on 4784).
  *
  * <ul>
- *   <li>Receive: one {@link ReceiveSocket} per (address family, port), shared by every
+ *   <li>Receive: per (address family, port) a pair of {@link ReceiveSocket}s, shared by every
  *       session of the engine, bound to the wildcard address, read with recvmmsg(2) without
- *       an allocation per packet; it reports the destination address (IPv4 and IPv6) and the
- *       TTL / hop limit of each datagram, and carries a {@link GtsmFilter}: TTL 255 for single
- *       hop; for multihop the lowest minimum TTL of the family's multihop sessions (each
- *       session's own minimum is then checked in the core).</li>
+ *       an allocation per packet; they report the destination address (IPv4 and IPv6) and the
+ *       TTL / hop limit of each datagram. A {@link PeerSteering} program puts each datagram
+ *       in the peers' queue when it comes from a configured peer with the GTSM TTL (255 for
+ *       single hop; for multihop the lowest minimum TTL of the family's multihop sessions,
+ *       each session's own minimum being checked in the core), else in the other queue, so
+ *       junk never delays a peer's packet. Both queues feed the same core: a peer's packet
+ *       that lands in the other queue (before the program knows a new peer) is still handled.</li>
  *   <li>Send: one socket per session, bound to its local address and a source port in
  *       49152-65535 that is unique in the engine and kept for the session's life (RFC 5881
  *       §4), connected to the peer, TTL / hop limit 255, DSCP CS6 unless configured,
@@ -69,6 +74,14 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
      * packets that were on time. 4 MB (the kernel doubles it) holds tens of milliseconds.
      */
     private static final int RECEIVE_BUFFER = 4 << 20;
+    /** The other queue: small, so a flood overflows in the kernel instead of in our memory. */
+    private static final int OTHERS_RECEIVE_BUFFER = 256 << 10;
+    /**
+     * Changes to the peers are applied to the steering program at most this often: adding 4000
+     * sessions must not rebuild and attach a 4000-instruction program 4000 times on the loop.
+     * Meanwhile a new peer's packets arrive in the other queue and are still handled.
+     */
+    private static final long STEERING_DELAY_MILLIS = 10;
 
     /** Where received datagrams go; called on the event loop (the array and the holders are reused). */
     public interface Receiver {
@@ -82,14 +95,24 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     private record RxKey(boolean ipv6, HopMode hop) {
     }
 
-    /** A shared receive socket and, for multihop, the minimum TTLs of its sessions. */
+    /**
+     * A shared pair of receive sockets (peers' queue, other queue), the peers its sessions
+     * talk to (how many sessions each) and, for multihop, the minimum TTLs of its sessions.
+     */
     private static final class RxSocket {
-        final ReceiveSocket socket;
+        final RxKey key;
+        final ReceiveSocket peers;
+        final ReceiveSocket others;
         final TreeMap<Integer, Integer> minTtls = new TreeMap<>();
+        final Map<InetAddress, Integer> peerAddresses = new java.util.LinkedHashMap<>();
         int appliedMinTtl;
+        PeerSteering.Program steering;
+        boolean steeringDue;
 
-        RxSocket(ReceiveSocket socket, int minTtl) {
-            this.socket = socket;
+        RxSocket(RxKey key, ReceiveSocket peers, ReceiveSocket others, int minTtl) {
+            this.key = key;
+            this.peers = peers;
+            this.others = others;
             this.appliedMinTtl = minTtl;
         }
     }
@@ -119,7 +142,10 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
         });
     }
 
-    /** Blocking: opens the shared receive socket for the session's family and port if needed. */
+    /**
+     * Blocking: opens the pair of receive sockets for the session's family and port if needed,
+     * steering everything to the other queue until sessions name their peers.
+     */
     public synchronized void ensureReceiveSocket(SessionConfig c) {
         boolean ipv6 = c.peer() instanceof Inet6Address;
         RxKey key = new RxKey(ipv6, c.hop());
@@ -127,47 +153,111 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
             return;
         }
         int minTtl = c.hop() == HopMode.SINGLE_HOP ? 255 : c.minTtl();
-        ReceiveSocket socket = Blocking.call(socketExecutor,
-                () -> ReceiveSocket.open(ipv6, c.hop(), minTtl, RECEIVE_BUFFER, receiver));
+        PeerSteering.Program program = PeerSteering.build(ipv6, minTtl, List.of());
+        ReceiveSocket[] pair = Blocking.call(socketExecutor, () -> {
+            // The peers' queue binds first: it is index 0 of the reuseport group.
+            ReceiveSocket peers = ReceiveSocket.open(ipv6, c.hop(), ReceiveSocket.Queue.PEERS, minTtl,
+                    RECEIVE_BUFFER, receiver);
+            try {
+                ReceiveSocket others = ReceiveSocket.open(ipv6, c.hop(), ReceiveSocket.Queue.OTHERS, minTtl,
+                        OTHERS_RECEIVE_BUFFER, receiver);
+                peers.steer(program);
+                return new ReceiveSocket[] {peers, others};
+            } catch (RuntimeException e) {
+                peers.close();
+                throw e;
+            }
+        });
         try {
-            socket.register((IoEventLoop) loop);
+            pair[0].register((IoEventLoop) loop);
+            pair[1].register((IoEventLoop) loop);
         } catch (RuntimeException e) {
-            socket.close();
+            pair[0].close();
+            pair[1].close();
             throw e;
         }
-        LOG.info("BFD receiving {} on {}:{} (GTSM minimum TTL {})", c.hop(), ipv6 ? "[::]" : "0.0.0.0",
-                c.hop().port(), minTtl);
-        rx.put(key, new RxSocket(socket, minTtl));
+        LOG.info("BFD receiving {} on {}:{} (GTSM minimum TTL {}; configured peers' packets in their own queue)",
+                c.hop(), ipv6 ? "[::]" : "0.0.0.0", c.hop().port(), minTtl);
+        RxSocket s = new RxSocket(key, pair[0], pair[1], minTtl);
+        s.steering = program;
+        rx.put(key, s);
     }
 
     /**
-     * Event loop: a session of {@code c} joins its receive socket; for multihop the filter
-     * follows the lowest minimum TTL in use.
+     * Event loop: a session of {@code c} joins its receive sockets: its peer is admitted to
+     * the peers' queue; for multihop the GTSM minimum follows the lowest minimum TTL in use.
      */
     public void sessionAdded(SessionConfig c) {
-        adjustMinTtl(c, 1);
+        adjust(c, 1);
     }
 
     public void sessionRemoved(SessionConfig c) {
-        adjustMinTtl(c, -1);
+        adjust(c, -1);
     }
 
-    private void adjustMinTtl(SessionConfig c, int delta) {
-        if (c.hop() != HopMode.MULTI_HOP) {
-            return;
-        }
+    private void adjust(SessionConfig c, int delta) {
         RxSocket s = rx.get(new RxKey(c.peer() instanceof Inet6Address, c.hop()));
         if (s == null) {
             return;
         }
-        s.minTtls.merge(c.minTtl(), delta, (a, b) -> a + b == 0 ? null : a + b);
-        int lowest = s.minTtls.isEmpty() ? 255 : s.minTtls.firstKey();
-        if (lowest != s.appliedMinTtl) {
-            s.socket.minTtl(lowest);
-            s.appliedMinTtl = lowest;
-            LOG.info("BFD multihop {} GTSM minimum TTL now {}", c.peer() instanceof Inet6Address ? "IPv6" : "IPv4",
-                    lowest);
+        int before = s.peerAddresses.size();
+        s.peerAddresses.merge(c.peer(), delta, (a, b) -> a + b == 0 ? null : a + b);
+        boolean changed = s.peerAddresses.size() != before;
+        if (c.hop() == HopMode.MULTI_HOP) {
+            s.minTtls.merge(c.minTtl(), delta, (a, b) -> a + b == 0 ? null : a + b);
+            int lowest = s.minTtls.isEmpty() ? 255 : s.minTtls.firstKey();
+            if (lowest != s.appliedMinTtl) {
+                s.peers.minTtl(lowest);
+                s.appliedMinTtl = lowest;
+                changed = true;
+                LOG.info("BFD multihop {} GTSM minimum TTL now {}", c.peer() instanceof Inet6Address ? "IPv6"
+                        : "IPv4", lowest);
+            }
         }
+        if (changed && !s.steeringDue) {
+            s.steeringDue = true;
+            loop.schedule(() -> applySteering(s), STEERING_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Event loop: rebuilds and attaches the steering program from the peers now configured. */
+    private void applySteering(RxSocket s) {
+        s.steeringDue = false;
+        if (rx.get(s.key) != s) {
+            return;
+        }
+        List<byte[]> addresses = new java.util.ArrayList<>();
+        for (InetAddress a : s.peerAddresses.keySet()) {
+            addresses.add(a.getAddress());
+        }
+        PeerSteering.Program p = PeerSteering.build(s.key.ipv6(), s.appliedMinTtl, addresses);
+        try {
+            s.peers.steer(p);
+        } catch (RuntimeException e) {
+            LOG.error("BFD {}: the receive steering program could not be replaced (the previous one stays): {}",
+                    s.peers, e.getMessage());
+            return;
+        }
+        if (p.match() != s.steering.match() && p.match() != PeerSteering.Match.EXACT) {
+            LOG.warn("BFD {} {}: {} peers, more than a socket program compares exactly: peers' queue admits by {}",
+                    s.key.ipv6() ? "IPv6" : "IPv4", s.key.hop(), p.peers(), p.match().label());
+        }
+        s.steering = p;
+        LOG.debug("BFD {} {}: peers' queue admits {} peers ({}, {} instructions)", s.key.ipv6() ? "IPv6" : "IPv4",
+                s.key.hop(), p.peers(), p.match().label(), p.length());
+    }
+
+    /** Event loop: the receive queues and what they have seen. */
+    public List<ReceiveQueue> receiveQueues() {
+        List<ReceiveQueue> out = new java.util.ArrayList<>();
+        for (RxSocket s : rx.values()) {
+            for (ReceiveSocket q : List.of(s.peers, s.others)) {
+                out.add(new ReceiveQueue(s.key.ipv6() ? "ipv6" : "ipv4", s.key.hop(), q.queue().label(),
+                        s.steering.peers(), s.steering.match().label(), q.received(), q.kernelDrops()));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(ReceiveQueue::family).thenComparing(ReceiveQueue::hop));
+        return out;
     }
 
     /**
@@ -271,7 +361,8 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     @Override
     public void close() {
         for (RxSocket s : rx.values()) {
-            s.socket.close();
+            s.peers.close();
+            s.others.close();
         }
         rx.clear();
     }

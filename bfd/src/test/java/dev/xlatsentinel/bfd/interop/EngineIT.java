@@ -365,6 +365,12 @@ class EngineIT {
                             && b.snapshots().stream().filter(s -> s.state() == State.UP).count() >= MANY,
                     () -> a.snapshots().stream().filter(s -> s.state() != State.UP).toList().toString());
             List<SessionKey> keys = ours.stream().map(BfdSession::key).toList();
+            // The listener thread hears of a change after the snapshot shows it: wait until it has.
+            Poll.until(Duration.ofSeconds(10), "the listener heard every session come Up", () -> keys.stream()
+                    .allMatch(k -> {
+                        List<State> states = eventsA.statesOf(k);
+                        return !states.isEmpty() && states.get(states.size() - 1) == State.UP;
+                    }));
             int events = eventsA.changes.size();
             long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             while (System.nanoTime() < until) {

@@ -133,6 +133,22 @@ class DiscardRulesTest {
     }
 
     @Test
+    void aSessionOnAnInterfaceDropsWhatCameInOnAnotherAndTakesWhatCameInOnItsOwn() {
+        Fixture g = new Fixture();
+        Session onEth = g.table.add(Fixture.config().iface("eth0").build(), 3, 50000, null, g.now());
+        Wire w = Wire.from(PEER).state(State.DOWN);
+        WireAddress src = new WireAddress().set(Fixture.addr("192.0.2.1"));
+        g.table.receive(g.now(), w.buf, w.length, HopMode.SINGLE_HOP, src,
+                new WireAddress().set(Fixture.addr("192.0.2.2")).ingress(4), 255);
+        assertThat(g.table.counters().get(Counter.DROP_WRONG_INTERFACE)).isEqualTo(1);
+        assertThat(onEth.counters().get(Counter.DROP_WRONG_INTERFACE)).isEqualTo(1);
+        assertThat(onEth.state()).isEqualTo(State.DOWN);
+        g.table.receive(g.now(), w.buf, w.length, HopMode.SINGLE_HOP, src,
+                new WireAddress().set(Fixture.addr("192.0.2.2")).ingress(3), 255);
+        assertThat(onEth.state()).isEqualTo(State.INIT);
+    }
+
+    @Test
     void singleHopTtlBelow255IsDropped() {
         f.deliver(good(), HopMode.SINGLE_HOP, Fixture.addr("192.0.2.1"), Fixture.addr("192.0.2.2"), 254);
         assertDropped(Counter.DROP_TTL);

@@ -10,10 +10,59 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * BIRD 2 running in the foreground inside a namespace, with its own config and control
+ * BIRD running in the foreground inside a namespace, with its own config and control
  * socket in the lab directory. {@code birdc} talks to the socket from the root namespace.
+ * {@link Build} says which BIRD: Debian 12's 2.0.12 (the default), or Debian 13's 2.17 or
+ * 3.1 from the {@link RouterRoot}.
  */
 public final class Bird implements AutoCloseable {
+    /** Which BIRD, and where its binaries are. */
+    public enum Build {
+        /** Debian 12's bird2 (2.0.12), installed on the machine. */
+        DEBIAN12("bird", "birdc", null),
+        /** Debian 13's bird2 (2.17), unpacked under /opt/bird2 in the router root. */
+        BIRD2_DEBIAN13("/opt/bird2/usr/sbin/bird", "/opt/bird2/usr/sbin/birdc", "bird2"),
+        /** Debian 13's bird3 (3.1), installed in the router root. */
+        BIRD3_DEBIAN13("/usr/sbin/bird", "/usr/sbin/birdc", "bird3");
+
+        private final String bird;
+        private final String birdc;
+        private final String rootKey;
+
+        Build(String bird, String birdc, String rootKey) {
+            this.bird = bird;
+            this.birdc = birdc;
+            this.rootKey = rootKey;
+        }
+
+        /** The version, e.g. "2.0.12", "2.17.6", "3.1.8". */
+        public String version() {
+            if (rootKey != null) {
+                return RouterRoot.get().version(rootKey);
+            }
+            Cmd.Result r = Cmd.exec(List.of(bird, "--version"));
+            String text = (r.stdout() + r.stderr()).strip();
+            return text.substring(text.lastIndexOf(' ') + 1);
+        }
+
+        /** "BIRD 2.17.6" */
+        public String label() {
+            return "BIRD " + version();
+        }
+
+        boolean inRoot() {
+            return rootKey != null;
+        }
+
+        /** The argv for {@code binary} (bird or birdc) with {@code args}, in the root if this build lives there. */
+        List<String> argv(Path runDir, String binary, List<String> args) {
+            List<String> argv = new ArrayList<>();
+            argv.add(binary.equals("birdc") ? birdc : bird);
+            argv.addAll(args);
+            return rootKey == null ? argv : RouterRoot.get().command(runDir, argv);
+        }
+    }
+
     /** One row of {@code show bfd sessions}: BIRD shows state and intervals, not diagnostics. */
     public record BfdSessionRow(String address, String iface, String state, String since, String interval,
             String timeout) {
@@ -41,31 +90,42 @@ public final class Bird implements AutoCloseable {
 
     private final Netns ns;
     private final String name;
+    private final Build build;
     private final Path config;
     private final Path socket;
+    private final Path runDir;
     private final Daemon daemon;
 
-    private Bird(Netns ns, String name, Path config, Path socket, Daemon daemon) {
+    private Bird(Netns ns, String name, Build build, Path config, Path socket, Path runDir, Daemon daemon) {
         this.ns = ns;
         this.name = name;
+        this.build = build;
         this.config = config;
         this.socket = socket;
+        this.runDir = runDir;
         this.daemon = daemon;
     }
 
-    /** Starts BIRD with {@code config} and waits until its control socket answers. */
+    /** Starts Debian 12's BIRD 2 with {@code config} and waits until its control socket answers. */
     public static Bird start(Netns ns, String config) {
+        return start(ns, config, Build.DEBIAN12);
+    }
+
+    /** Starts {@code build} with {@code config} and waits until its control socket answers. */
+    public static Bird start(Netns ns, String config, Build build) {
         Lab lab = ns.lab();
         String name = ns.name() + "-bird";
         Path conf = lab.file(name + ".conf", config);
         Path socket = lab.dir().resolve(name + ".ctl");
-        Cmd.Result check = ns.exec("bird", "-p", "-c", conf.toString());
+        Path run = lab.dir().resolve(name + "-run");
+        Cmd.Result check = Cmd.exec(ns.inside(build.argv(run, "bird", List.of("-p", "-c", conf.toString()))
+                .toArray(String[]::new)));
         if (!check.ok()) {
-            throw new LabException("BIRD rejects its config: " + check.stderr().strip() + "\n" + config);
+            throw new LabException(build + " rejects its config: " + check.stderr().strip() + "\n" + config);
         }
-        Daemon d = ns.start("bird", "bird", "-f", "-c", conf.toString(), "-s", socket.toString(), "-P",
-                lab.dir().resolve(name + ".pid").toString());
-        Bird bird = lab.register(new Bird(ns, name, conf, socket, d));
+        Daemon d = ns.start("bird", build.argv(run, "bird", List.of("-f", "-c", conf.toString(), "-s",
+                socket.toString(), "-P", lab.dir().resolve(name + ".pid").toString())).toArray(String[]::new));
+        Bird bird = lab.register(new Bird(ns, name, build, conf, socket, run, d));
         Poll.until(Duration.ofSeconds(10), Poll.DEFAULT_EVERY, "BIRD control socket in " + ns,
                 () -> !d.isAlive() || (Files.exists(socket) && bird.birdcResult("show status").ok()),
                 d::logText);
@@ -83,15 +143,23 @@ public final class Bird implements AutoCloseable {
         return ns;
     }
 
+    public Build build() {
+        return build;
+    }
+
+    public Path config() {
+        return config;
+    }
+
     /** Runs one birdc command and returns its output; throws if birdc fails. */
     public String birdc(String command) {
         return birdcResult(command).orThrow();
     }
 
     private Cmd.Result birdcResult(String command) {
-        List<String> argv = new ArrayList<>(List.of("birdc", "-s", socket.toString()));
-        argv.addAll(List.of(command.split("\\s+")));
-        return Cmd.exec(Duration.ofSeconds(10), argv);
+        List<String> args = new ArrayList<>(List.of("-s", socket.toString()));
+        args.addAll(List.of(command.split("\\s+")));
+        return Cmd.exec(Duration.ofSeconds(10), build.argv(runDir, "birdc", args));
     }
 
     /** Replaces the config and asks BIRD to apply it. */

@@ -1,7 +1,6 @@
 package dev.xlatsentinel.bfd;
 
 import dev.xlatsentinel.bfd.codec.Diagnostic;
-import dev.xlatsentinel.bfd.session.Counter;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.SessionTable;
 import dev.xlatsentinel.bfd.session.WireAddress;

@@ -3,7 +3,6 @@ package dev.xlatsentinel.bfd;
 import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.codec.State;
-import dev.xlatsentinel.bfd.session.Counter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -7,7 +7,7 @@ import dev.xlatsentinel.agent.status.StatusBuilder;
 import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.bfd.StateChange;
 import dev.xlatsentinel.bfd.codec.State;
-import dev.xlatsentinel.bfd.session.Counter;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.platform.net.HostPort;
 import dev.xlatsentinel.translator.health.HealthState;
 import dev.xlatsentinel.translator.probe.ProbeResult;

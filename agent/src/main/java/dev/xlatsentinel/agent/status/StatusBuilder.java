@@ -2,7 +2,7 @@ package dev.xlatsentinel.agent.status;
 
 import dev.xlatsentinel.agent.runtime.AgentSnapshot;
 import dev.xlatsentinel.bfd.SessionSnapshot;
-import dev.xlatsentinel.bfd.session.Counter;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.frr.bfdd.BfdPeer;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
 import dev.xlatsentinel.frr.route.RouteSpec;

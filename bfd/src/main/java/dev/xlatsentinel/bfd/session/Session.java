@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd.session;
 
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.SessionSnapshot;

@@ -3,7 +3,7 @@ package dev.xlatsentinel.bfd.transport;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionConfig;
-import dev.xlatsentinel.bfd.session.Counter;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.session.PacketSink;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.WireAddress;

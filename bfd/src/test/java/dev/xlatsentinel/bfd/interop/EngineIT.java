@@ -326,7 +326,7 @@ class EngineIT {
             // TTL 254 one has been dealt with too.
             Poll.until(Duration.ofSeconds(2), "TTL 255 accepted", () -> sa.snapshot().state() == State.INIT);
             assertThat(sa.snapshot().remoteDiscriminator()).isEqualTo(0x0b0b0b0bL);
-            assertThat(sa.snapshot().counter(dev.xlatsentinel.bfd.session.Counter.RX_PACKETS)).as("only TTL 255")
+            assertThat(sa.snapshot().counter(dev.xlatsentinel.bfd.Counter.RX_PACKETS)).as("only TTL 255")
                     .isEqualTo(1);
         } finally {
             group.shutdownGracefully();

@@ -164,7 +164,7 @@ abstract class FrrInterop extends PeerLab {
     void runtimeIntervalChangeGoesThroughAPollWithoutAFlap() {
         withSessions(frrLine(gw4, peer4, false, "eth0"), FAST, ours(peer4, gw4).iface("eth0").build(), s -> {
             awaitBothUp(s, gw4);
-            long polls = s.snapshot().counter(dev.xlatsentinel.bfd.session.Counter.POLL_SEQUENCES);
+            long polls = s.snapshot().counter(dev.xlatsentinel.bfd.Counter.POLL_SEQUENCES);
             int before = events.statesOf(s.key()).size();
             s.updateTimers(Duration.ofMillis(200), Duration.ofMillis(150), 4).join();
             Poll.until(UP, "FRR sees the new timers", () -> {
@@ -174,7 +174,7 @@ abstract class FrrInterop extends PeerLab {
                         && p.get("remote-detect-multiplier").asInt() == 4 && !s.snapshot().pollInProgress();
             });
             SessionSnapshot snap = s.snapshot();
-            assertThat(snap.counter(dev.xlatsentinel.bfd.session.Counter.POLL_SEQUENCES)).isGreaterThan(polls);
+            assertThat(snap.counter(dev.xlatsentinel.bfd.Counter.POLL_SEQUENCES)).isGreaterThan(polls);
             assertThat(snap.txInterval()).isEqualTo(Duration.ofMillis(200));
             assertThat(snap.state()).isEqualTo(State.UP);
             assertThat(events.statesOf(s.key())).hasSize(before);

@@ -1,4 +1,4 @@
-package dev.xlatsentinel.bfd.session;
+package dev.xlatsentinel.bfd;
 
 /**
  * Everything the library counts, in one place (id, label). Drops are listed in the order of

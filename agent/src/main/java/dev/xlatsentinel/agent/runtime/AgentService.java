@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * The process around the {@link Agent}: systemd notification and watchdog, SIGHUP reload,
  * SIGTERM stop, the control socket and the metrics exporter.
  */
-public final class Daemon implements AgentCommands.Daemon {
-    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+public final class AgentService implements AgentCommands.Service {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentService.class);
     private static final Duration HEARTBEAT = Duration.ofMillis(500);
     private static final Duration MAX_SILENCE = Duration.ofSeconds(5);
 
@@ -46,7 +46,7 @@ public final class Daemon implements AgentCommands.Daemon {
     private Metrics metrics;
     private String metricsListen;
 
-    private Daemon(Agent agent, LoadedConfig config, SdNotify notify) {
+    private AgentService(Agent agent, LoadedConfig config, SdNotify notify) {
         this.agent = agent;
         this.config = config;
         this.notify = notify;
@@ -54,10 +54,10 @@ public final class Daemon implements AgentCommands.Daemon {
     }
 
     /** Starts the agent and everything around it, then tells systemd it is ready. */
-    public static Daemon start(LoadedConfig config) {
+    public static AgentService start(LoadedConfig config) {
         SdNotify notify = SdNotify.fromEnvironment();
         Agent agent = Agent.start(config);
-        Daemon d = new Daemon(agent, config, notify);
+        AgentService d = new AgentService(agent, config, notify);
         try {
             d.openControl(config.config().agent());
             d.openMetrics(config.config().agent());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xlatsentinel.agent.config.ConfigLoader;
 import dev.xlatsentinel.agent.config.LoadedConfig;
+import dev.xlatsentinel.agent.golden.Golden;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -61,10 +62,6 @@ class RouterConfigTest {
     }
 
     static void golden(String name, String actual) throws Exception {
-        Path file = DIR.resolve(name);
-        if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
-            Files.writeString(file, actual);
-        }
-        assertThat(actual).isEqualTo(Files.readString(file));
+        Golden.assertMatches(DIR.resolve(name), actual);
     }
 }

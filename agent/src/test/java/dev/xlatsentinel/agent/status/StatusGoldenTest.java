@@ -3,7 +3,7 @@ package dev.xlatsentinel.agent.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xlatsentinel.agent.control.AgentCommands;
-import java.nio.file.Files;
+import dev.xlatsentinel.agent.golden.Golden;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -65,10 +65,6 @@ class StatusGoldenTest {
     }
 
     static void golden(String name, String actual) throws Exception {
-        Path file = DIR.resolve(name);
-        if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
-            Files.writeString(file, actual);
-        }
-        assertThat(actual).isEqualTo(Files.readString(file));
+        Golden.assertMatches(DIR.resolve(name), actual);
     }
 }

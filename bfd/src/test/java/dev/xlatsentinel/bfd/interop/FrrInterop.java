@@ -12,14 +12,15 @@ import dev.xlatsentinel.bfd.codec.State;
 import dev.xlatsentinel.lab.Frr;
 import dev.xlatsentinel.lab.Poll;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * Our engine in namespace "gw" against FRR's bfdd in namespace "frr", over one veth pair,
  * shared by every case (each case adds and removes its own sessions on both sides). One IT
  * per FRR of the router matrix runs these cases: {@link FrrInteropIT} (Debian 12's 8.4) and
- * {@link Frr10Debian13InteropIT} (10.3, with its mgmtd).
+ * {@link Frr10Debian13InteropIT} (10.3, with its mgmtd). There is no authentication case:
+ * FRR's bfdd (8.4, 10.3) has no BFD authentication (its config takes no key), so
+ * authentication interop runs against BIRD.
  */
 abstract class FrrInterop extends PeerLab {
     private final Frr.Build build;
@@ -243,10 +244,5 @@ abstract class FrrInterop extends PeerLab {
     private String capture(String filter) {
         return peer.exec(Duration.ofSeconds(10), "timeout", "5", "tcpdump", "-c", "1", "-v", "-n", "-i", "eth0",
                 "udp dst port 3784 and " + filter).stdout();
-    }
-
-    @Test
-    @Disabled("FRR's bfdd (8.4, 10.3) has no BFD authentication (its config takes no key); auth interop runs against BIRD")
-    void authenticationWithFrr() {
     }
 }

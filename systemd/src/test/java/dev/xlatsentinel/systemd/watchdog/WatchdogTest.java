@@ -3,6 +3,7 @@ package dev.xlatsentinel.systemd.watchdog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.xlatsentinel.lab.LogCapture;
 import dev.xlatsentinel.platform.time.Clock;
 import dev.xlatsentinel.platform.time.ManualClock;
 import dev.xlatsentinel.systemd.notify.NotifyReceiver;

@@ -1,4 +1,4 @@
-package dev.xlatsentinel.systemd.watchdog;
+package dev.xlatsentinel.lab;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -6,22 +6,22 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Collects what one class logs, as "LEVEL message" lines. */
-final class LogCapture implements AutoCloseable {
+/** Collects what one class logs, as "LEVEL message" lines, for tests that assert on the log. */
+public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LogCapture(Class<?> source) {
+    public LogCapture(Class<?> source) {
         logger = (Logger) LoggerFactory.getLogger(source);
         appender.start();
         logger.addAppender(appender);
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
 
-    void clear() {
+    public void clear() {
         appender.list.clear();
     }
 

@@ -4,6 +4,7 @@ import dev.xlatsentinel.bfd.auth.AuthConfig;
 import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.auth.Secret;
 import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
 import dev.xlatsentinel.platform.net.IpAddresses;
 import dev.xlatsentinel.platform.time.Durations;
 import java.net.Inet4Address;
@@ -260,7 +261,7 @@ public final class SessionConfig {
             requireInterval("desiredMinTx", desiredMinTx);
             requireInterval("requiredMinRx", requiredMinRx);
             if (detectMult < 1 || detectMult > 255) {
-                throw new FieldException("detectMult", "must be 1-255, got " + detectMult);
+                throw new FieldException("detectMult", Reasons.outside(detectMult, 1, 255));
             }
             if (authError != null) {
                 throw authError;
@@ -278,11 +279,11 @@ public final class SessionConfig {
             } else {
                 ttl = minTtl == null ? DEFAULT_MULTIHOP_MIN_TTL : minTtl;
                 if (ttl < 1 || ttl > 255) {
-                    throw new FieldException("minTtl", "must be 1-255, got " + ttl);
+                    throw new FieldException("minTtl", Reasons.outside(ttl, 1, 255));
                 }
             }
             if (dscp < 0 || dscp > 63) {
-                throw new FieldException("dscp", "must be 0-63, got " + dscp);
+                throw new FieldException("dscp", Reasons.outside(dscp, 0, 63));
             }
             peer = withoutScope(peer);
             local = withoutScope(local);
@@ -291,7 +292,7 @@ public final class SessionConfig {
 
         private static void requireUnicast(String field, InetAddress a) {
             if (a == null) {
-                throw new FieldException(field, "must be set (an IPv4 or IPv6 address)");
+                throw new FieldException(field, Reasons.missing("an IPv4 or IPv6 address"));
             }
             if (a == UNPARSEABLE_V4 || a == UNPARSEABLE_V6) {
                 throw new FieldException(field, "is not an IP address literal");
@@ -303,11 +304,11 @@ public final class SessionConfig {
 
         private static void requireInterval(String field, Duration d) {
             if (d == null || d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0) {
-                throw new FieldException(field, "must be " + Durations.format(MIN_INTERVAL) + " to "
-                        + Durations.format(MAX_INTERVAL) + ", got " + (d == null ? "nothing" : Durations.format(d)));
+                throw new FieldException(field, d == null ? Reasons.missing("an interval") : Reasons.outside(d,
+                        MIN_INTERVAL, MAX_INTERVAL));
             }
             if (d.toNanos() % 1000 != 0) {
-                throw new FieldException(field, "must be whole microseconds, got " + d.toNanos() + " ns");
+                throw new FieldException(field, Durations.format(d) + " is not whole microseconds");
             }
         }
     }

@@ -9,9 +9,7 @@ import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
 import dev.xlatsentinel.frr.route.RouteSpec;
 import dev.xlatsentinel.platform.config.FieldError;
 import dev.xlatsentinel.platform.config.FieldException;
-import dev.xlatsentinel.platform.net.HostPort;
-import dev.xlatsentinel.platform.net.IpPrefix;
-import dev.xlatsentinel.platform.time.Durations;
+import dev.xlatsentinel.platform.config.Reasons;
 import dev.xlatsentinel.translator.config.TranslatorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,24 +75,22 @@ final class ConfigValidator {
         }
         duration("agent.shutdownGrace", a.shutdownGrace(), Duration.ZERO, Duration.ofMinutes(1));
         if (a.bfdRealtimePriority() < 0 || a.bfdRealtimePriority() > 99) {
-            error("agent.bfdRealtimePriority", "must be 0 (normal scheduling) or a SCHED_FIFO priority 1-99, got "
-                    + a.bfdRealtimePriority());
-        }
-        if (a.metrics() != null) {
-            listen("agent.metrics.listen", a.metrics().listen());
+            error("agent.bfdRealtimePriority", Reasons.outside(a.bfdRealtimePriority(), 0, 99)
+                    + " (0: normal scheduling, 1-99: SCHED_FIFO priority)");
         }
         AgentSettings.DampingConfig d = a.damping();
         duration("agent.damping.minHold", d.minHold(), Duration.ZERO, Duration.ofHours(1));
         duration("agent.damping.halfLife", d.halfLife(), Duration.ofSeconds(1), Duration.ofHours(6));
         duration("agent.damping.maxSuppress", d.maxSuppress(), Duration.ZERO, Duration.ofHours(24));
         if (d.penalty() < 0) {
-            error("agent.damping.penalty", "must be >= 0 (0 turns damping off), got " + num(d.penalty()));
+            error("agent.damping.penalty", Reasons.number(d.penalty()) + " is below 0 (0 turns damping off)");
         }
         if (d.reuse() <= 0) {
-            error("agent.damping.reuse", "must be > 0, got " + num(d.reuse()));
+            error("agent.damping.reuse", Reasons.number(d.reuse()) + " is not above 0");
         }
         if (d.suppress() <= d.reuse()) {
-            error("agent.damping.suppress", "must be above reuse (" + num(d.reuse()) + "), got " + num(d.suppress()));
+            error("agent.damping.suppress", Reasons.number(d.suppress()) + " is not above reuse ("
+                    + Reasons.number(d.reuse()) + ")");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < a.hooks().size(); i++) {
@@ -108,12 +104,12 @@ final class ConfigValidator {
             return;
         }
         if (h.name() == null) {
-            error(path + ".name", "missing (names the hook in the log)");
+            error(path + ".name", Reasons.missing("names the hook in the log"));
         } else if (!names.add(h.name())) {
             error(path + ".name", "another hook is called '" + h.name() + "'");
         }
         if (h.command() == null || h.command().isEmpty()) {
-            error(path + ".command", "missing (the program and its arguments, e.g. [/usr/local/bin/notify, --now])");
+            error(path + ".command", Reasons.missing("the program and its arguments, e.g. [/usr/local/bin/notify, --now]"));
         } else if (h.command().get(0) == null || !h.command().get(0).startsWith("/")) {
             error(path + ".command[0]", "the program must be an absolute path (hooks run without a shell or PATH)");
         }
@@ -124,14 +120,6 @@ final class ConfigValidator {
             }
         }
         duration(path + ".timeout", h.timeout(), Duration.ofMillis(1), Duration.ofMinutes(5));
-    }
-
-    private void listen(String path, String listen) {
-        try {
-            HostPort.parse(listen);
-        } catch (IllegalArgumentException e) {
-            error(path, e.getMessage());
-        }
     }
 
     // ------------------------------------------------------------------ frr:
@@ -162,7 +150,7 @@ final class ConfigValidator {
                 return;
             }
             if (s.dependsOn().isEmpty()) {
-                error(path + ".dependsOn", "missing (the instances this service needs)");
+                error(path + ".dependsOn", Reasons.missing("the instances this service needs"));
             }
             for (int i = 0; i < s.dependsOn().size(); i++) {
                 String d = s.dependsOn().get(i);
@@ -171,9 +159,6 @@ final class ConfigValidator {
                             + (c.instances().isEmpty() ? "" : " (instances: " + String.join(", ", c.instances().keySet())
                                     + ")"));
                 }
-            }
-            for (int i = 0; i < s.prefixes().size(); i++) {
-                prefix(path + ".prefixes[" + i + "]", s.prefixes().get(i));
             }
             if (s.bfd().isEmpty() && s.frrPeers().isEmpty() && s.frrRoutes().isEmpty()) {
                 error(path, "nothing to withdraw: give it bfd sessions, frrPeers or frrRoutes");
@@ -223,10 +208,10 @@ final class ConfigValidator {
         }
         int before = errors.size();
         if (b.peer() == null) {
-            error(path + ".peer", "missing (the router's address)");
+            error(path + ".peer", Reasons.missing("the router's address"));
         }
         if (b.local() == null) {
-            error(path + ".local", "missing (our address: the router's next hop for this service)");
+            error(path + ".local", Reasons.missing("our address: the router's next hop for this service"));
         }
         // Whether the namespace exists is the running agent's concern (it may appear later, and
         // check-config may run elsewhere); its name must be one `ip netns` accepts.
@@ -243,14 +228,14 @@ final class ConfigValidator {
             try {
                 authType = b.auth().type() == null ? null : AuthType.parse(b.auth().type());
                 if (authType == null) {
-                    error(ap + ".type", "missing (simple-password, keyed-md5, meticulous-keyed-md5, keyed-sha1, "
-                            + "meticulous-keyed-sha1)");
+                    error(ap + ".type", Reasons.missing("simple-password, keyed-md5, meticulous-keyed-md5, keyed-sha1, "
+                            + "meticulous-keyed-sha1"));
                 }
             } catch (IllegalArgumentException e) {
                 error(ap + ".type", e.getMessage());
             }
             if (b.auth().keyId() == null) {
-                error(ap + ".keyId", "missing (0-255, as configured on the router)");
+                error(ap + ".keyId", Reasons.missing("0-255, as configured on the router"));
             }
             secret = secret(ap + ".secretFile", b.auth().secretFile());
         }
@@ -277,7 +262,7 @@ final class ConfigValidator {
     /** A key file: absolute, a regular file, readable by its owner only, owned by root or us. */
     private Secret secret(String path, Path file) {
         if (file == null) {
-            error(path, "missing (a file holding the key; keys are never written in the config)");
+            error(path, Reasons.missing("a file holding the key; keys are never written in the config"));
             return null;
         }
         if (!file.isAbsolute()) {
@@ -325,18 +310,6 @@ final class ConfigValidator {
         return null;
     }
 
-    private void prefix(String path, String text) {
-        if (text == null) {
-            error(path, "empty prefix");
-            return;
-        }
-        try {
-            IpPrefix.parse(text);
-        } catch (IllegalArgumentException e) {
-            error(path, e.getMessage());
-        }
-    }
-
     private void absolute(String path, Path p) {
         if (p != null && !p.isAbsolute()) {
             error(path, "'" + p + "' is not an absolute path");
@@ -345,11 +318,8 @@ final class ConfigValidator {
 
     private void duration(String path, Duration d, Duration min, Duration max) {
         if (d != null && (d.compareTo(min) < 0 || d.compareTo(max) > 0)) {
-            error(path, Durations.format(d) + " is outside " + Durations.format(min) + " to " + Durations.format(max));
+            error(path, Reasons.outside(d, min, max));
         }
     }
 
-    private static String num(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-    }
 }

@@ -2,7 +2,10 @@ package dev.xlatsentinel.agent.render;
 
 import dev.xlatsentinel.agent.config.BfdSessionConfig;
 import dev.xlatsentinel.agent.config.ServiceConfig;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.net.IpPrefix;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -106,7 +109,7 @@ public final class RouterConfig {
                 b.append("  ").append(v6 ? "ipv6" : "ipv4").append(";\n");
                 for (String prefix : family.getValue()) {
                     for (BfdSessionConfig bfd : sessions) {
-                        b.append("  route ").append(prefix).append(" via ").append(bfd.local());
+                        b.append("  route ").append(prefix).append(" via ").append(IpAddresses.text(bfd.local()));
                         if (bfd.multihop()) {
                             b.append(" bfd; # multihop: BIRD uses its `multihop` block\n");
                         } else {
@@ -168,9 +171,9 @@ public final class RouterConfig {
                 for (String prefix : prefixes) {
                     for (BfdSessionConfig bfd : sessions) {
                         b.append(v6 ? "ipv6" : "ip").append(" route ").append(prefix).append(' ')
-                                .append(bfd.local()).append(" bfd");
+                                .append(IpAddresses.text(bfd.local())).append(" bfd");
                         if (bfd.multihop()) {
-                            b.append(" multi-hop source ").append(bfd.peer());
+                            b.append(" multi-hop source ").append(IpAddresses.text(bfd.peer()));
                         }
                         b.append(" profile ").append(profiles.get(timers(bfd))).append('\n');
                     }
@@ -186,21 +189,21 @@ public final class RouterConfig {
      */
     private static Map<Boolean, List<String>> prefixesByFamily(ServiceConfig s) {
         Map<Boolean, List<String>> m = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
-        for (String p : s.prefixes()) {
-            m.computeIfAbsent(p.contains(":"), k -> new ArrayList<>()).add(p);
+        for (IpPrefix p : s.prefixes()) {
+            m.computeIfAbsent(p.isIpv6(), k -> new ArrayList<>()).add(p.toString());
         }
         return m;
     }
 
     private static List<BfdSessionConfig> sessionsOfFamily(ServiceConfig s, boolean v6) {
-        return s.bfd().stream().filter(b -> b.local().contains(":") == v6).toList();
+        return s.bfd().stream().filter(b -> (b.local() instanceof Inet6Address) == v6).toList();
     }
 
     private static Map<Timers, List<String>> groups(Map<String, ServiceConfig> services) {
         Map<Timers, List<String>> groups = new LinkedHashMap<>();
         services.forEach((name, s) -> {
             for (BfdSessionConfig bfd : s.bfd()) {
-                groups.computeIfAbsent(timers(bfd), k -> new ArrayList<>()).add(name + " " + bfd.peer());
+                groups.computeIfAbsent(timers(bfd), k -> new ArrayList<>()).add(name + " " + IpAddresses.text(bfd.peer()));
             }
         });
         return groups;

@@ -176,7 +176,7 @@ public final class Agent implements AutoCloseable {
         }
         // The longest normal silence between two rounds of an instance (for the watchdog).
         c.instances().forEach((name, spec) -> {
-            var p = dev.xlatsentinel.translator.config.ConfigValidator.policy(spec.health());
+            var p = spec.health().policy();
             roundLimit.put(name, p.interval().plus(p.timeout()).multipliedBy(3).plusSeconds(5).toNanos());
             lastRound.putIfAbsent(name, System.nanoTime());
         });

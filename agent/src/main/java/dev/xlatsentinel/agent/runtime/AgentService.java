@@ -44,7 +44,7 @@ public final class AgentService implements AgentCommands.Service {
     private volatile LoadedConfig config;
     private ControlServer control;
     private Metrics metrics;
-    private String metricsListen;
+    private HostPort metricsListen;
 
     private AgentService(Agent agent, LoadedConfig config, SdNotify notify) {
         this.agent = agent;
@@ -192,11 +192,11 @@ public final class AgentService implements AgentCommands.Service {
             return;
         }
         Metrics m = new Metrics(agent::snapshot);
-        HostPort listen = HostPort.parse(a.metrics().listen());
+        HostPort listen = a.metrics().listen();
         m.serve(listen);
         agent.addObserver(m);
         metrics = m;
-        metricsListen = a.metrics().listen();
+        metricsListen = listen;
         LOG.info("metrics on http://{}:{}/metrics", listen.host(), m.port());
     }
 

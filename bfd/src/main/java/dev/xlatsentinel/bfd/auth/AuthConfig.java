@@ -1,6 +1,7 @@
 package dev.xlatsentinel.bfd.auth;
 
 import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,7 @@ public record AuthConfig(AuthType type, int keyId, Secret secret) {
                         + " octets, got " + secret.length());
             }
             if (keyId < 0 || keyId > 255) {
-                throw new FieldException("auth.keyId", "must be 0-255, got " + keyId);
+                throw new FieldException("auth.keyId", Reasons.outside(keyId, 0, 255));
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.xlatsentinel.frr.bfdd;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
 
 /**
  * The whole desired configuration of one bfdd peer, as the agent reads it from YAML. A null
@@ -114,7 +115,7 @@ public record BfdPeerSpec(String peer, String localAddress, @JsonProperty("inter
 
     private static void range(String field, Integer v, int min, int max) {
         if (v != null && (v < min || v > max)) {
-            throw new FieldException(field, v + " is outside " + min + "-" + max);
+            throw new FieldException(field, Reasons.outside(v, min, max));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.xlatsentinel.frr.route;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
 import dev.xlatsentinel.platform.net.IpPrefix;
 import java.util.List;
 
@@ -15,7 +16,7 @@ public record BgpNetwork(long asn, String prefix) implements RouteSpec {
 
     public BgpNetwork {
         if (asn < 1 || asn > 4294967295L) {
-            throw new FieldException("asn", asn + " is outside 1-4294967295");
+            throw new FieldException("asn", Reasons.outside(asn, 1, 4294967295L));
         }
         prefix = FieldException.parse("prefix", prefix, IpPrefix::parse).toString();
     }

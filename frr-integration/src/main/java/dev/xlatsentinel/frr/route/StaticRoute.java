@@ -3,6 +3,7 @@ package dev.xlatsentinel.frr.route;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
 import dev.xlatsentinel.platform.net.IpAddresses;
 import dev.xlatsentinel.platform.net.IpPrefix;
 import java.net.InetAddress;
@@ -37,7 +38,7 @@ public record StaticRoute(String prefix, String nexthop, @JsonProperty("interfac
             throw new FieldException("nexthop", "a static route needs a next hop or an interface");
         }
         if (distance != null && (distance < 1 || distance > 255)) {
-            throw new FieldException("distance", distance + " is outside 1-255");
+            throw new FieldException("distance", Reasons.outside(distance, 1, 255));
         }
         if (distance != null && distance == 1) {
             distance = null; // staticd's default, which it does not print

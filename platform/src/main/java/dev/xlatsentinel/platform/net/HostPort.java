@@ -12,7 +12,7 @@ public record HostPort(InetAddress address, int port) {
 
     public HostPort {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port " + port + " is outside 0-65535");
+            throw new IllegalArgumentException("port " + port + " is outside 0 to 65535");
         }
     }
 

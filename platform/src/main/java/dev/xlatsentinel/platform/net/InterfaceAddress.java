@@ -11,7 +11,7 @@ public record InterfaceAddress(InetAddress address, int length) {
     public InterfaceAddress {
         int max = IpAddresses.bits(address);
         if (length < 0 || length > max) {
-            throw new IllegalArgumentException("length " + length + " is outside 0-" + max);
+            throw new IllegalArgumentException("length " + length + " is outside 0 to " + max);
         }
     }
 

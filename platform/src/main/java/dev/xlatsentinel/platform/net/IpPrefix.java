@@ -14,7 +14,7 @@ public record IpPrefix(InetAddress address, int length) {
     public IpPrefix {
         int max = IpAddresses.bits(address);
         if (length < 0 || length > max) {
-            throw new IllegalArgumentException("length " + length + " is outside 0-" + max);
+            throw new IllegalArgumentException("length " + length + " is outside 0 to " + max);
         }
         byte[] b = address.getAddress();
         for (int bit = length; bit < max; bit++) {
@@ -74,7 +74,7 @@ public record IpPrefix(InetAddress address, int length) {
             int n = Integer.parseInt(len);
             int max = IpAddresses.bits(a);
             if (n > max) {
-                throw new IllegalArgumentException("length " + n + " is outside 0-" + max + " in '" + text + "'");
+                throw new IllegalArgumentException("length " + n + " is outside 0 to " + max + " in '" + text + "'");
             }
             return new Split(a, n);
         }

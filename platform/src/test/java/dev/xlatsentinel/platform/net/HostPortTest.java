@@ -21,6 +21,6 @@ class HostPortTest {
         assertThatThrownBy(() -> HostPort.parse("localhost:9464"))
                 .hasMessage("'localhost' is not an IP address (a listener binds an address, not a name)");
         assertThatThrownBy(() -> HostPort.parse("127.0.0.1:http")).hasMessage("'http' is not a port number");
-        assertThatThrownBy(() -> HostPort.parse("127.0.0.1:65536")).hasMessage("port 65536 is outside 0-65535");
+        assertThatThrownBy(() -> HostPort.parse("127.0.0.1:65536")).hasMessage("port 65536 is outside 0 to 65535");
     }
 }

@@ -22,8 +22,8 @@ class IpPrefixTest {
 
     @Test
     void lengthAndShapeAreChecked() {
-        assertThatThrownBy(() -> IpPrefix.parse("10.0.0.0/33")).hasMessage("length 33 is outside 0-32 in '10.0.0.0/33'");
-        assertThatThrownBy(() -> IpPrefix.parse("::/129")).hasMessage("length 129 is outside 0-128 in '::/129'");
+        assertThatThrownBy(() -> IpPrefix.parse("10.0.0.0/33")).hasMessage("length 33 is outside 0 to 32 in '10.0.0.0/33'");
+        assertThatThrownBy(() -> IpPrefix.parse("::/129")).hasMessage("length 129 is outside 0 to 128 in '::/129'");
         assertThatThrownBy(() -> IpPrefix.parse("10.0.0.0")).hasMessageStartingWith("'10.0.0.0' is not ADDRESS/LENGTH");
         assertThatThrownBy(() -> IpPrefix.parse("10.0.0.0/x")).hasMessage("'x' is not a prefix length in '10.0.0.0/x'");
         assertThatThrownBy(() -> IpPrefix.parse("10.0.0.0/-1")).hasMessageContaining("is not a prefix length");

@@ -1,7 +1,5 @@
 package dev.xlatsentinel.translator.assembly;
 
-import dev.xlatsentinel.platform.net.IpAddresses;
-import dev.xlatsentinel.platform.net.IpPrefix;
 import dev.xlatsentinel.platform.process.Subprocess;
 import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.config.CommandProbeSpec;
@@ -16,7 +14,6 @@ import dev.xlatsentinel.translator.config.TaygaProbeSpec;
 import dev.xlatsentinel.translator.config.TcpProbeSpec;
 import dev.xlatsentinel.translator.datapath.IcmpDatapathProbe;
 import dev.xlatsentinel.translator.datapath.IcmpEchoSocket;
-import dev.xlatsentinel.translator.datapath.Nat64Prefix;
 import dev.xlatsentinel.translator.datapath.TcpDatapathProbe;
 import dev.xlatsentinel.translator.host.CommandProbe;
 import dev.xlatsentinel.translator.host.InterfaceProbe;
@@ -28,8 +25,6 @@ import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.tayga.TaygaProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -54,17 +49,17 @@ final class ProbeFactory {
                 : instance.probeNamespace() == null ? null : instance.probeNamespace().name();
         if (spec instanceof IcmpProbeSpec s) {
             try {
-                IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), source(s.source()));
+                IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), s.source());
                 owned.add(socket);
-                return new IcmpDatapathProbe(name, socket, Nat64Prefix.parse(s.prefix()), targets(s.targets()),
+                return new IcmpDatapathProbe(name, socket, s.prefix(), s.targets(),
                         s.required() == null ? 1 : s.required(), scheduler);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         if (spec instanceof TcpProbeSpec s) {
-            return new TcpDatapathProbe(name, namespaces.get(probeNs), source(s.source()), Nat64Prefix.parse(s.prefix()),
-                    targets(s.targets()), s.port(), s.required() == null ? 1 : s.required(), scheduler);
+            return new TcpDatapathProbe(name, namespaces.get(probeNs), s.source(), s.prefix(),
+                    s.targets(), s.port(), s.required() == null ? 1 : s.required(), scheduler);
         }
         if (spec instanceof JoolProbeSpec s) {
             boolean siit = s.siit();
@@ -94,21 +89,13 @@ final class ProbeFactory {
         }
         if (spec instanceof RouteProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
-            IpPrefix destination = IpPrefix.parse(s.destination());
-            return new RouteProbe(name, namespaces.get(ns), destination.address(), destination.length(), s.dev());
+            return new RouteProbe(name, namespaces.get(ns), s.destination().address(), s.destination().length(),
+                    s.dev());
         }
         if (spec instanceof CommandProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
             return new CommandProbe(name, ns == null ? null : namespaces.get(ns), s.command(), subprocess);
         }
         throw new IllegalArgumentException("probe type '" + spec.type() + "' (validate the config first)");
-    }
-
-    private static Inet6Address source(String s) {
-        return s == null ? null : IpAddresses.ipv6(s);
-    }
-
-    private static List<Inet4Address> targets(List<String> t) {
-        return t.stream().map(IpAddresses::ipv4).toList();
     }
 }

@@ -63,7 +63,7 @@ public final class TranslatorHealth implements AutoCloseable {
                 for (ProbeSpec p : spec.probes()) {
                     probes.add(factory.build(spec, p));
                 }
-                built.put(e.getKey(), new InstanceHealth(e.getKey(), ConfigValidator.policy(spec.health()), probes,
+                built.put(e.getKey(), new InstanceHealth(e.getKey(), spec.health().policy(), probes,
                         scheduler));
             }
         } catch (RuntimeException e) {

@@ -1,12 +1,11 @@
 package dev.xlatsentinel.translator.config;
 
 import dev.xlatsentinel.platform.config.FieldError;
+import dev.xlatsentinel.platform.config.Reasons;
 import dev.xlatsentinel.platform.net.InterfaceAddress;
-import dev.xlatsentinel.platform.net.IpAddresses;
-import dev.xlatsentinel.platform.net.IpPrefix;
-import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.translator.datapath.Nat64Prefix;
 import dev.xlatsentinel.translator.health.HealthPolicy;
+import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,25 +44,6 @@ public final class ConfigValidator {
             throw new InvalidConfigException(e);
         }
         return config;
-    }
-
-    /**
-     * The policy {@code spec} means, defaults filled in: rise 3, fall 3, interval 1 s,
-     * fast interval min(200 ms, interval), timeout min(500 ms, interval), all probes required.
-     * Call on a validated spec.
-     */
-    public static HealthPolicy policy(HealthSpec spec) {
-        HealthPolicy d = HealthPolicy.DEFAULTS;
-        HealthSpec s = spec == null ? new HealthSpec(null, null, null, null, null, null) : spec;
-        Duration interval = s.interval() == null ? d.interval() : s.interval();
-        Duration fast = s.fastInterval() != null ? s.fastInterval() : min(d.fastInterval(), interval);
-        Duration timeout = s.timeout() != null ? s.timeout() : min(d.timeout(), interval);
-        return new HealthPolicy(s.rise() == null ? d.rise() : s.rise(), s.fall() == null ? d.fall() : s.fall(),
-                interval, fast, timeout, s.required() == null ? 0 : s.required());
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void error(String path, String message) {
@@ -119,13 +99,10 @@ public final class ConfigValidator {
     }
 
     private void health(String path, HealthSpec h, int probes) {
-        if (h == null) {
-            return;
-        }
         range(path + ".rise", h.rise(), 1, MAX_RISE_FALL);
         range(path + ".fall", h.fall(), 1, MAX_RISE_FALL);
         boolean intervalOk = duration(path + ".interval", h.interval(), MIN_TIME, MAX_INTERVAL);
-        Duration interval = h.interval() != null && intervalOk ? h.interval() : HealthPolicy.DEFAULTS.interval();
+        Duration interval = intervalOk ? h.interval() : HealthPolicy.DEFAULTS.interval();
         duration(path + ".fastInterval", h.fastInterval(), MIN_TIME, interval);
         duration(path + ".timeout", h.timeout(), MIN_TIME, interval);
         if (h.required() != null && probes > 0 && h.required() > probes) {
@@ -138,7 +115,7 @@ public final class ConfigValidator {
 
     private void probeNamespace(String path, ProbeNamespaceSpec p) {
         if (p.name() == null) {
-            error(path + ".name", "missing (the probe namespace's ip netns name)");
+            error(path + ".name", Reasons.missing("the probe namespace's ip netns name"));
         } else {
             namespace(path + ".name", p.name());
         }
@@ -147,17 +124,17 @@ public final class ConfigValidator {
         }
         ifname(path + ".probeInterface", p.probeInterface());
         ifname(path + ".translatorInterface", p.translatorInterface());
-        cidr6(path + ".probeAddress", p.probeAddress());
-        cidr6(path + ".translatorAddress", p.translatorAddress());
+        ipv6(path + ".probeAddress", p.probeAddress());
+        ipv6(path + ".translatorAddress", p.translatorAddress());
     }
 
     private void probe(String path, ProbeSpec spec) {
         if (spec instanceof IcmpProbeSpec s) {
-            datapath(path, s.prefix(), s.targets(), s.required(), s.source(), s.namespace());
+            datapath(path, s.prefix(), s.targets(), s.required(), s.namespace());
         } else if (spec instanceof TcpProbeSpec s) {
-            datapath(path, s.prefix(), s.targets(), s.required(), s.source(), s.namespace());
+            datapath(path, s.prefix(), s.targets(), s.required(), s.namespace());
             if (s.port() == null) {
-                error(path + ".port", "missing (the TCP port to connect to)");
+                error(path + ".port", Reasons.missing("the TCP port to connect to"));
             } else {
                 range(path + ".port", s.port(), 1, 65535);
             }
@@ -179,8 +156,8 @@ public final class ConfigValidator {
             ifname(path + ".interface", s.interfaceName());
             optionalNamespace(path, s.namespace());
         } else if (spec instanceof RouteProbeSpec s) {
-            if (required(path + ".destination", s.destination(), "a prefix such as 0.0.0.0/0")) {
-                prefix(path + ".destination", s.destination());
+            if (s.destination() == null) {
+                error(path + ".destination", Reasons.missing("a prefix such as 0.0.0.0/0"));
             }
             if (s.dev() != null) {
                 ifname(path + ".dev", s.dev());
@@ -189,11 +166,11 @@ public final class ConfigValidator {
         } else if (spec instanceof CommandProbeSpec s) {
             if (s.command() == null || s.command().isEmpty() || s.command().get(0) == null
                     || s.command().get(0).isBlank()) {
-                error(path + ".command", "missing (the command and its arguments, as a list)");
+                error(path + ".command", Reasons.missing("the command and its arguments, as a list"));
             }
             optionalNamespace(path, s.namespace());
         } else if (spec instanceof UnknownProbeSpec s) {
-            error(path + ".type", s.type() == null ? "missing (one of " + ProbeSpec.TYPES + ")"
+            error(path + ".type", s.type() == null ? Reasons.missing("one of " + ProbeSpec.TYPES)
                     : "unknown probe type '" + s.type() + "' (one of " + ProbeSpec.TYPES + ")");
         }
     }
@@ -205,10 +182,11 @@ public final class ConfigValidator {
         required(path + ".instance", s.instance(), "the Jool instance name, as in jool -i NAME");
         optionalNamespace(path, s.namespace());
         if (s.failedRoutesMax() != null && s.failedRoutesMax() < 0) {
-            error(path + ".failedRoutesMax", "must be >= 0");
+            error(path + ".failedRoutesMax", s.failedRoutesMax() + " is below 0");
         }
         if (s.receivedWithoutSuccess() != null && s.receivedWithoutSuccess() < 0) {
-            error(path + ".receivedWithoutSuccess", "must be >= 0 (0 disables the condition)");
+            error(path + ".receivedWithoutSuccess", s.receivedWithoutSuccess()
+                    + " is below 0 (0 disables the condition)");
         }
         if (s.bibUsageMax() != null && !(s.bibUsageMax() > 0 && s.bibUsageMax() <= 1)) {
             error(path + ".bibUsageMax", s.bibUsageMax() + " is not a fraction in (0, 1]");
@@ -218,37 +196,19 @@ public final class ConfigValidator {
         }
     }
 
-    private void datapath(String path, String prefix, List<String> targets, Integer required, String source,
+    private void datapath(String path, Nat64Prefix prefix, List<Inet4Address> targets, Integer required,
             String namespace) {
-        if (required(path + ".prefix", prefix, "the NAT64 prefix (pool6), e.g. 64:ff9b::/96")) {
-            try {
-                Nat64Prefix.parse(prefix);
-            } catch (IllegalArgumentException e) {
-                error(path + ".prefix", e.getMessage());
-            }
+        if (prefix == null) {
+            error(path + ".prefix", Reasons.missing("the NAT64 prefix (pool6), e.g. 64:ff9b::/96"));
         }
         int n = targets == null ? 0 : targets.size();
         if (n == 0) {
             error(path + ".targets", "missing target (at least one IPv4 address to reach through the translator)");
         }
-        for (int i = 0; i < n; i++) {
-            try {
-                IpAddresses.ipv4(targets.get(i));
-            } catch (IllegalArgumentException e) {
-                error(path + ".targets[" + i + "]", e.getMessage());
-            }
-        }
         if (required != null && n > 0 && required > n) {
             error(path + ".required", required + " targets required but only " + n + " configured (k must be <= n)");
         } else if (required != null && required < 1) {
-            error(path + ".required", "must be >= 1");
-        }
-        if (source != null) {
-            try {
-                IpAddresses.ipv6(source);
-            } catch (IllegalArgumentException e) {
-                error(path + ".source", e.getMessage());
-            }
+            error(path + ".required", Reasons.outside(required, 1, n));
         }
         optionalNamespace(path, namespace);
     }
@@ -267,7 +227,7 @@ public final class ConfigValidator {
 
     private boolean required(String path, String value, String what) {
         if (value == null || value.isBlank()) {
-            error(path, "missing (" + what + ")");
+            error(path, Reasons.missing(what));
             return false;
         }
         return true;
@@ -275,7 +235,7 @@ public final class ConfigValidator {
 
     private void ifname(String path, String name) {
         if (name == null || name.isBlank()) {
-            error(path, "missing (an interface name)");
+            error(path, Reasons.missing("an interface name"));
         } else if (!IFNAME.matcher(name).matches()) {
             error(path, "'" + name + "' is not an interface name (1-15 characters, no '/' or spaces)");
         }
@@ -283,39 +243,24 @@ public final class ConfigValidator {
 
     private void range(String path, Integer value, int min, int max) {
         if (value != null && (value < min || value > max)) {
-            error(path, value + " is out of range " + min + ".." + max);
+            error(path, Reasons.outside(value, min, max));
         }
     }
 
     private boolean duration(String path, Duration d, Duration min, Duration max) {
         if (d != null && (d.compareTo(min) < 0 || d.compareTo(max) > 0)) {
-            error(path, Durations.format(d) + " is out of range " + Durations.format(min) + ".." + Durations.format(max));
+            error(path, Reasons.outside(d, min, max));
             return false;
         }
         return true;
     }
 
     /** An interface address with its subnet length, IPv6 ({@code 2001:db8:ffff::2/64}). */
-    private void cidr6(String path, String cidr) {
-        if (cidr == null) {
-            error(path, "missing (an IPv6 address with prefix length, e.g. 2001:db8:ffff::2/64)");
-            return;
-        }
-        try {
-            if (!InterfaceAddress.parse(cidr).isIpv6()) {
-                error(path, "'" + cidr + "' is not an IPv6 address with prefix length");
-            }
-        } catch (IllegalArgumentException e) {
-            error(path, e.getMessage());
-        }
-    }
-
-    /** A route's destination: a prefix without host bits ({@code 0.0.0.0/0}). */
-    private void prefix(String path, String text) {
-        try {
-            IpPrefix.parse(text);
-        } catch (IllegalArgumentException e) {
-            error(path, e.getMessage());
+    private void ipv6(String path, InterfaceAddress a) {
+        if (a == null) {
+            error(path, Reasons.missing("an IPv6 address with prefix length, e.g. 2001:db8:ffff::2/64"));
+        } else if (!a.isIpv6()) {
+            error(path, a + " is not an IPv6 address with prefix length");
         }
     }
 }

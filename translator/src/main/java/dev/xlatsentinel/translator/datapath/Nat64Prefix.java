@@ -1,5 +1,6 @@
 package dev.xlatsentinel.translator.datapath;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.xlatsentinel.platform.net.IpAddresses;
 import dev.xlatsentinel.platform.net.IpPrefix;
 import java.net.Inet4Address;
@@ -45,7 +46,8 @@ public record Nat64Prefix(Inet6Address address, int length) {
         }
     }
 
-    /** Parses {@code 64:ff9b::/96}; throws IllegalArgumentException naming what is wrong. */
+    /** Parses {@code 64:ff9b::/96}; throws IllegalArgumentException naming what is wrong. Config binds through it. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Nat64Prefix parse(String cidr) {
         IpPrefix p;
         try {

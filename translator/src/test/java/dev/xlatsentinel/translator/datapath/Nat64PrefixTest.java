@@ -34,7 +34,7 @@ class Nat64PrefixTest {
         "2001:db8::1/32|NAT64 prefix: 2001:db8::1/32 has host bits set",
         "64:ff9b::|NAT64 prefix: '64:ff9b::' is not ADDRESS/LENGTH (e.g. 192.0.2.0/24, 2001:db8::/32)",
         "192.0.2.0/24|NAT64 prefix must be an IPv6 prefix, got '192.0.2.0/24'",
-        "192.0.2.0/96|NAT64 prefix: length 96 is outside 0-32 in '192.0.2.0/96'",
+        "192.0.2.0/96|NAT64 prefix: length 96 is outside 0 to 32 in '192.0.2.0/96'",
         "64:ff9b::/x|NAT64 prefix: 'x' is not a prefix length in '64:ff9b::/x'",
     })
     void rejectsWhatRfc6052Forbids(String prefix, String message) {

@@ -22,6 +22,10 @@ final class ControlOptions {
             description = "The agent of xlat-sentinel@NAME (socket /run/xlat-sentinel/NAME/control.sock).")
     String netns;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long to wait for the agent's answer (default: ${DEFAULT-VALUE} s).")
+    int timeoutSeconds;
+
     Path socket() {
         if (socket != null) {
             return socket;
@@ -35,7 +39,10 @@ final class ControlOptions {
     }
 
     JsonNode call(ObjectNode request) throws ControlException {
-        return new ControlClient(socket()).call(request);
+        if (timeoutSeconds < 1) {
+            throw new ControlException("--timeout must be at least 1 second, got " + timeoutSeconds);
+        }
+        return new ControlClient(socket(), java.time.Duration.ofSeconds(timeoutSeconds)).call(request);
     }
 
     /** Sends {@code request} and prints the agent's one-line answer; exit status 0, or 1 with the error. */

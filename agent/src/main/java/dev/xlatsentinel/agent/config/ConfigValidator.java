@@ -288,16 +288,12 @@ final class ConfigValidator {
                 error(path, file + " is owned by " + owner + " (must be root or the agent's user)");
                 return null;
             }
-            byte[] bytes = Files.readAllBytes(file);
-            int n = bytes.length;
-            while (n > 0 && (bytes[n - 1] == '\n' || bytes[n - 1] == '\r')) {
-                n--;
-            }
-            if (n == 0) {
+            byte[] key = KeyFile.key(Files.readAllBytes(file));
+            if (key.length == 0) {
                 error(path, file + " is empty");
                 return null;
             }
-            return Secret.of(java.util.Arrays.copyOf(bytes, n));
+            return Secret.of(key);
         } catch (java.nio.file.NoSuchFileException e) {
             error(path, "no such file " + file);
         } catch (java.nio.file.AccessDeniedException e) {

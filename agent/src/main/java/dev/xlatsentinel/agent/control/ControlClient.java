@@ -6,18 +6,33 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The CLI's side of the control socket: one request, one answer. */
+/**
+ * The CLI's side of the control socket: one request, one answer, within a timeout (an agent
+ * that does not answer is named, not waited for forever).
+ */
 public final class ControlClient {
+    /** Status, drain and undrain answer in milliseconds; a reload may take seconds. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
     private final Path path;
+    private final Duration timeout;
 
     public ControlClient(Path path) {
+        this(path, DEFAULT_TIMEOUT);
+    }
+
+    public ControlClient(Path path, Duration timeout) {
         this.path = path;
+        this.timeout = timeout;
     }
 
     /**
@@ -34,7 +49,26 @@ public final class ControlClient {
             }
             throw new ControlException("no agent control socket at " + path + " (is xlat-sentinel running?)");
         }
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        SocketChannel opened;
+        try {
+            opened = SocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException e) {
+            throw new ControlException("cannot open a socket: " + e.getMessage());
+        }
+        // Blocking reads on a UNIX socket have no timeout of their own: close it at the deadline.
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(timeout.toMillis());
+                timedOut.set(true);
+                opened.close();
+            } catch (InterruptedException | IOException e) {
+                // Answered in time, or already closed.
+            }
+        }, "control-timeout");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try (SocketChannel ch = opened) {
             ch.connect(UnixDomainSocketAddress.of(path));
             var out = Channels.newOutputStream(ch);
             out.write(ControlServer.JSON.writeValueAsBytes(request));
@@ -50,6 +84,12 @@ public final class ControlClient {
                 throw new ControlException(answer.path("error").asText("unknown error"));
             }
             return answer.path("result");
+        } catch (AsynchronousCloseException e) {
+            if (timedOut.get()) {
+                throw new ControlException("the agent at " + path + " did not answer within " + timeout.toSeconds()
+                        + " s (is it hung? journalctl -u xlat-sentinel shows its log; --timeout waits longer)");
+            }
+            throw new ControlException("cannot reach the agent at " + path + ": " + e);
         } catch (AccessDeniedException e) {
             throw new ControlException("permission denied on " + path + " (the control socket is for root)");
         } catch (IOException e) {
@@ -58,6 +98,8 @@ public final class ControlClient {
                 throw new ControlException("permission denied on " + path + " (the control socket is for root)");
             }
             throw new ControlException("cannot reach the agent at " + path + ": " + msg);
+        } finally {
+            watchdog.interrupt();
         }
     }
 }

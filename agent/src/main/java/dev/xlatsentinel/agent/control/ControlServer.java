@@ -3,15 +3,27 @@ package dev.xlatsentinel.agent.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,12 +32,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,49 +46,83 @@ import org.slf4j.LoggerFactory;
  * The agent's control socket: a local AF_UNIX stream socket, never TCP. One JSON request per
  * line, one JSON answer per line. Access is root only (mode 0600), or root and one group
  * (0660) when a group is configured; the file permissions decide who may connect, and the
- * peer's credentials (SO_PEERCRED) are checked again on every connection.
+ * peer's credentials (SO_PEERCRED, and its supplementary groups from /proc/PID/status) are
+ * checked again on every connection.
+ *
+ * <p>A careless or hostile client cannot wedge it: connections are served by one non-blocking
+ * I/O thread, so an idle one costs a descriptor and no thread; a client must send its request
+ * within {@link Limits#request()} and take its answer within {@link Limits#answer()}, or it is
+ * told so and closed; at most {@link Limits#perClient()} connections per user and
+ * {@link Limits#total()} in all are open at once (more are refused with a message); commands
+ * run on a small pool, so a slow reload does not hold up {@code status}.
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_REQUEST = 64 * 1024;
+    static final int MAX_REQUEST = 64 * 1024;
+    private static final int WORKERS = 4;
+    private static final int QUEUED_COMMANDS = 64;
+
+    /**
+     * How long a client may take to send its request and to take the answer, and how many
+     * connections may be open per user and in all.
+     */
+    public record Limits(Duration request, Duration answer, int perClient, int total) {
+        /** The CLI sends its request at once: 2 s is generous; 32 per user, 128 in all. */
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(2), Duration.ofSeconds(10), 32, 128);
+    }
 
     private final Path path;
     private final String group;
+    private final int groupId;
     private final ControlHandler handler;
-    private final ServerSocketChannel server;
-    private final ExecutorService connections;
-    private final Thread acceptor;
+    private final Limits limits;
+    private final IoEventLoopGroup io;
+    private final ThreadPoolExecutor workers;
+    private final Channel server;
+    /** Open connections per peer UID; I/O thread only. */
+    private final Map<Integer, Integer> perClient = new HashMap<>();
+    private int open;
 
-    private ControlServer(Path path, String group, ControlHandler handler) throws IOException {
+    private ControlServer(Path path, String group, ControlHandler handler, Limits limits) throws IOException {
         this.path = path;
         this.group = group;
         this.handler = handler;
+        this.limits = limits;
         Files.createDirectories(path.getParent());
         // Bind under a temporary name, restrict it, then rename: the socket is never
         // reachable with the default (umask) permissions.
         Path temp = path.resolveSibling("." + path.getFileName() + ".new");
         Files.deleteIfExists(temp);
-        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(temp));
-        PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
-        if (group != null) {
-            UserPrincipalLookupService lookup = temp.getFileSystem().getUserPrincipalLookupService();
-            GroupPrincipal g = lookup.lookupPrincipalByGroupName(group);
-            view.setGroup(g);
-            view.setPermissions(PosixFilePermissions.fromString("rw-rw----"));
-        } else {
-            view.setPermissions(PosixFilePermissions.fromString("rw-------"));
+        this.io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("control-io", true),
+                EpollIoHandler.newFactory());
+        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUED_COMMANDS), new DefaultThreadFactory("control-cmd", true));
+        try {
+            this.server = new ServerBootstrap().group(io).channel(EpollServerDomainSocketChannel.class)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                        @Override
+                        protected void initChannel(EpollDomainSocketChannel ch) {
+                            ch.pipeline().addLast(new Connection());
+                        }
+                    }).bind(new DomainSocketAddress(temp.toString())).syncUninterruptibly().channel();
+            PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
+            if (group != null) {
+                GroupPrincipal g = temp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+                view.setGroup(g);
+                view.setPermissions(PosixFilePermissions.fromString("rw-rw----"));
+                this.groupId = (Integer) Files.getAttribute(temp, "unix:gid");
+            } else {
+                view.setPermissions(PosixFilePermissions.fromString("rw-------"));
+                this.groupId = -1;
+            }
+            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            shutdown();
+            Files.deleteIfExists(temp);
+            throw e;
         }
-        Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        this.connections = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "control-conn");
-            t.setDaemon(true);
-            return t;
-        });
-        this.acceptor = new Thread(this::acceptLoop, "control-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
         LOG.info("control socket {} ({})", path, group == null ? "root only" : "root and group " + group);
     }
 
@@ -84,6 +131,10 @@ public final class ControlServer implements AutoCloseable {
      * socket file left by a dead agent is replaced; a live one is refused.
      */
     public static ControlServer open(Path path, String group, ControlHandler handler) throws IOException {
+        return open(path, group, handler, Limits.DEFAULT);
+    }
+
+    static ControlServer open(Path path, String group, ControlHandler handler, Limits limits) throws IOException {
         if (Files.exists(path)) {
             boolean live;
             try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
@@ -95,53 +146,154 @@ public final class ControlServer implements AutoCloseable {
                 throw new IOException("another agent answers on " + path);
             }
         }
-        return new ControlServer(path, group, handler);
+        return new ControlServer(path, group, handler, limits);
     }
 
     public Path path() {
         return path;
     }
 
-    private void acceptLoop() {
-        while (server.isOpen()) {
+    /** One connection: credentials and bounds, then one request line, one answer, close. */
+    private final class Connection extends ChannelInboundHandlerAdapter {
+        private final ByteBuf line = Unpooled.buffer(256, MAX_REQUEST);
+        private ControlHandler.Caller caller;
+        private int uid = -1;
+        private boolean requested;
+        private ScheduledFuture<?> deadline;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            EpollDomainSocketChannel ch = (EpollDomainSocketChannel) ctx.channel();
+            PeerCredentials cred;
             try {
-                SocketChannel ch = server.accept();
-                connections.execute(() -> serve(ch));
-            } catch (ClosedChannelException e) {
-                return;
+                cred = ch.peerCredentials();
             } catch (IOException e) {
-                LOG.warn("control socket accept failed: {}", e.getMessage());
+                LOG.warn("control socket: no peer credentials: {}", e.getMessage());
+                ctx.close();
+                return;
             }
-        }
-    }
-
-    private void serve(SocketChannel ch) {
-        try (ch) {
-            UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            ControlHandler.Caller caller = new ControlHandler.Caller(peer.user().getName(), peer.group().getName());
-            OutputStream out = Channels.newOutputStream(ch);
+            Peer peer = Peer.of(cred.pid(), cred.uid(), cred.gids().length > 0 ? cred.gids()[0] : -1);
+            caller = new ControlHandler.Caller(peer.userName(), peer.groupName());
+            if (open >= limits.total() || perClient.getOrDefault(peer.uid(), 0) >= limits.perClient()) {
+                boolean total = open >= limits.total();
+                LOG.warn("control socket: refused {} (pid {}): {} connections open {}", caller, peer.pid(),
+                        total ? open : perClient.get(peer.uid()), total ? "in all" : "from this user");
+                refuse(ctx, "too many control connections " + (total ? "open (" + limits.total() + ")"
+                        : "from " + caller.user() + " (" + limits.perClient() + ")") + "; try again");
+                return;
+            }
+            uid = peer.uid();
+            open++;
+            perClient.merge(uid, 1, Integer::sum);
             if (!allowed(peer)) {
-                LOG.warn("control socket: refused {} (not root{})", caller, group == null ? "" : " nor in " + group);
-                write(out, error("permission denied: the control socket is for root"
-                        + (group == null ? "" : " and group " + group)));
+                LOG.warn("control socket: refused {} (pid {}; not root{})", caller, peer.pid(),
+                        group == null ? "" : " nor in group " + group);
+                refuse(ctx, "permission denied: the control socket is for root"
+                        + (group == null ? "" : " and group " + group));
                 return;
             }
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
-                    StandardCharsets.UTF_8));
-            String line = readLine(in);
-            if (line == null) {
+            deadline = ctx.executor().schedule(() -> refuse(ctx, "no request within "
+                    + limits.request().toMillis() + " ms"), limits.request().toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            try {
+                if (requested) {
+                    return;
+                }
+                int nl = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+                int take = (nl < 0 ? in.writerIndex() : nl) - in.readerIndex();
+                if (line.readableBytes() + take > MAX_REQUEST) {
+                    refuse(ctx, "request longer than " + MAX_REQUEST + " bytes");
+                    return;
+                }
+                line.writeBytes(in, in.readerIndex(), take);
+                if (nl >= 0) {
+                    dispatch(ctx);
+                }
+            } finally {
+                in.release();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            // The client closed its side without a whole line: answer what came, if anything.
+            if (evt instanceof ChannelInputShutdownEvent && !requested) {
+                if (line.isReadable()) {
+                    dispatch(ctx);
+                } else {
+                    cancelDeadline();
+                    ctx.close();
+                }
+            }
+        }
+
+        private void dispatch(ChannelHandlerContext ctx) {
+            requested = true;
+            cancelDeadline();
+            String request = line.toString(StandardCharsets.UTF_8);
+            try {
+                workers.execute(() -> {
+                    ObjectNode answer = answer(request, caller);
+                    ctx.executor().execute(() -> reply(ctx, answer));
+                });
+            } catch (RejectedExecutionException e) {
+                reply(ctx, error("the agent is busy (" + QUEUED_COMMANDS + " commands waiting); try again"));
+            }
+        }
+
+        /** Writes the answer and closes; a client that does not take it within the limit is closed. */
+        private void reply(ChannelHandlerContext ctx, ObjectNode answer) {
+            if (!ctx.channel().isActive()) {
                 return;
             }
-            write(out, answer(line, caller));
-        } catch (IOException e) {
-            LOG.debug("control connection ended: {}", e.getMessage());
+            ScheduledFuture<?> stuck = ctx.executor().schedule(() -> {
+                LOG.warn("control socket: {} did not take its answer within {} ms; closed", caller,
+                        limits.answer().toMillis());
+                ctx.close();
+            }, limits.answer().toNanos(), TimeUnit.NANOSECONDS);
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes(answer))).addListener(f -> {
+                stuck.cancel(false);
+                ctx.close();
+            });
+        }
+
+        private void refuse(ChannelHandlerContext ctx, String message) {
+            requested = true;
+            cancelDeadline();
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes(error(message)))).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        private void cancelDeadline() {
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            cancelDeadline();
+            line.release();
+            if (uid >= 0) {
+                open--;
+                perClient.computeIfPresent(uid, (k, v) -> v == 1 ? null : v - 1);
+                uid = -1;
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("control connection ended: {}", cause.toString());
+            ctx.close();
         }
     }
 
-    private boolean allowed(UnixDomainPrincipal peer) {
-        String user = peer.user().getName();
-        return user.equals("root") || user.equals(System.getProperty("user.name"))
-                || group != null && peer.group().getName().equals(group);
+    private boolean allowed(Peer peer) {
+        return peer.uid() == 0 || peer.uid() == Peer.ownUid() || groupId >= 0 && peer.inGroup(groupId);
     }
 
     private ObjectNode answer(String line, ControlHandler.Caller caller) {
@@ -166,41 +318,32 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private static String readLine(BufferedReader in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            if (sb.length() >= MAX_REQUEST) {
-                throw new IOException("request longer than " + MAX_REQUEST + " bytes");
-            }
-            sb.append((char) c);
-        }
-        return c == -1 && sb.length() == 0 ? null : sb.toString();
-    }
-
     static ObjectNode error(String message) {
         return JSON.createObjectNode().put("ok", false).put("error", message);
     }
 
-    private static void write(OutputStream out, JsonNode node) throws IOException {
-        out.write(JSON.writeValueAsBytes(node));
-        out.write('\n');
-        out.flush();
+    private static byte[] bytes(JsonNode node) {
+        try {
+            byte[] json = JSON.writeValueAsBytes(node);
+            byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
+            out[json.length] = '\n';
+            return out;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void shutdown() {
+        workers.shutdownNow();
+        io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
     @Override
     public void close() {
+        server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        shutdown();
         try {
-            server.close();
-        } catch (IOException e) {
-            LOG.debug("closing control socket: {}", e.getMessage());
-        }
-        connections.shutdownNow();
-        try {
-            acceptor.join(TimeUnit.SECONDS.toMillis(2));
             Files.deleteIfExists(path);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.debug("removing {}: {}", path, e.getMessage());
         }

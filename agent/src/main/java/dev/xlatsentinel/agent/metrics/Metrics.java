@@ -4,6 +4,7 @@ import dev.xlatsentinel.agent.policy.Verdict;
 import dev.xlatsentinel.agent.runtime.Agent;
 import dev.xlatsentinel.agent.runtime.AgentSnapshot;
 import dev.xlatsentinel.agent.status.StatusBuilder;
+import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.bfd.StateChange;
 import dev.xlatsentinel.bfd.codec.State;
@@ -109,6 +110,50 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
                         }
                     }
                 }).register(registry);
+        bfdReceive(registry, snapshot);
+    }
+
+    /**
+     * The BFD receive queues and every packet an engine dropped, by reason: junk shows here
+     * even when it matched no session. Labels come from fixed sets (namespaces from the config).
+     */
+    private static void bfdReceive(PrometheusRegistry registry, Supplier<AgentSnapshot> snapshot) {
+        CounterWithCallback.builder().name("xlat_bfd_receive_queue_read")
+                .help("BFD datagrams read from a receive queue (peers: configured peers only; others: the rest)")
+                .labelNames("namespace", "family", "hop", "queue").callback(cb -> {
+                    for (AgentSnapshot.BfdReceive e : snapshot.get().bfdReceive()) {
+                        for (ReceiveQueue q : e.queues()) {
+                            cb.call(q.received(), ns(e), q.family(), q.hop().toString(), q.queue());
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("xlat_bfd_receive_queue_dropped")
+                .help("BFD datagrams the kernel dropped because a receive queue was full")
+                .labelNames("namespace", "family", "hop", "queue").callback(cb -> {
+                    for (AgentSnapshot.BfdReceive e : snapshot.get().bfdReceive()) {
+                        for (ReceiveQueue q : e.queues()) {
+                            if (q.dropped() >= 0) {
+                                cb.call(q.dropped(), ns(e), q.family(), q.hop().toString(), q.queue());
+                            }
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("xlat_bfd_dropped_packets")
+                .help("BFD packets an engine dropped, by the receive check that refused them (RFC 5880 §6.8.6), "
+                        + "whether or not they matched a session")
+                .labelNames("namespace", "reason").callback(cb -> {
+                    for (AgentSnapshot.BfdReceive e : snapshot.get().bfdReceive()) {
+                        for (Map.Entry<Counter, Long> c : e.counters().entrySet()) {
+                            if (c.getKey().isDrop()) {
+                                cb.call(c.getValue(), ns(e), c.getKey().label().substring("drop-".length()));
+                            }
+                        }
+                    }
+                }).register(registry);
+    }
+
+    private static String ns(AgentSnapshot.BfdReceive e) {
+        return e.namespace() == null ? "" : e.namespace();
     }
 
     /** Serves {@code /metrics} on {@code listen} (port 0: one the kernel picks, see {@link #port()}). */

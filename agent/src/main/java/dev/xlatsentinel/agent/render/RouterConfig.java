@@ -1,12 +1,12 @@
 package dev.xlatsentinel.agent.render;
 
 import dev.xlatsentinel.agent.config.BfdSessionConfig;
+import dev.xlatsentinel.agent.config.KeyFile;
 import dev.xlatsentinel.agent.config.ServiceConfig;
 import dev.xlatsentinel.platform.net.IpAddresses;
 import dev.xlatsentinel.platform.net.IpPrefix;
 import java.io.IOException;
 import java.net.Inet6Address;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -229,10 +229,13 @@ public final class RouterConfig {
             return "<contents of " + auth.secretFile() + ">";
         }
         try {
-            return Files.readString(auth.secretFile(), StandardCharsets.UTF_8).stripTrailing()
+            // The same bytes the agent signs with (KeyFile), quoted for the router's config.
+            return KeyFile.asConfigText(KeyFile.key(Files.readAllBytes(auth.secretFile())))
                     .replace("\\", "\\\\").replace("\"", "\\\"");
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + auth.secretFile() + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(auth.secretFile() + ": " + e.getMessage(), e);
         }
     }
 

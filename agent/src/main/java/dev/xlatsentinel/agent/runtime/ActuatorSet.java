@@ -71,6 +71,15 @@ final class ActuatorSet implements AutoCloseable {
         return sessionNamespaces;
     }
 
+    /** What each BFD engine received and dropped (read from the BFD loop). */
+    List<AgentSnapshot.BfdReceive> bfdReceive() {
+        List<AgentSnapshot.BfdReceive> out = new ArrayList<>();
+        engines.all().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.add(
+                new AgentSnapshot.BfdReceive(e.getKey().equals(BfdEngines.OWN) ? null : e.getKey(),
+                        e.getValue().receiveQueues(), e.getValue().counters())));
+        return out;
+    }
+
     /** Makes a service's actuators match its config; unchanged ones are left alone. */
     void sync(ServiceRuntime s, ServiceConfig cfg, List<SessionConfig> sessions, AgentConfig c) {
         Map<Object, Actuator> existing = new LinkedHashMap<>();

@@ -404,7 +404,7 @@ public final class Agent implements AutoCloseable {
     /** A consistent picture of everything, for status and metrics. */
     public AgentSnapshot snapshot() {
         return onLoop(() -> new AgentSnapshot(config, configLoaded, started, maintenance, instances, services,
-                policy, actuators.sessionNamespaces()));
+                policy, actuators.sessionNamespaces(), actuators.bfdReceive()));
     }
 
     // ------------------------------------------------------------------ stop

@@ -6,6 +6,8 @@ import dev.xlatsentinel.agent.action.FrrRouteActuator;
 import dev.xlatsentinel.agent.action.NativeBfdActuator;
 import dev.xlatsentinel.agent.config.LoadedConfig;
 import dev.xlatsentinel.agent.policy.Policy;
+import dev.xlatsentinel.bfd.Counter;
+import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
@@ -21,7 +23,14 @@ import java.util.Map;
  * snapshots are read from the BFD loop; FRR state is what the FRR client last read.
  */
 public record AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant started, boolean maintenance,
-        List<Instance> instances, List<Service> services) {
+        List<Instance> instances, List<Service> services, List<BfdReceive> bfdReceive) {
+
+    /**
+     * What one BFD engine (one network namespace; null: the agent's own) received: its
+     * queues, and every packet it dropped by reason, including those that matched no session.
+     */
+    public record BfdReceive(String namespace, List<ReceiveQueue> queues, Map<Counter, Long> counters) {
+    }
 
     /** One instance: translator health plus the policy's view (drain, damping). */
     public record Instance(String name, HealthStatus health, Policy.InstanceView policy) {
@@ -38,9 +47,9 @@ public record AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant s
 
     AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant started, boolean maintenance,
             Map<String, InstanceRuntime> instances, Map<String, ServiceRuntime> services, Policy policy,
-            Map<SessionKey, String> namespaces) {
+            Map<SessionKey, String> namespaces, List<BfdReceive> bfdReceive) {
         this(config, configLoaded, started, maintenance, instances(instances, policy), services(services,
-                namespaces));
+                namespaces), bfdReceive);
     }
 
     private static List<Instance> instances(Map<String, InstanceRuntime> instances, Policy policy) {

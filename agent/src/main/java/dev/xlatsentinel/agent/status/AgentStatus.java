@@ -11,9 +11,9 @@ import java.util.Map;
  * (docs/status-json.md). Fields are only ever added; {@code schema} grows when one changes
  * meaning. Times are ISO-8601 UTC; durations are milliseconds (fields end in {@code Ms}).
  */
-@JsonPropertyOrder({"schema", "version", "pid", "started", "config", "instances", "services"})
+@JsonPropertyOrder({"schema", "version", "pid", "started", "config", "instances", "services", "bfdReceive"})
 public record AgentStatus(int schema, String version, long pid, Instant started, ConfigView config,
-        List<InstanceView> instances, List<ServiceView> services) {
+        List<InstanceView> instances, List<ServiceView> services, List<BfdReceiveView> bfdReceive) {
 
     public static final int SCHEMA = 1;
 
@@ -46,12 +46,34 @@ public record AgentStatus(int schema, String version, long pid, Instant started,
     /** A native BFD session (RFC 5880 state variables and our counters). */
     @JsonPropertyOrder({"peer", "local", "interface", "namespace", "hop", "state", "remoteState", "localDiag",
             "remoteDiag", "heldDown", "txIntervalMs", "rxIntervalMs", "detectMult", "remoteDetectMult",
-            "detectionTimeMs", "localDiscriminator", "remoteDiscriminator", "uptimeMs", "lastChange", "counters"})
+            "detectionTimeMs", "localDiscriminator", "remoteDiscriminator", "uptimeMs", "lastChange", "auth",
+            "counters"})
     public record BfdView(String peer, String local, @com.fasterxml.jackson.annotation.JsonProperty("interface")
             String iface, String namespace, String hop, String state, String remoteState, String localDiag,
             String remoteDiag, boolean heldDown, double txIntervalMs, double rxIntervalMs, int detectMult,
             int remoteDetectMult, double detectionTimeMs, long localDiscriminator, long remoteDiscriminator,
-            long uptimeMs, Instant lastChange, Map<String, Long> counters) {
+            long uptimeMs, Instant lastChange, AuthView auth, Map<String, Long> counters) {
+    }
+
+    /** A session's authentication: the type and key ID (RFC 5880 §4.2-4.4), never the key. */
+    public record AuthView(String type, @JsonInclude(JsonInclude.Include.NON_NULL) Integer keyId) {
+    }
+
+    /**
+     * What one BFD engine (one network namespace, null: the agent's own) received: its queues
+     * and every packet it dropped, by reason, including junk that matched no session.
+     */
+    @JsonPropertyOrder({"namespace", "queues", "drops"})
+    public record BfdReceiveView(String namespace, List<ReceiveQueueView> queues, Map<String, Long> drops) {
+    }
+
+    /**
+     * One receive queue: {@code peers} (only configured peers with the GTSM TTL) or
+     * {@code others} (everything else, read within a budget).
+     */
+    @JsonPropertyOrder({"family", "hop", "queue", "peers", "match", "received", "dropped"})
+    public record ReceiveQueueView(String family, String hop, String queue, int peers, String match, long received,
+            long dropped) {
     }
 
     /** An FRR bfdd peer: what bfdd reports, and whether the agent keeps it shut down. */

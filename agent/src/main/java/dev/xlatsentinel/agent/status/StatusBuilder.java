@@ -1,8 +1,10 @@
 package dev.xlatsentinel.agent.status;
 
 import dev.xlatsentinel.agent.runtime.AgentSnapshot;
-import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.bfd.Counter;
+import dev.xlatsentinel.bfd.ReceiveQueue;
+import dev.xlatsentinel.bfd.SessionSnapshot;
+import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.frr.bfdd.BfdPeer;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
 import dev.xlatsentinel.frr.route.RouteSpec;
@@ -67,7 +69,26 @@ public final class StatusBuilder {
         return new AgentStatus(AgentStatus.SCHEMA, version, pid, s.started(),
                 new AgentStatus.ConfigView(s.config().file().toString(), s.configLoaded(),
                         cfg.maintenanceFile().toString(), s.maintenance()),
-                instances, services);
+                instances, services, bfdReceive(s.bfdReceive()));
+    }
+
+    static List<AgentStatus.BfdReceiveView> bfdReceive(List<AgentSnapshot.BfdReceive> engines) {
+        List<AgentStatus.BfdReceiveView> out = new ArrayList<>();
+        for (AgentSnapshot.BfdReceive e : engines) {
+            List<AgentStatus.ReceiveQueueView> queues = new ArrayList<>();
+            for (ReceiveQueue q : e.queues()) {
+                queues.add(new AgentStatus.ReceiveQueueView(q.family(), q.hop().toString(), q.queue(), q.peers(),
+                        q.match(), q.received(), q.dropped()));
+            }
+            Map<String, Long> drops = new LinkedHashMap<>();
+            e.counters().forEach((c, v) -> {
+                if (c.isDrop()) {
+                    drops.put(c.label(), v);
+                }
+            });
+            out.add(new AgentStatus.BfdReceiveView(e.namespace(), queues, drops));
+        }
+        return out;
     }
 
     static AgentStatus.BfdView bfd(SessionSnapshot n, String namespace, Instant now) {
@@ -79,7 +100,8 @@ public final class StatusBuilder {
                 n.key().hop().toString(), n.state().label(), n.remoteState().label(), n.localDiag().label(),
                 n.remoteDiag().label(), n.heldDown(), ms(n.txInterval()), ms(n.rxInterval()), n.detectMult(),
                 n.remoteDetectMult(), ms(n.detectionTime()), n.localDiscriminator(), n.remoteDiscriminator(),
-                n.uptime(now).toMillis(), n.lastChange(), counters);
+                n.uptime(now).toMillis(), n.lastChange(), new AgentStatus.AuthView(n.authType().label(),
+                        n.authType() == AuthType.NONE ? null : n.authKeyId()), counters);
     }
 
     /** RFC 5952 text form (compressed, lower case), as routers print addresses. */

@@ -79,6 +79,36 @@ public final class StatusText {
         if (!routes.isEmpty()) {
             b.append('\n').append(routes.render(""));
         }
+        b.append(receive(s));
+        return b.toString();
+    }
+
+    /**
+     * The BFD receive queues per namespace, and the packets dropped by reason: junk shows
+     * here even when it matched no session.
+     */
+    static String receive(AgentStatus s) {
+        if (s.bfdReceive() == null || s.bfdReceive().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        Table q = new Table("BFD NAMESPACE", "QUEUE", "PEERS (MATCH)", "READ", "DROPPED (QUEUE FULL)");
+        for (AgentStatus.BfdReceiveView e : s.bfdReceive()) {
+            for (AgentStatus.ReceiveQueueView v : e.queues()) {
+                q.row(e.namespace() == null ? "(own)" : e.namespace(), v.family() + " " + v.hop() + " " + v.queue(),
+                        v.peers() + " (" + v.match() + ")", v.received(), v.dropped() < 0 ? "?" : v.dropped());
+            }
+        }
+        if (!q.isEmpty()) {
+            b.append('\n').append(q.render(""));
+        }
+        for (AgentStatus.BfdReceiveView e : s.bfdReceive()) {
+            String drops = e.drops().entrySet().stream().filter(d -> d.getValue() > 0)
+                    .map(d -> d.getKey().substring("drop-".length()) + " " + d.getValue())
+                    .collect(Collectors.joining(", "));
+            b.append("BFD drops in ").append(e.namespace() == null ? "(own)" : e.namespace()).append(": ")
+                    .append(drops.isEmpty() ? "none" : drops).append('\n');
+        }
         return b.toString();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.xlatsentinel.lab.Poll;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +88,123 @@ class ControlServerTest {
     void noSocketMeansAClearMessage() {
         assertThatThrownBy(() -> new ControlClient(dir.resolve("none.sock")).call(request("status")))
                 .hasMessageContaining("is xlat-sentinel running?");
+    }
+
+    @Test
+    void idleConnectionsDoNotKeepStatusWaitingAndAreToldWhyTheyAreClosed() throws Exception {
+        ControlServer.Limits fast = new ControlServer.Limits(Duration.ofMillis(300), Duration.ofSeconds(5), 32, 64);
+        try (ControlServer server = ControlServer.open(dir.resolve("control.sock"), null, echo, fast)) {
+            List<SocketChannel> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 16; i++) {
+                    idle.add(SocketChannel.open(UnixDomainSocketAddress.of(server.path())));
+                }
+                assertThat(new ControlClient(server.path(), Duration.ofSeconds(5)).call(request("status")).asText())
+                        .startsWith("status by");
+                for (SocketChannel ch : idle) {
+                    assertThat(new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(),
+                            StandardCharsets.UTF_8)).contains("\"ok\":false", "no request within 300 ms");
+                }
+            } finally {
+                for (SocketChannel ch : idle) {
+                    ch.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheBoundsAreRefusedWithAMessageAndCountedFreeOnceClosed() throws Exception {
+        ControlServer.Limits small = new ControlServer.Limits(Duration.ofSeconds(5), Duration.ofSeconds(5), 3, 64);
+        try (ControlServer server = ControlServer.open(dir.resolve("control.sock"), null, echo, small)) {
+            List<SocketChannel> idle = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                idle.add(SocketChannel.open(UnixDomainSocketAddress.of(server.path())));
+            }
+            assertThatThrownBy(() -> new ControlClient(server.path()).call(request("status")))
+                    .hasMessageContaining("too many control connections from " + System.getProperty("user.name")
+                            + " (3)");
+            for (SocketChannel ch : idle) {
+                ch.close();
+            }
+            Poll.until(Duration.ofSeconds(5), "a slot free again", () -> {
+                try {
+                    return new ControlClient(server.path()).call(request("status")).asText().startsWith("status");
+                } catch (ControlException e) {
+                    return false;
+                }
+            });
+        }
+        ControlServer.Limits tiny = new ControlServer.Limits(Duration.ofSeconds(5), Duration.ofSeconds(5), 10, 2);
+        try (ControlServer server = ControlServer.open(dir.resolve("control2.sock"), null, echo, tiny);
+                SocketChannel a = SocketChannel.open(UnixDomainSocketAddress.of(server.path()));
+                SocketChannel b = SocketChannel.open(UnixDomainSocketAddress.of(server.path()))) {
+            assertThatThrownBy(() -> new ControlClient(server.path()).call(request("status")))
+                    .hasMessageContaining("too many control connections open (2)");
+        }
+    }
+
+    @Test
+    void aLongCommandDoesNotHoldUpStatus() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ControlHandler slow = (req, caller) -> {
+            if (req.path("command").asText().equals("reload")) {
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return TextNode.valueOf(req.path("command").asText());
+        };
+        try (ControlServer server = ControlServer.open(dir.resolve("control.sock"), null, slow)) {
+            var reload = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new ControlClient(server.path()).call(request("reload")).asText();
+                } catch (ControlException e) {
+                    return e.getMessage();
+                }
+            });
+            assertThat(new ControlClient(server.path(), Duration.ofSeconds(5)).call(request("status")).asText())
+                    .isEqualTo("status");
+            assertThat(reload).isNotDone();
+            release.countDown();
+            assertThat(reload.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("reload");
+        }
+    }
+
+    @Test
+    void anAgentThatNeverAnswersIsNamedAfterTheClientsTimeout() throws Exception {
+        Path p = dir.resolve("mute.sock");
+        try (var mute = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            mute.bind(UnixDomainSocketAddress.of(p));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> new ControlClient(p, Duration.ofSeconds(1)).call(request("status")))
+                    .isInstanceOf(ControlException.class)
+                    .hasMessageContaining("did not answer within 1 s").hasMessageContaining("--timeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void supplementaryGroupsAreReadFromProcOnlyWhileThePidIsStillTheSameUsers() {
+        List<String> status = List.of("Name:\tcli", "Uid:\t1000\t1000\t1000\t1000", "Gid:\t1000\t1000\t1000\t1000",
+                "Groups:\t27 100 998 ");
+        assertThat(Peer.parseGroups(status, 1000)).containsExactly(27, 100, 998);
+        assertThat(Peer.parseGroups(status, 1001)).as("the PID now belongs to someone else").isEmpty();
+        assertThat(Peer.parseGroups(List.of("Uid:\t5\t5\t5\t5", "Groups:\t"), 5)).isEmpty();
+        Peer p = new Peer(1, 1000, 1000, new int[] {27, 998});
+        assertThat(p.inGroup(998)).isTrue();
+        assertThat(p.inGroup(1000)).as("the primary group").isTrue();
+        assertThat(p.inGroup(4)).isFalse();
+    }
+
+    @Test
+    void theCallersOwnProcessGroupsAreFound() {
+        long pid = ProcessHandle.current().pid();
+        int uid = Peer.ownUid();
+        assertThat(Peer.supplementaryGroups((int) pid, uid)).isNotNull();
+        assertThat(Peer.supplementaryGroups(Integer.MAX_VALUE, uid)).as("no such process").isEmpty();
     }
 
     private static ObjectNode request(String command) {

@@ -1,13 +1,19 @@
 package dev.xlatsentinel.agent.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xlatsentinel.agent.config.ConfigLoader;
+import dev.xlatsentinel.agent.config.KeyFile;
 import dev.xlatsentinel.agent.config.LoadedConfig;
 import dev.xlatsentinel.agent.golden.Golden;
+import dev.xlatsentinel.bfd.auth.Secret;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The router's side of the seed layout, golden for both dialects. */
 class RouterConfigTest {
@@ -59,6 +65,34 @@ class RouterConfigTest {
         } finally {
             Files.delete(yaml);
         }
+    }
+
+    @Test
+    void theRouterGetsTheVeryKeyBytesTheAgentSignsWithTrailingSpaceIncluded(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("router.key");
+        Files.writeString(key, "s3cret \r\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        String yaml = Files.readString(Path.of("src/main/config/examples/tayga-gateway.yaml"))
+                .replace("multiplier: 3", "multiplier: 3\n        auth: {type: keyed-sha1, keyId: 7, secretFile: " + key
+                        + "}");
+        assertThat(yaml).contains("secretFile");
+        Path file = Files.writeString(dir.resolve("agent.yaml"), yaml);
+        LoadedConfig c = ConfigLoader.load(file);
+        Secret signsWith = c.bfdSessions().values().iterator().next().get(0).auth().secret();
+        assertThat(signsWith).isEqualTo(Secret.of("s3cret ".getBytes(StandardCharsets.UTF_8)));
+        String bird = RouterConfig.bird(c.config().services(), new RouterConfig.Options("eth1", true));
+        assertThat(bird).contains("password \"s3cret \" { id 7; }");
+    }
+
+    @Test
+    void aKeyFileLosesOnlyItsLineEndsAndAKeyARouterCannotQuoteIsNamed() {
+        assertThat(KeyFile.key("k\n\r\n".getBytes(StandardCharsets.UTF_8))).isEqualTo(new byte[] {'k'});
+        assertThat(KeyFile.key(" k \t".getBytes(StandardCharsets.UTF_8))).isEqualTo(" k \t".getBytes(StandardCharsets.UTF_8));
+        assertThat(KeyFile.asConfigText("pässwort".getBytes(StandardCharsets.UTF_8))).isEqualTo("pässwort");
+        assertThatThrownBy(() -> KeyFile.asConfigText(new byte[] {'a', (byte) 0xff}))
+                .hasMessageContaining("not UTF-8");
+        assertThatThrownBy(() -> KeyFile.asConfigText("a\tb".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("control characters");
     }
 
     static void golden(String name, String actual) throws Exception {

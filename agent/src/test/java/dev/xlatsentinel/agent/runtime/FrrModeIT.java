@@ -10,24 +10,27 @@ import dev.xlatsentinel.lab.Nat64Lab;
 import dev.xlatsentinel.lab.Poll;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The agent in frr mode: gwa keeps FRR's bfdd (and staticd) as the gateway's BFD speaker and
- * route origin, and the agent drives them through their vty sockets. gwb runs plain bfdd
+ * route origin, and the agent drives them through their vty sockets; once with Debian 12's
+ * FRR 8.4 on gwa, once with Debian 13's FRR 10.3. gwb runs plain bfdd
  * with a configured peer, as today. A translator fault shuts gwa's bfdd peer down (BIRD
  * withdraws) and removes gwa's staticd route; the repair brings both back.
  */
 class FrrModeIT {
     private static final Duration T = Duration.ofSeconds(30);
 
-    @Test
-    void aTranslatorFaultShutsTheBfddPeerDownAndRemovesTheRouteAndTheRepairUndoesBoth() {
+    @ParameterizedTest
+    @EnumSource(Frr.Build.class)
+    void aTranslatorFaultShutsTheBfddPeerDownAndRemovesTheRouteAndTheRepairUndoesBoth(Frr.Build build) {
         try (Lab lab = Lab.open("agent-frr")) {
             Nat64Lab n = Nat64Lab.build(lab, Nat64Lab.Options.defaults());
             Nat64Lab.Gateway gwa = n.gateway("gwa");
             Nat64Lab.Gateway gwb = n.gateway("gwb");
-            Frr frrA = Frr.start(gwa.ns(), "", "bfdd", "staticd");
+            Frr frrA = Frr.start(gwa.ns(), build, "", "bfdd", "staticd");
             Frr.start(gwb.ns(), "bfd\n peer " + Nat64Lab.ROUTER_LAN + " local-address " + gwb.lanAddress()
                     + " interface " + Nat64Lab.LAN_IF + "\n  receive-interval 100\n  transmit-interval 100\n !\n!\n",
                     "bfdd");

@@ -36,10 +36,20 @@ class StatusGoldenTest {
                 List.of(new AgentStatus.ProbeView("icmp", false, "3/3 targets timed out after 100 ms", 100.4),
                         new AgentStatus.ProbeView("jool", false, "JSTAT_FAILED_ROUTES rising (+120/s)", 7.9)));
         var bfdUp = new AgentStatus.BfdView("2001:db8:ff::1", "2001:db8:ff::a1", "eth0", "jool", "single-hop", "Up",
-                "Up", "none", "none", false, 10, 10, 3, 3, 30, 1111, 2222, 7380000, NOW.minusSeconds(7380), counters);
+                "Up", "none", "none", false, 10, 10, 3, 3, 30, 1111, 2222, 7380000, NOW.minusSeconds(7380),
+                new AgentStatus.AuthView("meticulous-keyed-sha1", 1), counters);
         var bfdDown = new AgentStatus.BfdView("2001:db8:ff::1", "2001:db8:ff::a2", "eth0", "jool", "single-hop", "Down",
                 "Init", "path-down", "neighbor-down", true, 1000, 1000, 3, 3, 3000, 3333, 4444, 0,
-                NOW.minusMillis(4150), counters);
+                NOW.minusMillis(4150), new AgentStatus.AuthView("none", null), counters);
+        Map<String, Long> drops = new LinkedHashMap<>();
+        drops.put("drop-truncated", 0L);
+        drops.put("drop-bad-version", 271_828L);
+        drops.put("drop-unknown-your-discriminator", 31_415L);
+        drops.put("drop-ttl", 2L);
+        var receive = new AgentStatus.BfdReceiveView("jool", List.of(
+                new AgentStatus.ReceiveQueueView("ipv6", "single-hop", "peers", 1, "exact", 7196, 0),
+                new AgentStatus.ReceiveQueueView("ipv6", "single-hop", "others", 1, "exact", 303_243, 1_812_004)),
+                drops);
         return new AgentStatus(AgentStatus.SCHEMA, "0.1.0", 4242, NOW.minusSeconds(7400),
                 new AgentStatus.ConfigView("/etc/xlat-sentinel/agent.yaml", NOW.minusSeconds(600),
                         "/etc/xlat-sentinel/maintenance", false),
@@ -49,7 +59,8 @@ class StatusGoldenTest {
                         new AgentStatus.ServiceView("nat64-upper", true,
                                 "instance upper DOWN (0/2 probes passed for 2 rounds in a row: icmp: 3/3 targets "
                                         + "timed out after 100 ms)", NOW.minusMillis(4150), List.of("upper"),
-                                List.of(bfdDown), List.of(), List.of())));
+                                List.of(bfdDown), List.of(), List.of())),
+                List.of(receive));
     }
 
     @Test

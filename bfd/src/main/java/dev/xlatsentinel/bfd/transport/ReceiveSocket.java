@@ -244,7 +244,7 @@ final class ReceiveSocket implements EpollIoHandle {
 
     @Override
     public void handle(IoRegistration r, IoEvent event) {
-        if (event instanceof EpollIoEvent e && !e.ops().contains(EpollIoOps.EPOLLIN)
+        if (paused || event instanceof EpollIoEvent e && !e.ops().contains(EpollIoOps.EPOLLIN)
                 && !e.ops().contains(EpollIoOps.EPOLLERR)) {
             return;
         }
@@ -262,7 +262,9 @@ final class ReceiveSocket implements EpollIoHandle {
         if (queue == Queue.OTHERS && n == BATCH && !paused && loop != null) {
             // More is waiting: leave it to the kernel for a while (it drops what does not fit).
             paused = true;
-            r.submit(EpollIoOps.NONE);
+            // Not NONE: Netty takes that as a removal from epoll, after which EPOLLIN cannot be
+            // submitted again. EPOLLRDHUP never fires on an unconnected UDP socket.
+            r.submit(EpollIoOps.EPOLLRDHUP);
             loop.schedule(resume, OTHERS_PAUSE_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         sink.batchDone();

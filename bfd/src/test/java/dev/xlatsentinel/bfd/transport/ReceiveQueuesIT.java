@@ -165,6 +165,7 @@ class ReceiveQueuesIT {
         long peersBefore = queue("ipv6", "peers").received();
         long peersDropped = queue("ipv6", "peers").dropped();
         long othersBefore = queue("ipv6", "others").received() + queue("ipv6", "others").dropped();
+        long othersReadBefore = queue("ipv6", "others").received();
         long sent = send(STRANGER6, GW6, 50_000);
         send(PEER6, GW6, 10);
         Poll.until(T, "the peer's 10 datagrams read", () -> queue("ipv6", "peers").received() == peersBefore + 10);
@@ -173,6 +174,8 @@ class ReceiveQueuesIT {
         assertThat(others.received() + others.dropped() - othersBefore).as("read or dropped, never more than sent")
                 .isLessThanOrEqualTo(sent).isPositive();
         assertThat(queue("ipv6", "peers").dropped()).as("the peers' queue lost nothing").isEqualTo(peersDropped);
+        assertThat(others.received() - othersReadBefore).as("reading went on after the first pause")
+                .isGreaterThan(2L * ReceiveSocket.OTHERS_BUDGET);
     }
 
     /**

@@ -74,7 +74,7 @@ public final class FrrRoutes implements AutoCloseable {
     }
 
     private Daemon daemon(RouteSpec route) {
-        String name = route instanceof StaticRoute ? config.staticDaemon() : route.daemon();
+        String name = route instanceof StaticRoute ? config.staticDaemonNow() : route.daemon();
         synchronized (daemons) {
             return daemons.computeIfAbsent(name, n -> {
                 DesiredState<RouteSpec, RouteSpec> state = new DesiredState<>(n + " route", model);

@@ -9,7 +9,9 @@ import java.nio.file.Path;
  * @param vtyDir       the daemons' {@code --vty_socket} directory (/var/run/frr, or /var/run/frr/NAME with -N NAME)
  * @param vty          timeouts and reconnect backoff
  * @param staticDaemon the daemon that takes static route configuration: "staticd" in FRR 8.4; from FRR 9
- *                     static routes are configured through "mgmtd" (untested here)
+ *                     static routes are configured through "mgmtd" (staticd's own vty refuses them; tested
+ *                     with 10.3). Null: "mgmtd" when its vty socket is in {@code vtyDir} when the first
+ *                     static route is sent, else "staticd".
  */
 public record FrrRoutesConfig(Path vtyDir, VtyClientConfig vty, String staticDaemon) {
     public FrrRoutesConfig {
@@ -19,9 +21,14 @@ public record FrrRoutesConfig(Path vtyDir, VtyClientConfig vty, String staticDae
         if (vty == null) {
             vty = VtyClientConfig.DEFAULTS;
         }
-        if (staticDaemon == null) {
-            staticDaemon = "staticd";
+    }
+
+    /** The daemon to send static routes to now: the configured one, or found as described above. */
+    public String staticDaemonNow() {
+        if (staticDaemon != null) {
+            return staticDaemon;
         }
+        return java.nio.file.Files.exists(vtyDir.resolve("mgmtd.vty")) ? "mgmtd" : "staticd";
     }
 
     public static FrrRoutesConfig of(Path vtyDir) {

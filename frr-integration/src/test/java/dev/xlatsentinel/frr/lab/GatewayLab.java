@@ -9,8 +9,9 @@ import java.time.Duration;
 
 /**
  * The topology the FRR ITs share: an upstream router (BIRD 2) with a static route to the
- * NAT64 prefix via the gateway, tracked by BFD, and the gateway running FRR 8.4 daemons with
- * their vty sockets in the lab's run directory.
+ * NAT64 prefix via the gateway, tracked by BFD, and the gateway running FRR daemons (Debian
+ * 12's 8.4, or Debian 13's 10.3 with its mgmtd) with their vty sockets in the lab's run
+ * directory.
  *
  * <pre>
  *   router (BIRD)  eth0 2001:db8:ff::1/64 ---- eth0 2001:db8:ff::a/64  gw (zebra, bfdd, ...)
@@ -39,8 +40,13 @@ public final class GatewayLab implements AutoCloseable {
         this.frr = frr;
     }
 
-    /** Starts everything; FRR runs zebra plus {@code daemons} with an empty configuration. */
+    /** Starts everything; FRR 8.4 runs zebra plus {@code daemons} with an empty configuration. */
     public static GatewayLab start(String label, String... daemons) {
+        return start(label, Frr.Build.DEBIAN12, daemons);
+    }
+
+    /** The same with {@code build}'s FRR on the gateway. */
+    public static GatewayLab start(String label, Frr.Build build, String... daemons) {
         Lab lab = Lab.open(label);
         try {
             Netns router = lab.netns("router");
@@ -57,7 +63,7 @@ public final class GatewayLab implements AutoCloseable {
                       route %s via %s bfd;
                     }
                     """.formatted(PREFIX, GW_ADDR));
-            Frr frr = Frr.start(gw, "", daemons);
+            Frr frr = Frr.start(gw, build, "", daemons);
             return new GatewayLab(lab, router, gw, bird, frr);
         } catch (RuntimeException e) {
             lab.close();

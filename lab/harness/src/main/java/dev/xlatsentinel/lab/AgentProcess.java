@@ -118,6 +118,25 @@ public final class AgentProcess implements AutoCloseable {
         return Cmd.exec(Duration.ofSeconds(30), argv);
     }
 
+    /**
+     * The same CLI call under a credential-changing runner, e.g.
+     * {@code setpriv --reuid=nobody --regid=nogroup --groups=100 --}.
+     */
+    public Cmd.Result cliUnder(List<String> runner, String... args) {
+        List<String> argv = new ArrayList<>(runner);
+        argv.add(launcher.toString());
+        argv.addAll(List.of(args));
+        if (takesSocket(args[0])) {
+            argv.addAll(List.of("-s", socket.toString()));
+        }
+        return Cmd.exec(Duration.ofSeconds(30), argv);
+    }
+
+    /** The control socket this agent listens on. */
+    public Path socket() {
+        return socket;
+    }
+
     private static boolean takesSocket(String command) {
         return List.of("status", "drain", "undrain", "reload").contains(command);
     }

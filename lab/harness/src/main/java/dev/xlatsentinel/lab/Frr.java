@@ -155,12 +155,26 @@ public final class Frr implements AutoCloseable {
         List<String> full = ten ? RouterRoot.get().command(rootRun, argv) : argv;
         Daemon d = ns.lab().register(ns.start("frr-" + name, full.toArray(String[]::new)));
         daemons.put(name, d);
-        Poll.until(Duration.ofSeconds(15), Poll.DEFAULT_EVERY, "FRR " + name + " vty socket in " + ns,
-                () -> !d.isAlive() || Files.exists(vty), d::logText);
+        // The socket file appears at bind(); a daemon still starting (FRR 10 under load) refuses
+        // connections for a while after that, so wait until one is accepted.
+        Poll.until(Duration.ofSeconds(15), Poll.DEFAULT_EVERY, "FRR " + name + " accepting on its vty socket in " + ns,
+                () -> !d.isAlive() || accepts(vty), d::logText);
         if (!d.isAlive()) {
             throw new LabException("FRR " + name + " exited at start: " + d.logText());
         }
         return d;
+    }
+
+    private static boolean accepts(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            return c.isConnected();
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     /** Pushes an integrated config through vtysh. */

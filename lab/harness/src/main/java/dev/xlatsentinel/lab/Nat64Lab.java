@@ -8,7 +8,7 @@ import java.util.List;
  * The NAT64 failover topology of the lab, built inside one {@link Lab}:
  *
  * <pre>
- *  client6 ──── router (BIRD) ──┐                         ┌── gwa (TAYGA) ──┐
+ *  client6 ──── router ─────────┐                         ┌── gwa (TAYGA) ──┐
  *  2001:db8:c::2   ::1          │   LAN 2001:db8:ff::/64  │   ::a           │   IPv4 LAN 100.64.0.0/24
  *                               └──────── sw6 (bridge) ───┼── gwb (TAYGA) ──┼── sw4 (bridge) ── server4
  *                                           ::1 router    │   ::b           │   .2 gwa .3 gwb    .254
@@ -17,7 +17,8 @@ import java.util.List;
  * </pre>
  *
  * The router reaches 64:ff9b::/96 through static routes tracked by BFD (primary gwa, backup
- * gwb, or ECMP over both). Each gateway translates with its own IPv4 pool
+ * gwb, or ECMP over both). The router is Debian 12's BIRD 2 unless {@link Options#router}
+ * picks another of the matrix ({@link UpstreamRouter.Kind}: BIRD 2.17, BIRD 3.1, FRR 10.3). Each gateway translates with its own IPv4 pool
  * (100.64.1X.0/24), so the server knows which gateway a packet came through; it routes each
  * pool back to its gateway. Gateways reach the IPv4 targets through a default route via
  * server4 (100.64.0.254), so "egress route removed" is a real fault. Nothing speaks BFD on
@@ -50,21 +51,27 @@ public final class Nat64Lab {
         public static final RouterBfd DEFAULT = new RouterBfd(Duration.ofMillis(10), Duration.ofMillis(10), 3);
     }
 
-    public record Options(List<String> gateways, Routing routing, RouterBfd bfd, boolean probeNamespaces) {
+    public record Options(List<String> gateways, Routing routing, RouterBfd bfd, boolean probeNamespaces,
+            UpstreamRouter.Kind router) {
         public static Options defaults() {
-            return new Options(List.of("gwa", "gwb"), Routing.PRIMARY_BACKUP, RouterBfd.DEFAULT, true);
+            return new Options(List.of("gwa", "gwb"), Routing.PRIMARY_BACKUP, RouterBfd.DEFAULT, true,
+                    UpstreamRouter.Kind.BIRD2);
         }
 
         public Options withBfd(RouterBfd b) {
-            return new Options(gateways, routing, b, probeNamespaces);
+            return new Options(gateways, routing, b, probeNamespaces, router);
         }
 
         public Options withRouting(Routing r) {
-            return new Options(gateways, r, bfd, probeNamespaces);
+            return new Options(gateways, r, bfd, probeNamespaces, router);
         }
 
         public Options withGateways(List<String> names) {
-            return new Options(names, routing, bfd, probeNamespaces);
+            return new Options(names, routing, bfd, probeNamespaces, router);
+        }
+
+        public Options withRouter(UpstreamRouter.Kind r) {
+            return new Options(gateways, routing, bfd, probeNamespaces, r);
         }
     }
 
@@ -199,20 +206,22 @@ public final class Nat64Lab {
     private final Netns client;
     private final Netns router;
     private final Netns server;
+    private final Netns sw6;
     private final List<Gateway> gateways;
-    private final Bird bird;
-    private final String birdConfig;
+    private final UpstreamRouter upstream;
+    private final String routerConfig;
 
-    private Nat64Lab(Lab lab, Options options, Netns client, Netns router, Netns server, List<Gateway> gateways,
-            Bird bird, String birdConfig) {
+    private Nat64Lab(Lab lab, Options options, Netns client, Netns router, Netns server, Netns sw6,
+            List<Gateway> gateways, UpstreamRouter upstream, String routerConfig) {
         this.lab = lab;
         this.options = options;
         this.client = client;
         this.router = router;
         this.server = server;
+        this.sw6 = sw6;
         this.gateways = gateways;
-        this.bird = bird;
-        this.birdConfig = birdConfig;
+        this.upstream = upstream;
+        this.routerConfig = routerConfig;
     }
 
     public static Nat64Lab build(Lab lab, Options o) {
@@ -248,9 +257,9 @@ public final class Nat64Lab {
         for (String t : TARGETS4) {
             UdpStream.echo(server, t);
         }
-        String conf = birdConfig(o, gws);
-        Bird bird = Bird.start(router, conf);
-        return new Nat64Lab(lab, o, client, router, server, List.copyOf(gws), bird, conf);
+        String conf = o.router().isBird() ? birdConfig(o, gws) : frrConfig(o, gws);
+        UpstreamRouter upstream = UpstreamRouter.start(router, o.router(), conf);
+        return new Nat64Lab(lab, o, client, router, server, sw6, List.copyOf(gws), upstream, conf);
     }
 
     private static Gateway gateway(Lab lab, Options o, Netns sw6, Netns sw4, Netns server, String name, int i) {
@@ -314,8 +323,41 @@ public final class Nat64Lab {
         return b.toString();
     }
 
+    /**
+     * FRR 10's side of the same topology: one BFD profile with the router's timers, and one
+     * static route per gateway tracked by BFD with that profile (a plain {@code bfd} would
+     * negotiate FRR's default 300 ms). Primary/backup by administrative distance (gwa 10,
+     * gwb 20, ...), ECMP by equal distances.
+     */
+    static String frrConfig(Options o, List<Gateway> gws) {
+        StringBuilder b = new StringBuilder();
+        b.append("ipv6 forwarding\n");
+        b.append("bfd\n profile lab\n")
+                .append("  detect-multiplier ").append(o.bfd().multiplier()).append('\n')
+                .append("  receive-interval ").append(o.bfd().minRx().toMillis()).append('\n')
+                .append("  transmit-interval ").append(o.bfd().minTx().toMillis()).append('\n')
+                .append(" exit\nexit\n");
+        for (Gateway g : gws) {
+            int distance = o.routing() == Routing.ECMP ? 10 : 10 + 10 * g.index();
+            b.append("ipv6 route ").append(PREFIX).append(' ').append(g.lanAddress()).append(' ').append(distance)
+                    .append(" bfd profile lab\n");
+        }
+        return b.toString();
+    }
+
     public Lab lab() {
         return lab;
+    }
+
+    /**
+     * Another host on the router-gateway LAN (a namespace {@code role} with {@code address}
+     * on its {@value #LAN_IF}), that is no configured peer of anyone: for floods of junk.
+     */
+    public Netns lanHost(String role, String address) {
+        Netns ns = lab.netns(role);
+        bridge(lab, sw6, "p-" + role, ns, LAN_IF);
+        ns.addr(LAN_IF, address + "/64");
+        return ns;
     }
 
     public Options options() {
@@ -334,13 +376,21 @@ public final class Nat64Lab {
         return server;
     }
 
-    public Bird bird() {
-        return bird;
+    /** The router, whichever it is. */
+    public UpstreamRouter upstream() {
+        return upstream;
     }
 
-    public String birdConfig() {
-        return birdConfig;
+    /** The BIRD router; throws when the router is FRR. */
+    public Bird bird() {
+        return upstream.bird();
     }
+
+    /** The router's config as started (bird.conf, or the frr.conf vtysh applied). */
+    public String routerConfig() {
+        return routerConfig;
+    }
+
 
     public List<Gateway> gateways() {
         return gateways;

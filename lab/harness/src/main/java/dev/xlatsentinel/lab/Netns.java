@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -141,6 +143,14 @@ public final class Netns implements AutoCloseable {
             }
         }
         return namespace.executor();
+    }
+
+    /**
+     * A pool of {@code n} threads inside this namespace (e.g. parallel senders); the caller
+     * shuts it down.
+     */
+    public ExecutorService threads(int n) {
+        return Executors.newFixedThreadPool(n, NetworkNamespace.threadFactory(name, "netns-" + name));
     }
 
     /** Runs {@code task} on the namespace's thread and returns its result. */

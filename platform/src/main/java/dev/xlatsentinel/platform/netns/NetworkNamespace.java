@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A network namespace, entered by one dedicated thread with setns(2) (CLONE_NEWNET).
@@ -73,6 +75,24 @@ public final class NetworkNamespace implements AutoCloseable {
             throw new NamespaceException("not a namespace name: '" + nameOrPath + "'");
         }
         return NETNS_DIR.resolve(nameOrPath);
+    }
+
+    /**
+     * Threads that enter the namespace {@code nameOrPath} before they run anything, for a
+     * pool whose every thread must be inside (parallel senders). A thread that cannot enter
+     * throws {@link NamespaceException} instead of running its first task.
+     */
+    public static ThreadFactory threadFactory(String nameOrPath, String threadName) {
+        Path path = resolve(nameOrPath);
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(() -> {
+                enter(path);
+                r.run();
+            }, threadName + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     static void enter(Path path) {

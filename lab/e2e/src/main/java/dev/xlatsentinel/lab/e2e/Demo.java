@@ -3,7 +3,9 @@ package dev.xlatsentinel.lab.e2e;
 import dev.xlatsentinel.lab.AgentProcess;
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Nat64Lab;
+import dev.xlatsentinel.lab.RouterRoot;
 import dev.xlatsentinel.lab.UdpStream;
+import dev.xlatsentinel.lab.UpstreamRouter;
 import dev.xlatsentinel.platform.time.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +18,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The README's main command ({@code lab/demo}): brings the lab up (client, BIRD router, two
+ * The README's main command ({@code lab/demo}): brings the lab up (client, router, two
  * TAYGA gateways each with xlat-sentinel, IPv4 server), shows both sessions Up and traffic
  * through gwa, kills gwa's translator while a 1 ms UDP stream runs, prints the timeline
  * (fault, agent DOWN, BFD Down on the wire, route moved at the router, first packet via gwb,
@@ -29,8 +31,11 @@ public final class Demo {
     public static void main(String[] args) throws IOException {
         boolean keep = List.of(args).contains("--keep");
         Path out = Path.of(option(args, "--out", "lab/out"));
+        UpstreamRouter.Kind router = UpstreamRouter.Kind.byName(option(args, "--router", "bird2"));
         Files.createDirectories(out);
-        say("xlat-sentinel lab: IPv6-only client -> BIRD router -> gwa | gwb (TAYGA + xlat-sentinel) -> IPv4 server");
+        String routerLabel = router.label();
+        say("xlat-sentinel lab: IPv6-only client -> " + routerLabel
+                + " router -> gwa | gwb (TAYGA + xlat-sentinel) -> IPv4 server");
         Nat64Lab.AgentTuning tuning = Nat64Lab.AgentTuning.FAST;
         say("settings: probes every " + Durations.format(tuning.interval()) + " (timeout "
                 + Durations.format(tuning.timeout()) + ", fall " + tuning.fall() + ", rise " + tuning.rise() + "), BFD "
@@ -42,10 +47,10 @@ public final class Demo {
         try {
             say("\n== bringing the lab up (namespaces " + lab.prefix() + "-*)");
             s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, new Nat64Lab.RouterBfd(tuning.bfdInterval(),
-                    tuning.bfdInterval(), tuning.bfdMultiplier()), true);
+                    tuning.bfdInterval(), tuning.bfdMultiplier()), true, router);
             Nat64Lab n = s.lab();
-            say("\n== the router (BIRD): both BFD sessions Up, NAT64 prefix via gwa");
-            print(n.bird().birdc("show bfd sessions"));
+            say("\n== the router (" + routerLabel + "): both BFD sessions Up, NAT64 prefix via gwa");
+            print(n.upstream().bfdSessions());
             print(n.router().ip("-6", "route", "show", Nat64Lab.PREFIX));
             say("\n== xlat-sentinel status on gwa");
             print(s.agent("gwa").cli("status").orThrow());
@@ -78,7 +83,15 @@ public final class Demo {
                 String teardown = lab.detach();
                 say("\n== the lab stays up (--keep). Explore:");
                 say("  ip netns exec " + lab.prefix() + "-client ping -c 3 " + Nat64Lab.TARGETS6.get(0));
-                say("  birdc -s " + lab.dir().resolve(lab.prefix() + "-router-bird.ctl") + " show bfd sessions");
+                if (router.isBird()) {
+                    say("  " + (router == UpstreamRouter.Kind.BIRD2 ? "birdc" : "(in " + RouterRoot.get().dir()
+                            + ") birdc") + " -s " + lab.dir().resolve(lab.prefix() + "-router-bird.ctl")
+                            + " show bfd sessions");
+                } else {
+                    say("  chroot " + RouterRoot.get().dir() + " vtysh --vty_socket "
+                            + n.upstream().frr().vtyDir() + " -c 'show bfd peers'   # with /tmp mounted there;"
+                            + " or the Java vty client");
+                }
                 say("  " + AgentProcess.launcher() + " status -s " + AgentProcess.socketPath(lab, "gwa"));
                 say("  " + AgentProcess.launcher() + " drain tayga --reason test -s "
                         + AgentProcess.socketPath(lab, "gwa"));

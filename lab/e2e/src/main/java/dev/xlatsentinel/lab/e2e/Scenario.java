@@ -7,6 +7,7 @@ import dev.xlatsentinel.lab.Nat64Lab;
 import dev.xlatsentinel.lab.Poll;
 import dev.xlatsentinel.lab.RouteMonitor;
 import dev.xlatsentinel.lab.UdpStream;
+import dev.xlatsentinel.lab.UpstreamRouter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * The failover lab in one of two setups, and trials of faults on its primary gateway (gwa)
  * with a precise UDP stream running from the IPv6-only client to an IPv4 server:
  * <ul>
- * <li>{@link Mode#AGENT}: xlat-sentinel on each gateway (native BFD to BIRD, probes from the
+ * <li>{@link Mode#AGENT}: xlat-sentinel on each gateway (native BFD to the router, probes from the
  * gateway's probe namespace);</li>
  * <li>{@link Mode#BASELINE}: today's setup, FRR bfdd on each gateway with the same BFD
  * timers and nothing watching the translator.</li>
@@ -79,7 +80,13 @@ public final class Scenario implements AutoCloseable {
     /** Builds the lab topology and starts the gateways' BFD speakers (agents or bfdd). */
     public static Scenario start(Lab lab, Mode mode, Nat64Lab.AgentTuning tuning, Nat64Lab.RouterBfd routerBfd,
             boolean capture) {
-        Nat64Lab n = Nat64Lab.build(lab, Nat64Lab.Options.defaults().withBfd(routerBfd));
+        return start(lab, mode, tuning, routerBfd, capture, UpstreamRouter.Kind.BIRD2);
+    }
+
+    /** The same, with {@code router} in front of the gateways. */
+    public static Scenario start(Lab lab, Mode mode, Nat64Lab.AgentTuning tuning, Nat64Lab.RouterBfd routerBfd,
+            boolean capture, UpstreamRouter.Kind router) {
+        Nat64Lab n = Nat64Lab.build(lab, Nat64Lab.Options.defaults().withBfd(routerBfd).withRouter(router));
         Scenario s = new Scenario(lab, n, mode, tuning, capture);
         s.awaitSteady();
         return s;
@@ -119,9 +126,9 @@ public final class Scenario implements AutoCloseable {
     /** Waits until every gateway's session is Up at the router and the route points at the primary. */
     public void awaitSteady() {
         Poll.until(T, Duration.ofMillis(20), "every BFD session Up and the route via " + primary().name(),
-                () -> n.bird().bfdSessions().stream().filter(r -> r.state().equals("Up")).count() == n.gateways()
-                        .size() && n.routerGateways().equals(List.of(primary().name())),
-                () -> n.bird().birdc("show bfd sessions") + n.router().ip("-6", "route", "show", Nat64Lab.PREFIX));
+                () -> n.upstream().upSessions() == n.gateways().size()
+                        && n.routerGateways().equals(List.of(primary().name())),
+                () -> n.upstream().bfdSessions() + n.router().ip("-6", "route", "show", Nat64Lab.PREFIX));
     }
 
     /**

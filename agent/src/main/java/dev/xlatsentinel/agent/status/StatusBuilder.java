@@ -97,11 +97,14 @@ public final class StatusBuilder {
             counters.put(c.getKey().label(), c.getValue());
         }
         return new AgentStatus.BfdView(addr(n.key().peer()), addr(n.key().local()), n.key().iface(), namespace,
-                n.key().hop().toString(), n.state().label(), n.remoteState().label(), n.localDiag().label(),
-                n.remoteDiag().label(), n.heldDown(), ms(n.txInterval()), ms(n.rxInterval()), n.detectMult(),
-                n.remoteDetectMult(), ms(n.detectionTime()), n.localDiscriminator(), n.remoteDiscriminator(),
-                n.uptime(now).toMillis(), n.lastChange(), new AgentStatus.AuthView(n.authType().label(),
-                        n.authType() == AuthType.NONE ? null : n.authKeyId()), counters);
+                n.key().hop().toString(),
+                new AgentStatus.BfdStates(n.state().label(), n.remote().state().label(), n.localDiag().label(),
+                        n.remote().diag().label(), n.heldDown()),
+                new AgentStatus.BfdTimers(ms(n.timers().txInterval()), ms(n.timers().rxInterval()),
+                        n.timers().detectMult(), n.remote().detectMult(), ms(n.timers().detectionTime())),
+                new AgentStatus.BfdDiscriminators(n.localDiscriminator(), n.remote().discriminator()),
+                n.uptime(now).toMillis(), n.lastChange(), new AgentStatus.AuthView(n.auth().type().label(),
+                        n.auth().type() == AuthType.NONE ? null : n.auth().keyId()), counters);
     }
 
     /** RFC 5952 text form (compressed, lower case), as routers print addresses. */

@@ -569,12 +569,14 @@ public final class Session {
     }
 
     SessionSnapshot snapshot(long now) {
-        return new SessionSnapshot(key, state, remoteState, localDiag, remoteDiag,
-                Integer.toUnsignedLong(localDiscr), Integer.toUnsignedLong(remoteDiscr), detectMult, remoteDetectMult,
-                micros(desiredMinTx), micros(requiredMinRx), micros(remoteDesiredMinTx), micros(remoteMinRx),
-                micros(txIntervalMicros()), micros(Math.max(rxBasis, remoteDesiredMinTx)),
-                micros(detectionTimeMicros()),
-                pollActive != 0, remoteDemand, heldDown, heldDownDiag, auth.config().type(), auth.config().keyId(), sourcePort,
+        SessionSnapshot.Remote remote = new SessionSnapshot.Remote(remoteState, remoteDiag,
+                Integer.toUnsignedLong(remoteDiscr), remoteDetectMult, micros(remoteDesiredMinTx), micros(remoteMinRx),
+                remoteDemand);
+        SessionSnapshot.Timers timers = new SessionSnapshot.Timers(detectMult, micros(desiredMinTx),
+                micros(requiredMinRx), micros(txIntervalMicros()), micros(Math.max(rxBasis, remoteDesiredMinTx)),
+                micros(detectionTimeMicros()), pollActive != 0);
+        return new SessionSnapshot(key, state, localDiag, Integer.toUnsignedLong(localDiscr), heldDown, heldDownDiag,
+                remote, timers, new SessionSnapshot.Auth(auth.config().type(), auth.config().keyId()), sourcePort,
                 ctx.wallTime(lastChange), upSince < 0 ? null : ctx.wallTime(upSince), counters.copy());
     }
 

@@ -170,7 +170,7 @@ class EngineIT {
             int seen = eventsB.statesOf(sb.key()).size();
             sa.holdDown(Diagnostic.PATH_DOWN).join();
             Poll.until(Duration.ofSeconds(2), "peer Down", () -> sb.snapshot().state() != State.UP);
-            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.PATH_DOWN);
+            assertThat(sb.snapshot().remote().diag()).isEqualTo(Diagnostic.PATH_DOWN);
             Poll.until(UP, "peer Init", () -> sb.snapshot().state() == State.INIT);
             long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             while (System.nanoTime() < until) {
@@ -194,8 +194,8 @@ class EngineIT {
         int seen = eventsA.statesOf(ca.key()).size(); // earlier tests used the same addresses
         BfdSession sa = a.addSession(ca, Diagnostic.PATH_DOWN);
         try {
-            Poll.until(UP, "peer hears the held session", () -> sb.snapshot().remoteDiscriminator() != 0);
-            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.PATH_DOWN);
+            Poll.until(UP, "peer hears the held session", () -> sb.snapshot().remote().discriminator() != 0);
+            assertThat(sb.snapshot().remote().diag()).isEqualTo(Diagnostic.PATH_DOWN);
             long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
             while (System.nanoTime() < until) {
                 assertThat(sb.snapshot().state()).isNotEqualTo(State.UP);
@@ -229,8 +229,8 @@ class EngineIT {
                 .interval(Duration.ofMillis(50)).build());
         try {
             awaitUp(a1, a3, b1, b3);
-            assertThat(a1.snapshot().remoteDiscriminator()).isEqualTo(b1.snapshot().localDiscriminator());
-            assertThat(a3.snapshot().remoteDiscriminator()).isEqualTo(b3.snapshot().localDiscriminator());
+            assertThat(a1.snapshot().remote().discriminator()).isEqualTo(b1.snapshot().localDiscriminator());
+            assertThat(a3.snapshot().remote().discriminator()).isEqualTo(b3.snapshot().localDiscriminator());
         } finally {
             remove(a1, a3, b1, b3);
         }
@@ -266,7 +266,7 @@ class EngineIT {
             StateChange last = eventsD.changes.get(eventsD.changes.size() - 1);
             assertThat(last.oldState()).isEqualTo(State.INIT);
             assertThat(last.localDiag()).isEqualTo(Diagnostic.CONTROL_DETECTION_TIME_EXPIRED);
-            assertThat(sd.snapshot().remoteState()).isNotEqualTo(State.ADMIN_DOWN);
+            assertThat(sd.snapshot().remote().state()).isNotEqualTo(State.ADMIN_DOWN);
             assertThat(eventsD.changes).noneMatch(ch -> ch.remoteDiag() == Diagnostic.ADMINISTRATIVELY_DOWN);
         } finally {
             c.close();
@@ -283,14 +283,14 @@ class EngineIT {
             awaitUp(sa, sb);
             sa.adminDown().join();
             Poll.until(Duration.ofSeconds(2), "peer Down", () -> sb.snapshot().state() == State.DOWN);
-            assertThat(sb.snapshot().remoteState()).isEqualTo(State.ADMIN_DOWN);
-            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.ADMINISTRATIVELY_DOWN);
+            assertThat(sb.snapshot().remote().state()).isEqualTo(State.ADMIN_DOWN);
+            assertThat(sb.snapshot().remote().diag()).isEqualTo(Diagnostic.ADMINISTRATIVELY_DOWN);
             assertThat(sb.snapshot().localDiag()).isEqualTo(Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN);
             sa.adminUp().join();
             awaitUp(sa, sb);
             sa.remove().join();
             assertThat(sb.snapshot().state()).isEqualTo(State.DOWN);
-            assertThat(sb.snapshot().remoteState()).isEqualTo(State.ADMIN_DOWN);
+            assertThat(sb.snapshot().remote().state()).isEqualTo(State.ADMIN_DOWN);
         } finally {
             sb.remove().join();
         }
@@ -325,7 +325,7 @@ class EngineIT {
             // Both went out in order over one veth; once the TTL 255 one has arrived, the
             // TTL 254 one has been dealt with too.
             Poll.until(Duration.ofSeconds(2), "TTL 255 accepted", () -> sa.snapshot().state() == State.INIT);
-            assertThat(sa.snapshot().remoteDiscriminator()).isEqualTo(0x0b0b0b0bL);
+            assertThat(sa.snapshot().remote().discriminator()).isEqualTo(0x0b0b0b0bL);
             assertThat(sa.snapshot().counter(dev.xlatsentinel.bfd.Counter.RX_PACKETS)).as("only TTL 255")
                     .isEqualTo(1);
         } finally {

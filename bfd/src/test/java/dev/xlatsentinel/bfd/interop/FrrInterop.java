@@ -94,7 +94,7 @@ abstract class FrrInterop extends PeerLab {
             SessionSnapshot snap = s.snapshot();
             JsonNode p = frrPeerJson(gw4);
             assertThat(p.get("remote-id").asLong()).isEqualTo(snap.localDiscriminator());
-            assertThat(p.get("id").asLong()).isEqualTo(snap.remoteDiscriminator());
+            assertThat(p.get("id").asLong()).isEqualTo(snap.remote().discriminator());
             assertThat(snap.sourcePort()).isBetween(49152, 65535);
         });
     }
@@ -146,18 +146,18 @@ abstract class FrrInterop extends PeerLab {
                 ours(peer4, gw4).iface("eth0").desiredMinTx(Duration.ofMillis(100))
                         .requiredMinRx(Duration.ofMillis(200)).build(), s -> {
                     awaitBothUp(s, gw4);
-                    Poll.until(UP, "poll sequences settled", () -> !s.snapshot().pollInProgress()
+                    Poll.until(UP, "poll sequences settled", () -> !s.snapshot().timers().pollInProgress()
                             && frrPeerJson(gw4).get("remote-transmit-interval").asInt() == 100);
                     SessionSnapshot snap = s.snapshot();
                     JsonNode p = frrPeerJson(gw4);
                     assertThat(p.get("remote-transmit-interval").asInt()).isEqualTo(100);
                     assertThat(p.get("remote-receive-interval").asInt()).isEqualTo(200);
                     assertThat(p.get("remote-detect-multiplier").asInt()).isEqualTo(3);
-                    assertThat(snap.remoteDesiredMinTx()).isEqualTo(Duration.ofMillis(300));
-                    assertThat(snap.remoteRequiredMinRx()).isEqualTo(Duration.ofMillis(60));
-                    assertThat(snap.txInterval()).as("max(100, 60)").isEqualTo(Duration.ofMillis(100));
-                    assertThat(snap.rxInterval()).as("max(200, 300)").isEqualTo(Duration.ofMillis(300));
-                    assertThat(snap.detectionTime()).as("3 x 300").isEqualTo(Duration.ofMillis(900));
+                    assertThat(snap.remote().desiredMinTx()).isEqualTo(Duration.ofMillis(300));
+                    assertThat(snap.remote().requiredMinRx()).isEqualTo(Duration.ofMillis(60));
+                    assertThat(snap.timers().txInterval()).as("max(100, 60)").isEqualTo(Duration.ofMillis(100));
+                    assertThat(snap.timers().rxInterval()).as("max(200, 300)").isEqualTo(Duration.ofMillis(300));
+                    assertThat(snap.timers().detectionTime()).as("3 x 300").isEqualTo(Duration.ofMillis(900));
                 });
     }
 
@@ -172,11 +172,11 @@ abstract class FrrInterop extends PeerLab {
                 JsonNode p = frrPeerJson(gw4);
                 return p.get("remote-transmit-interval").asInt() == 200
                         && p.get("remote-receive-interval").asInt() == 150
-                        && p.get("remote-detect-multiplier").asInt() == 4 && !s.snapshot().pollInProgress();
+                        && p.get("remote-detect-multiplier").asInt() == 4 && !s.snapshot().timers().pollInProgress();
             });
             SessionSnapshot snap = s.snapshot();
             assertThat(snap.counter(dev.xlatsentinel.bfd.Counter.POLL_SEQUENCES)).isGreaterThan(polls);
-            assertThat(snap.txInterval()).isEqualTo(Duration.ofMillis(200));
+            assertThat(snap.timers().txInterval()).isEqualTo(Duration.ofMillis(200));
             assertThat(snap.state()).isEqualTo(State.UP);
             assertThat(events.statesOf(s.key())).hasSize(before);
             assertThat(frrStatus(gw4)).isEqualTo("up");

@@ -130,40 +130,52 @@ final class StateMetrics implements MultiCollector {
         return Labels.of(pairs);
     }
 
-    /** One gauge family of a scrape. */
-    private static final class Gauge {
-        private final GaugeSnapshot.Builder b;
+    /** One family of a scrape: its points, built as a gauge or as a counter (exposed with {@code _total}). */
+    private static class Family {
+        private final String name;
+        private final String help;
         private final String[] names;
+        private final List<Double> values = new ArrayList<>();
+        private final List<Labels> labels = new ArrayList<>();
 
-        Gauge(String name, String help, String... labelNames) {
-            b = GaugeSnapshot.builder().name(name).help(help);
-            names = labelNames;
+        Family(String name, String help, String... labelNames) {
+            this.name = name;
+            this.help = help;
+            this.names = labelNames;
         }
 
         void add(double value, String... labelValues) {
-            b.dataPoint(GaugeDataPointSnapshot.builder().value(value).labels(labels(names, labelValues)).build());
+            values.add(value);
+            labels.add(StateMetrics.labels(names, labelValues));
+        }
+    }
+
+    private static final class Gauge extends Family {
+        Gauge(String name, String help, String... labelNames) {
+            super(name, help, labelNames);
         }
 
         GaugeSnapshot build() {
+            GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(super.name).help(super.help);
+            for (int i = 0; i < super.values.size(); i++) {
+                b.dataPoint(GaugeDataPointSnapshot.builder().value(super.values.get(i)).labels(super.labels.get(i))
+                        .build());
+            }
             return b.build();
         }
     }
 
-    /** One counter family of a scrape (exposed with the {@code _total} suffix). */
-    private static final class Count {
-        private final CounterSnapshot.Builder b;
-        private final String[] names;
-
+    private static final class Count extends Family {
         Count(String name, String help, String... labelNames) {
-            b = CounterSnapshot.builder().name(name).help(help);
-            names = labelNames;
-        }
-
-        void add(double value, String... labelValues) {
-            b.dataPoint(CounterDataPointSnapshot.builder().value(value).labels(labels(names, labelValues)).build());
+            super(name, help, labelNames);
         }
 
         CounterSnapshot build() {
+            CounterSnapshot.Builder b = CounterSnapshot.builder().name(super.name).help(super.help);
+            for (int i = 0; i < super.values.size(); i++) {
+                b.dataPoint(CounterDataPointSnapshot.builder().value(super.values.get(i))
+                        .labels(super.labels.get(i)).build());
+            }
             return b.build();
         }
     }

@@ -24,9 +24,13 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
     @Option(names = "--with-secrets", description = "Print authentication keys instead of placeholders.")
     boolean withSecrets;
 
-    /** BIRD 2 or FRR >= 8.5. */
+    @Option(names = "--no-last-resort", description = "Leave out the last-resort static route without BFD "
+            + "(lowest preference) that keeps each prefix announced when every BFD-tracked route is withdrawn.")
+    boolean noLastResort;
+
+    /** BIRD 2 or 3, or FRR >= 8.5. */
     static final class Dialect {
-        @Option(names = "--bird", required = true, description = "BIRD 2.")
+        @Option(names = "--bird", required = true, description = "BIRD 2 or 3.")
         boolean bird;
 
         @Option(names = "--frr", required = true, description = "FRR 8.5 or newer.")
@@ -39,7 +43,7 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
         if (c == null) {
             return 1;
         }
-        RouterConfig.Options o = new RouterConfig.Options(routerInterface, withSecrets);
+        RouterConfig.Options o = new RouterConfig.Options(routerInterface, withSecrets, !noLastResort);
         System.out.print(dialect.bird ? RouterConfig.bird(c.config().services(), o)
                 : RouterConfig.frr(c.config().services(), o));
         return 0;

@@ -49,8 +49,14 @@ public final class ControlClient {
             }
             throw new ControlException("no agent control socket at " + path + " (is xlat-sentinel running?)");
         }
+        // The whole request is ready before connecting: the agent gives a connection a few
+        // seconds for it, and a CLI loading its JSON classes on a busy machine can take that long.
+        byte[] line;
         SocketChannel opened;
         try {
+            byte[] json = ControlServer.JSON.writeValueAsBytes(request);
+            line = java.util.Arrays.copyOf(json, json.length + 1);
+            line[json.length] = '\n';
             opened = SocketChannel.open(StandardProtocolFamily.UNIX);
         } catch (IOException e) {
             throw new ControlException("cannot open a socket: " + e.getMessage());
@@ -70,14 +76,23 @@ public final class ControlClient {
         watchdog.start();
         try (SocketChannel ch = opened) {
             ch.connect(UnixDomainSocketAddress.of(path));
-            var out = Channels.newOutputStream(ch);
-            out.write(ControlServer.JSON.writeValueAsBytes(request));
-            out.write('\n');
-            out.flush();
-            ch.shutdownOutput();
+            IOException writeFailed = null;
+            try {
+                Channels.newOutputStream(ch).write(line);
+                ch.shutdownOutput();
+            } catch (AsynchronousCloseException e) {
+                throw e;
+            } catch (IOException e) {
+                // The agent may have refused the connection (too many, not allowed) and closed
+                // it: its answer says why, so read it before giving the write error.
+                writeFailed = e;
+            }
             InputStream in = Channels.newInputStream(ch);
             JsonNode answer = ControlServer.JSON.readTree(in);
             if (answer == null) {
+                if (writeFailed != null) {
+                    throw writeFailed;
+                }
                 throw new ControlException("the agent closed the control connection without an answer");
             }
             if (!answer.path("ok").asBoolean(false)) {

@@ -68,8 +68,11 @@ public final class ControlServer implements AutoCloseable {
      * connections may be open per user and in all.
      */
     public record Limits(Duration request, Duration answer, int perClient, int total) {
-        /** The CLI sends its request at once: 2 s is generous; 32 per user, 128 in all. */
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(2), Duration.ofSeconds(10), 32, 128);
+        /**
+         * The CLI has its request ready before it connects: 5 s is generous even on a machine
+         * so busy that a process waits seconds for a CPU; 32 per user, 128 in all.
+         */
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(5), Duration.ofSeconds(10), 32, 128);
     }
 
     private final Path path;

@@ -13,17 +13,16 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Prometheus metrics, what the agent exports: event-driven ones (probe latency, failures,
  * transitions) here, recorded as they happen; states and BFD counters in
- * {@link StateMetrics}, built from one snapshot per scrape. Served on loopback by default, off
- * unless {@code agent.metrics} is configured.
+ * {@link StateMetrics}, built from one snapshot per scrape. Served on loopback by default,
+ * off unless {@code agent.metrics} is configured.
  */
 public final class Metrics implements Agent.Observer, AutoCloseable {
-    private static final Pattern NUMBERS = Pattern.compile("\\d+(\\.\\d+)?");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram probeLatency;
@@ -39,8 +38,9 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
                 .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)
                 .register(registry);
         probeFailures = io.prometheus.metrics.core.metrics.Counter.builder().name("xlat_probe_failures_total")
-                .help("Failed probe runs, by reason (numbers in the reason replaced by N)")
-                .labelNames("instance", "probe", "reason").register(registry);
+                .help("Failed probe runs, by failure class (timeout, missing, exit-status, probe-error, failed); "
+                        + "the probe's own words are in the log and status")
+                .labelNames("instance", "probe", "failure").register(registry);
         healthChanges = io.prometheus.metrics.core.metrics.Counter.builder().name("xlat_instance_health_changes_total")
                 .help("Instance health changes, by the state entered").labelNames("instance", "state")
                 .register(registry);
@@ -50,6 +50,11 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
                 .help("BFD session state changes, by the state entered and local diagnostic")
                 .labelNames("peer", "local", "state", "diag").register(registry);
         registry.register(new StateMetrics(snapshot));
+    }
+
+    /** Packet counters (sent, not sent, received, dropped) as against session events (state changes, Polls). */
+    static boolean isPackets(Counter c) {
+        return c != Counter.STATE_TRANSITIONS && c != Counter.POLL_SEQUENCES;
     }
 
     /** Serves {@code /metrics} on {@code listen} (port 0: one the kernel picks, see {@link #port()}). */
@@ -71,7 +76,7 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
         for (ProbeResult r : results) {
             probeLatency.labelValues(instance, r.probe()).observe(r.latency().toNanos() / 1e9);
             if (!r.passed()) {
-                probeFailures.labelValues(instance, r.probe(), NUMBERS.matcher(r.reason()).replaceAll("N")).inc();
+                probeFailures.labelValues(instance, r.probe(), FailureClass.of(r.reason()).label()).inc();
             }
         }
     }
@@ -90,6 +95,20 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
     public void bfd(StateChange c) {
         bfdTransitions.labelValues(StatusBuilder.addr(c.key().peer()), StatusBuilder.addr(c.key().local()),
                 c.newState().label(), c.localDiag().label()).inc();
+    }
+
+    /**
+     * A config was applied: series of instances, services and sessions it no longer has are
+     * removed (the gauges read the snapshot and follow by themselves).
+     */
+    @Override
+    public void configured(Set<String> instances, Set<String> services, Set<List<String>> sessions) {
+        // Label values in the order of labelNames: instance first, service first, peer and local first.
+        probeLatency.removeIf(v -> !instances.contains(v.get(0)));
+        probeFailures.removeIf(v -> !instances.contains(v.get(0)));
+        healthChanges.removeIf(v -> !instances.contains(v.get(0)));
+        serviceVerdicts.removeIf(v -> !services.contains(v.get(0)));
+        bfdTransitions.removeIf(v -> !sessions.contains(List.of(v.get(0), v.get(1))));
     }
 
     @Override

@@ -49,16 +49,35 @@ final class StateMetrics implements MultiCollector {
         Gauge drained = new Gauge("xlat_instance_drained", "1 while the instance is drained", "instance");
         Gauge figure = new Gauge("xlat_instance_damping_figure",
                 "Flap damping figure of merit (suppressed above the threshold until below reuse)", "instance");
+        Gauge alarm = new Gauge("xlat_instance_upstream_alarm",
+                "1 while the instance's probe targets are unreachable natively too: the fault is upstream, "
+                        + "the instance stays up", "instance");
+        Gauge lateness = new Gauge("xlat_probe_round_lateness_seconds",
+                "How late the instance's last probe round started against its schedule (the agent's own "
+                        + "scheduling, CPU, GC), and the maximum since it was built", "instance", "which");
+        Count excused = new Count("xlat_instance_excused",
+                "Rounds and probe runs the do-no-harm rules did not count against the instance: busy "
+                        + "(saturated, still answering), upstream (targets silent natively too), late (the probe was "
+                        + "cut by the agent's own lateness)", "instance", "reason");
         for (AgentSnapshot.Instance i : now.instances()) {
             for (HealthState s : HealthState.values()) {
                 state.add(i.health().state() == s ? 1 : 0, i.name(), s.name());
             }
             drained.add(i.policy().drainReason() != null ? 1 : 0, i.name());
             figure.add(i.policy().dampingFigure(), i.name());
+            alarm.add(i.health().alarm() != null ? 1 : 0, i.name());
+            lateness.add(i.health().lastLateness().toNanos() / 1e9, i.name(), "last");
+            lateness.add(i.health().maxLateness().toNanos() / 1e9, i.name(), "max");
+            excused.add(i.health().busyRounds(), i.name(), "busy");
+            excused.add(i.health().upstreamRounds(), i.name(), "upstream");
+            excused.add(i.health().lateProbes(), i.name(), "late");
         }
         out.add(state.build());
         out.add(drained.build());
         out.add(figure.build());
+        out.add(alarm.build());
+        out.add(lateness.build());
+        out.add(excused.build());
     }
 
     private static void services(AgentSnapshot now, List<MetricSnapshot> out) {
@@ -67,8 +86,11 @@ final class StateMetrics implements MultiCollector {
         Gauge bfdState = new Gauge("xlat_bfd_session_state",
                 "1 for the native BFD session's current state, 0 for the others", "service", "peer", "local", "state");
         Count packets = new Count("xlat_bfd_packets",
-                "BFD control packets sent and received, and packets dropped by reason (RFC 5880 §6.8.6)", "service",
-                "peer", "local", "counter");
+                "A session's BFD control packets: sent (tx-packets, finals-sent), not sent (tx-errors), "
+                        + "received (rx-packets), and dropped by reason (drop-*, RFC 5880 §6.8.6)", "service", "peer",
+                "local", "counter");
+        Count events = new Count("xlat_bfd_session_events",
+                "A session's state changes and Poll Sequences (RFC 5880 §6.5)", "service", "peer", "local", "event");
         for (AgentSnapshot.Service s : now.services()) {
             withdrawn.add(s.withdrawn() ? 1 : 0, s.name());
             for (AgentSnapshot.Bfd b : s.bfd()) {
@@ -79,13 +101,15 @@ final class StateMetrics implements MultiCollector {
                     bfdState.add(n.state() == st ? 1 : 0, s.name(), peer, local, st.label());
                 }
                 for (Map.Entry<Counter, Long> c : n.counters().entrySet()) {
-                    packets.add(c.getValue(), s.name(), peer, local, c.getKey().label());
+                    (Metrics.isPackets(c.getKey()) ? packets : events).add(c.getValue(), s.name(), peer, local,
+                            c.getKey().label());
                 }
             }
         }
         out.add(withdrawn.build());
         out.add(bfdState.build());
         out.add(packets.build());
+        out.add(events.build());
     }
 
     /**

@@ -33,11 +33,24 @@ public final class RouterConfig {
      *                        {@code interface} block (BIRD's options are per interface)
      * @param withSecrets     print authentication keys instead of placeholders
      */
-    public record Options(String routerInterface, boolean withSecrets) {
+    public record Options(String routerInterface, boolean withSecrets, boolean lastResort) {
         public Options {
             routerInterface = routerInterface == null ? "*" : routerInterface;
         }
+
+        /** With the last-resort route (the default). */
+        public Options(String routerInterface, boolean withSecrets) {
+            this(routerInterface, withSecrets, true);
+        }
     }
+
+    /**
+     * BIRD preference of the last-resort route: below every BFD-tracked route (BIRD's static
+     * default is 200; a backup gateway's is lower but above this).
+     */
+    public static final int BIRD_LAST_RESORT_PREFERENCE = 1;
+    /** FRR administrative distance of the last-resort route: the highest that is still installed. */
+    public static final int FRR_LAST_RESORT_DISTANCE = 250;
 
     private record Timers(Duration minTx, Duration minRx, int multiplier, BfdSessionConfig.AuthConfig auth,
             boolean multihop) {
@@ -120,6 +133,33 @@ public final class RouterConfig {
                 b.append("}\n");
             }
         });
+        if (o.lastResort()) {
+            b.append("\n# Never the last one: if every BFD-tracked route to a prefix is withdrawn (the agents'\n"
+                    + "# probes failing everywhere at once is likelier a probe fault), these static routes\n"
+                    + "# without BFD at the lowest preference keep it on the gateways (docs/failover.md).\n");
+            services.forEach((name, s) -> {
+                Map<Boolean, List<String>> byFamily = prefixesByFamily(s);
+                for (Map.Entry<Boolean, List<String>> family : byFamily.entrySet()) {
+                    boolean v6 = family.getKey();
+                    List<BfdSessionConfig> sessions = sessionsOfFamily(s, v6);
+                    if (sessions.isEmpty()) {
+                        continue;
+                    }
+                    b.append("protocol static xlat_").append(name.replaceAll("[^A-Za-z0-9_]", "_"))
+                            .append(byFamily.size() > 1 ? (v6 ? "_v6" : "_v4") : "").append("_last_resort {\n");
+                    b.append("  ").append(v6 ? "ipv6" : "ipv4").append(" { preference ")
+                            .append(BIRD_LAST_RESORT_PREFERENCE).append("; };\n");
+                    for (String prefix : family.getValue()) {
+                        b.append("  route ").append(prefix);
+                        for (BfdSessionConfig bfd : sessions) {
+                            b.append(" via ").append(IpAddresses.text(bfd.local()));
+                        }
+                        b.append(";\n");
+                    }
+                    b.append("}\n");
+                }
+            });
+        }
         return b.toString();
     }
 
@@ -180,6 +220,18 @@ public final class RouterConfig {
                 }
             });
         });
+        if (o.lastResort()) {
+            b.append("! Never the last one: static routes without BFD at distance ").append(FRR_LAST_RESORT_DISTANCE)
+                    .append(" keep each prefix\n! on the gateways if every BFD-tracked route is withdrawn.\n");
+            services.forEach((name, s) -> prefixesByFamily(s).forEach((v6, prefixes) -> {
+                for (String prefix : prefixes) {
+                    for (BfdSessionConfig bfd : sessionsOfFamily(s, v6)) {
+                        b.append(v6 ? "ipv6" : "ip").append(" route ").append(prefix).append(' ').append(IpAddresses.text(bfd.local()))
+                                .append(' ').append(FRR_LAST_RESORT_DISTANCE).append('\n');
+                    }
+                }
+            }));
+        }
         return b.toString();
     }
 

@@ -60,6 +60,14 @@ public final class Agent implements AutoCloseable {
 
         default void bfd(StateChange change) {
         }
+
+        /**
+         * A config was applied: the instances, services and native sessions (peer and local
+         * address, RFC 5952) it has now. Whatever was kept for others can go.
+         */
+        default void configured(java.util.Set<String> instances, java.util.Set<String> services,
+                java.util.Set<List<String>> sessions) {
+        }
     }
 
     private final ScheduledExecutorService loop;
@@ -229,6 +237,12 @@ public final class Agent implements AutoCloseable {
         }
         hooks.hooks(hooks(c.agent()));
         this.config = next;
+        java.util.Set<List<String>> sessionAddresses = new java.util.HashSet<>();
+        next.bfdSessions().values().forEach(l -> l.forEach(sc -> sessionAddresses.add(List.of(
+                dev.xlatsentinel.agent.status.StatusBuilder.addr(sc.peer()),
+                dev.xlatsentinel.agent.status.StatusBuilder.addr(sc.local())))));
+        observers.forEach(o -> o.configured(java.util.Set.copyOf(c.instances().keySet()),
+                java.util.Set.copyOf(c.services().keySet()), sessionAddresses));
         this.configLoaded = Instant.now();
         // 4. Start the new probes, then decide.
         built.values().forEach(InstanceRuntime::start);

@@ -25,10 +25,27 @@ public record AgentStatus(int schema, String version, long pid, Instant started,
 
     /** One translator instance. */
     @JsonPropertyOrder({"name", "health", "since", "reason", "passesInARow", "failsInARow", "rounds", "drained",
-            "drainReason", "damping", "probes"})
+            "drainReason", "damping", "alarm", "doNoHarm", "probes"})
     public record InstanceView(String name, String health, Instant since, String reason, int passesInARow,
             int failsInARow, long rounds, boolean drained, @JsonInclude(JsonInclude.Include.NON_NULL) String drainReason,
-            DampingView damping, List<ProbeView> probes) {
+            DampingView damping, @JsonInclude(JsonInclude.Include.NON_NULL) String alarm, DoNoHarmView doNoHarm,
+            List<ProbeView> probes) {
+        /** Without an alarm and with nothing excused. */
+        public InstanceView(String name, String health, Instant since, String reason, int passesInARow,
+                int failsInARow, long rounds, boolean drained, String drainReason, DampingView damping,
+                List<ProbeView> probes) {
+            this(name, health, since, reason, passesInARow, failsInARow, rounds, drained, drainReason, damping, null,
+                    new DoNoHarmView(0, 0, 0, 0, 0), probes);
+        }
+    }
+
+    /**
+     * What the do-no-harm rules did for an instance (translator.md): rounds whose datapath
+     * timeouts were excused as busy or upstream, probe runs cut by the agent's own lateness and
+     * not counted, and how late probe rounds started (last, and the maximum since start).
+     */
+    public record DoNoHarmView(long busyRounds, long upstreamRounds, long lateProbes, double roundLatenessMs,
+            double maxRoundLatenessMs) {
     }
 
     /** Flap damping of an instance: the figure of merit, whether it is suppressed, flaps counted. */

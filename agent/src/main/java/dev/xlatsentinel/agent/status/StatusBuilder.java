@@ -41,7 +41,9 @@ public final class StatusBuilder {
                     p.healthReason(), i.health().passesInARow(), i.health().failsInARow(), i.health().rounds(),
                     p.drainReason() != null, p.drainReason(),
                     new AgentStatus.DampingView(Math.round(p.dampingFigure() * 10) / 10.0, p.suppressed(), p.flaps()),
-                    probes));
+                    i.health().alarm(), new AgentStatus.DoNoHarmView(i.health().busyRounds(),
+                            i.health().upstreamRounds(), i.health().lateProbes(), ms(i.health().lastLateness()),
+                            ms(i.health().maxLateness())), probes));
         }
         List<AgentStatus.ServiceView> services = new ArrayList<>();
         for (AgentSnapshot.Service svc : s.services()) {

@@ -35,6 +35,18 @@ public final class StatusText {
                     damping, probes);
         }
         b.append(inst.render(""));
+        for (AgentStatus.InstanceView i : s.instances()) {
+            if (i.alarm() != null) {
+                b.append("ALARM ").append(i.name()).append(": ").append(i.alarm()).append('\n');
+            }
+        }
+        for (AgentStatus.InstanceView i : s.instances()) {
+            AgentStatus.DoNoHarmView d = i.doNoHarm();
+            b.append(i.name()).append(": rounds late ").append(fmt(d.roundLatenessMs())).append(" ms (max ")
+                    .append(fmt(d.maxRoundLatenessMs())).append(" ms); not counted: ").append(d.busyRounds())
+                    .append(" busy rounds, ").append(d.upstreamRounds()).append(" upstream rounds, ")
+                    .append(d.lateProbes()).append(" late probe runs\n");
+        }
 
         b.append('\n');
         Table svc = new Table("SERVICE", "ROUTER", "FOR", "DEPENDS ON", "REASON");

@@ -4,18 +4,97 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xlatsentinel.agent.runtime.AgentSnapshot;
 import dev.xlatsentinel.bfd.Counter;
+import dev.xlatsentinel.platform.process.Subprocess;
+import dev.xlatsentinel.platform.time.SystemScheduler;
+import dev.xlatsentinel.translator.host.CommandProbe;
+import dev.xlatsentinel.translator.probe.ProbeResult;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
+/** The metrics stay bounded whatever probes print, and forget what the config no longer has. */
 class MetricsTest {
+    private static final AgentSnapshot EMPTY = new AgentSnapshot(null, null, null, false, List.of(), List.of(),
+            List.of());
+
+    private static String scrape(Metrics m) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(out, m.registry().scrape());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static long series(String text, String metric) {
+        return text.lines().filter(l -> l.startsWith(metric + "{")).count();
+    }
+
+    @Test
+    void aProbeThatPrintsRandomTextMakesOneFailureSeriesNotOnePerRound() throws Exception {
+        try (SystemScheduler scheduler = new SystemScheduler("metrics-test"); Metrics m = new Metrics(() -> EMPTY)) {
+            CommandProbe noisy = new CommandProbe("noisy", null, List.of("sh", "-c",
+                    "head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \\n'; echo; exit 1"), new Subprocess(scheduler));
+            Set<String> reasons = new HashSet<>();
+            for (int i = 0; i < 40; i++) {
+                ProbeResult r = noisy.run(Duration.ofSeconds(5)).get();
+                assertThat(r.passed()).isFalse();
+                reasons.add(r.reason());
+                m.round("edge", List.of(r));
+            }
+            assertThat(reasons).as("the probe said something new each time").hasSizeGreaterThan(30);
+            String text = scrape(m);
+            assertThat(series(text, "xlat_probe_failures_total")).isEqualTo(1);
+            assertThat(text).contains("xlat_probe_failures_total{failure=\"exit-status\",instance=\"edge\","
+                    + "probe=\"noisy\"} 40.0");
+        }
+    }
+
+    @Test
+    void failureClassesAreAFixedSet() {
+        assertThat(FailureClass.of("'sleep 30' did not finish within 200 ms (killed)")).isEqualTo(FailureClass.TIMEOUT);
+        assertThat(FailureClass.of("icmp: 3/3 targets timed out after 50 ms")).isEqualTo(FailureClass.TIMEOUT);
+        assertThat(FailureClass.of("exit 3: no upstream")).isEqualTo(FailureClass.EXIT_STATUS);
+        assertThat(FailureClass.of("'/nonexistent/check' not found")).isEqualTo(FailureClass.MISSING);
+        assertThat(FailureClass.of("TUN nat64 does not exist")).isEqualTo(FailureClass.MISSING);
+        assertThat(FailureClass.of("no IPv4 route 0.0.0.0/0 in gw")).isEqualTo(FailureClass.MISSING);
+        assertThat(FailureClass.of("probe error: NullPointerException")).isEqualTo(FailureClass.PROBE_ERROR);
+        assertThat(FailureClass.of("pool4 exhausted: 0 free ports")).isEqualTo(FailureClass.FAILED);
+    }
+
+    @Test
+    void seriesOfInstancesAndServicesARemovedConfigNoLongerHasAreRemoved() throws Exception {
+        try (Metrics m = new Metrics(() -> EMPTY)) {
+            m.round("kept", List.of(ProbeResult.fail("icmp", "exit 1")));
+            m.round("gone", List.of(ProbeResult.fail("icmp", "exit 1")));
+            m.verdict(new dev.xlatsentinel.agent.policy.Verdict("old-service", true, "drained"));
+            assertThat(scrape(m)).contains("instance=\"gone\"", "service=\"old-service\"");
+            m.configured(Set.of("kept"), Set.of("new-service"), Set.of());
+            String text = scrape(m);
+            assertThat(text).contains("instance=\"kept\"").doesNotContain("instance=\"gone\"")
+                    .doesNotContain("old-service");
+        }
+    }
+
+    @Test
+    void nothingButPacketsIsCountedAsPackets() {
+        for (Counter c : Counter.values()) {
+            boolean packets = c.label().contains("packets") || c.label().startsWith("drop-")
+                    || c.label().equals("tx-errors") || c.label().equals("finals-sent");
+            assertThat(Metrics.isPackets(c)).as(c.label()).isEqualTo(packets);
+        }
+    }
+
     private static AgentSnapshot snapshot() {
         AgentSnapshot.Service withdrawn = new AgentSnapshot.Service("nat64", true, "instance tayga DOWN", Instant.EPOCH,
                 List.of("tayga"), List.of(), List.of(), List.of());

@@ -28,6 +28,9 @@ class StatusGoldenTest {
         counters.put("drop-ttl", 2L);
         var lower = new AgentStatus.InstanceView("lower", "UP", NOW.minusSeconds(7384), "3/3 probes passed", 7, 0,
                 61234, false, null, new AgentStatus.DampingView(0, false, 0),
+                "probe targets 192.0.2.1, 198.51.100.1 unreachable natively from the gateway too: the fault is "
+                        + "upstream or at the targets, not this translator; staying announced",
+                new AgentStatus.DoNoHarmView(12, 40, 3, 0.2, 4.7),
                 List.of(new AgentStatus.ProbeView("icmp", true, "3/3 targets answered (max 1.2 ms)", 1.234),
                         new AgentStatus.ProbeView("jool", true, "instance Running, counters normal", 8.5)));
         var upper = new AgentStatus.InstanceView("upper", "DOWN", NOW.minusMillis(4200),

@@ -167,6 +167,11 @@ class EngineIT {
         BfdSession sb = p[1];
         try {
             awaitUp(sa, sb);
+            // The listener runs on its own thread: count from the Up it was told, not from before it.
+            Poll.until(UP, "listener saw Up", () -> {
+                List<State> states = eventsB.statesOf(sb.key());
+                return !states.isEmpty() && states.get(states.size() - 1) == State.UP;
+            });
             int seen = eventsB.statesOf(sb.key()).size();
             sa.holdDown(Diagnostic.PATH_DOWN).join();
             Poll.until(Duration.ofSeconds(2), "peer Down", () -> sb.snapshot().state() != State.UP);

@@ -51,27 +51,36 @@ public final class Nat64Lab {
         public static final RouterBfd DEFAULT = new RouterBfd(Duration.ofMillis(10), Duration.ofMillis(10), 3);
     }
 
+    /**
+     * @param lastResort the router also has the last-resort route {@code render-router-config}
+     *                   renders: a static route without BFD via every gateway at the lowest
+     *                   preference, so probe failures alone never leave the prefix without a route
+     */
     public record Options(List<String> gateways, Routing routing, RouterBfd bfd, boolean probeNamespaces,
-            UpstreamRouter.Kind router) {
+            UpstreamRouter.Kind router, boolean lastResort) {
         public static Options defaults() {
             return new Options(List.of("gwa", "gwb"), Routing.PRIMARY_BACKUP, RouterBfd.DEFAULT, true,
-                    UpstreamRouter.Kind.BIRD2);
+                    UpstreamRouter.Kind.BIRD2, false);
         }
 
         public Options withBfd(RouterBfd b) {
-            return new Options(gateways, routing, b, probeNamespaces, router);
+            return new Options(gateways, routing, b, probeNamespaces, router, lastResort);
         }
 
         public Options withRouting(Routing r) {
-            return new Options(gateways, r, bfd, probeNamespaces, router);
+            return new Options(gateways, r, bfd, probeNamespaces, router, lastResort);
         }
 
         public Options withGateways(List<String> names) {
-            return new Options(names, routing, bfd, probeNamespaces, router);
+            return new Options(names, routing, bfd, probeNamespaces, router, lastResort);
         }
 
         public Options withRouter(UpstreamRouter.Kind r) {
-            return new Options(gateways, routing, bfd, probeNamespaces, r);
+            return new Options(gateways, routing, bfd, probeNamespaces, r, lastResort);
+        }
+
+        public Options withLastResort(boolean on) {
+            return new Options(gateways, routing, bfd, probeNamespaces, router, on);
         }
     }
 
@@ -141,7 +150,8 @@ public final class Nat64Lab {
 
     /**
      * The agent's settings on a gateway: probe timing and rise/fall, BFD timers toward the
-     * router, and the policy's minimum hold.
+     * router, and the policy's minimum hold ({@code null}: the agent's own damping defaults;
+     * {@code damping} false: flap damping off).
      */
     public record AgentTuning(Duration interval, Duration fastInterval, Duration timeout, int rise, int fall,
             Duration bfdInterval, int bfdMultiplier, Duration minHold, boolean damping) {
@@ -154,6 +164,24 @@ public final class Nat64Lab {
          */
         public static final AgentTuning TOLERANT = new AgentTuning(Duration.ofMillis(50), Duration.ofMillis(20),
                 Duration.ofMillis(50), 2, 3, Duration.ofMillis(100), 3, Duration.ZERO, false);
+
+        /**
+         * Production-like (issue 12's second setting): probes every 100 ms (20 ms while a change
+         * is pending), timeout 50 ms, rise 3, fall 2; BFD 50 ms x 3; no hold, no damping (as
+         * measured before the fix; {@link #withDampingDefaults()} for the agent's defaults).
+         */
+        public static final AgentTuning PRODUCTION_LIKE = new AgentTuning(Duration.ofMillis(100),
+                Duration.ofMillis(20), Duration.ofMillis(50), 3, 2, Duration.ofMillis(50), 3, Duration.ZERO, false);
+
+        /** The router's BFD timers matching these (the same interval and multiplier on both sides). */
+        public RouterBfd routerBfd() {
+            return new RouterBfd(bfdInterval, bfdInterval, bfdMultiplier);
+        }
+
+        /** The agent's own damping defaults (minimum hold, flap damping) instead of none. */
+        public AgentTuning withDampingDefaults() {
+            return new AgentTuning(interval, fastInterval, timeout, rise, fall, bfdInterval, bfdMultiplier, null, true);
+        }
 
         public AgentTuning withMinHold(Duration d) {
             return new AgentTuning(interval, fastInterval, timeout, rise, fall, bfdInterval, bfdMultiplier, d, damping);
@@ -172,8 +200,8 @@ public final class Nat64Lab {
                 .append("  controlSocket: ").append(socket).append('\n')
                 .append("  maintenanceFile: ").append(lab.dir().resolve(g.name() + ".maintenance")).append('\n')
                 .append("  shutdownGrace: 2s\n")
-                .append("  damping: {minHold: ").append(t.minHold().toMillis()).append("ms")
-                .append(t.damping() ? "" : ", penalty: 0").append("}\n");
+                .append(t.minHold() == null ? "" : "  damping: {minHold: " + t.minHold().toMillis() + "ms"
+                        + (t.damping() ? "" : ", penalty: 0") + "}\n");
         b.append("instances:\n  tayga:\n")
                 .append("    namespace: ").append(g.ns().name()).append('\n');
         if (g.probe() != null) {
@@ -202,14 +230,14 @@ public final class Nat64Lab {
     }
 
     private final Lab lab;
-    private final Options options;
+    private Options options;
     private final Netns client;
     private final Netns router;
     private final Netns server;
     private final Netns sw6;
     private final List<Gateway> gateways;
-    private final UpstreamRouter upstream;
-    private final String routerConfig;
+    private UpstreamRouter upstream;
+    private String routerConfig;
 
     private Nat64Lab(Lab lab, Options options, Netns client, Netns router, Netns server, Netns sw6,
             List<Gateway> gateways, UpstreamRouter upstream, String routerConfig) {
@@ -320,6 +348,13 @@ public final class Nat64Lab {
                         .append(g.lanAddress()).append(" bfd;\n}\n");
             }
         }
+        if (o.lastResort()) {
+            // As render-router-config renders it, one per gateway: kernel `merge paths` makes them one ECMP route.
+            for (Gateway g : gws) {
+                b.append("protocol static xlat_nat64_last_resort_").append(g.name()).append(" {\n  ipv6 { preference 1; };\n")
+                        .append("  route ").append(PREFIX).append(" via ").append(g.lanAddress()).append(";\n}\n");
+            }
+        }
         return b.toString();
     }
 
@@ -342,6 +377,12 @@ public final class Nat64Lab {
             b.append("ipv6 route ").append(PREFIX).append(' ').append(g.lanAddress()).append(' ').append(distance)
                     .append(" bfd profile lab\n");
         }
+        if (o.lastResort()) {
+            // As render-router-config renders it: no BFD, distance 250 (below every tracked route).
+            for (Gateway g : gws) {
+                b.append("ipv6 route ").append(PREFIX).append(' ').append(g.lanAddress()).append(" 250\n");
+            }
+        }
         return b.toString();
     }
 
@@ -360,7 +401,7 @@ public final class Nat64Lab {
         return ns;
     }
 
-    public Options options() {
+    public synchronized Options options() {
         return options;
     }
 
@@ -377,17 +418,28 @@ public final class Nat64Lab {
     }
 
     /** The router, whichever it is. */
-    public UpstreamRouter upstream() {
+    public synchronized UpstreamRouter upstream() {
         return upstream;
     }
 
+    /**
+     * Stops the router and starts {@code kind} in its place, with the same topology and
+     * options (the gateways' BFD sessions go Down and come back Up with the new router).
+     */
+    public synchronized void replaceRouter(UpstreamRouter.Kind kind) {
+        upstream.close();
+        options = options.withRouter(kind);
+        routerConfig = kind.isBird() ? birdConfig(options, gateways) : frrConfig(options, gateways);
+        upstream = UpstreamRouter.start(router, kind, routerConfig);
+    }
+
     /** The BIRD router; throws when the router is FRR. */
-    public Bird bird() {
+    public synchronized Bird bird() {
         return upstream.bird();
     }
 
     /** The router's config as started (bird.conf, or the frr.conf vtysh applied). */
-    public String routerConfig() {
+    public synchronized String routerConfig() {
         return routerConfig;
     }
 

@@ -21,7 +21,13 @@ public interface Libc {
     Libc INSTANCE = LibraryLoader.create(Libc.class).load("c");
 
     int AF_NETLINK = 16;
+    int AF_INET = 2;
     int AF_INET6 = 10;
+    int IPPROTO_ICMP = 1;
+    int EINVAL = 22;
+    int ENETDOWN = 100;
+    int ENETUNREACH = 101;
+    int EHOSTUNREACH = 113;
     int SOCK_RAW = 3;
     int SOCK_CLOEXEC = 0x80000;
     int IPPROTO_ICMPV6 = 58;
@@ -70,6 +76,12 @@ public interface Libc {
     /** {@code struct pollfd} arrays as bytes: int fd, short events, short revents (8 bytes each). */
     @SaveError
     int poll(@In @Out byte[] fds, long nfds, int timeoutMillis);
+
+    /** kill(2); a negative {@code pid} signals the whole process group {@code -pid}. */
+    @SaveError
+    int kill(int pid, int sig);
+
+    int SIGKILL = 9;
 
     /** sched_setscheduler(2); pid 0 is the calling thread. */
     @SaveError

@@ -1,32 +1,54 @@
 package dev.xlatsentinel.platform.process;
 
+import dev.xlatsentinel.platform.libc.Libc;
 import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.platform.time.Scheduler;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs a short command (a probe's, a hook's), in the network namespace it belongs to, bounded
- * in time and in memory: killed (with its children) at the timeout; stdout kept up to {@value #MAX_KEPT} characters while all its
- * lines are counted (a BIB can have millions of rows); stderr kept up to 4096 characters.
+ * Runs a short command for a probe or a hook, bounded in time, memory, processes and threads:
+ * <ul>
+ *   <li>it runs in a process group of its own ({@code setsid}), and the whole group is killed
+ *       with SIGKILL at the timeout, and also once the command itself has exited, so a
+ *       background child it left (double-forked or not) does not outlive its round;</li>
+ *   <li>its output is drained while it runs, so a command that writes a lot never blocks on a
+ *       full pipe: stdout kept up to {@value #MAX_KEPT} characters while all its lines are
+ *       counted (a BIB can have millions of rows), stderr kept up to {@value #MAX_STDERR};</li>
+ *   <li>the result is complete when the command has exited and its output has ended, or at
+ *       most {@link #OUTPUT_GRACE} after it exited: a process that left the group (its own
+ *       setsid) and still holds the output is named in the result ({@link Result#outputHeld})
+ *       and logged once, not waited for. Its reader thread (and the JDK's reaper, which waits
+ *       for that reader) stay blocked until that process exits: such a command costs two
+ *       threads per round while its escaped children live; none of the cases above does.</li>
+ * </ul>
  * The future always completes normally; a command that cannot start says why in
  * {@link Result#startError()}.
  */
 public final class Subprocess {
-    static final int MAX_KEPT = 1 << 20;
-    private static final int MAX_STDERR = 4096;
+    private static final Logger LOG = LoggerFactory.getLogger(Subprocess.class);
+    /** stdout kept, in characters; every line is counted. */
+    public static final int MAX_KEPT = 1 << 20;
+    /** stderr kept, in bytes. */
+    public static final int MAX_STDERR = 4096;
+    /** How long the output may go on after the command exited and its group was killed. */
+    static final Duration OUTPUT_GRACE = Duration.ofMillis(500);
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final ExecutorService IO = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "subprocess-io-" + THREADS.incrementAndGet());
@@ -45,9 +67,16 @@ public final class Subprocess {
      * @param stdout      standard output, cut at {@value #MAX_KEPT} characters ({@code truncated})
      * @param lines       number of stdout lines in total
      * @param startError  why the command could not start, or null
+     * @param outputHeld  the output had not ended {@link #OUTPUT_GRACE} after the command exited
+     *                    (a process outside its group holds it); what came until then is kept
      */
     public record Result(List<String> argv, int exit, String stdout, long lines, boolean truncated, String stderr,
-            boolean timedOut, Duration timeout, String startError) {
+            boolean timedOut, Duration timeout, String startError, boolean outputHeld) {
+        public Result(List<String> argv, int exit, String stdout, long lines, boolean truncated, String stderr,
+                boolean timedOut, Duration timeout, String startError) {
+            this(argv, exit, stdout, lines, truncated, stderr, timedOut, timeout, startError, false);
+        }
+
         public boolean ok() {
             return startError == null && !timedOut && exit == 0;
         }
@@ -113,65 +142,164 @@ public final class Subprocess {
     }
 
     public CompletableFuture<Result> run(List<String> argv, Duration timeout) {
+        return run(argv, Map.of(), timeout);
+    }
+
+    /** Runs {@code argv} with {@code env} added to the agent's environment (less systemd's variables). */
+    public CompletableFuture<Result> run(List<String> argv, Map<String, String> env, Duration timeout) {
+        // setsid(1) calls setsid(2) and execs the command in the same process (the child of the
+        // JVM is never a group leader, so setsid does not fork): the command's PID is its group.
+        List<String> grouped = new ArrayList<>(List.of("setsid"));
+        grouped.addAll(argv);
+        ProcessBuilder pb = childProcess(grouped).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(env);
         Process p;
         try {
-            p = childProcess(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            p = pb.start();
         } catch (IOException e) {
-            String why = e.getMessage() != null && e.getMessage().contains("error=2")
-                    ? "'" + argv.get(0) + "' not found" : "cannot run '" + argv.get(0) + "': " + e.getMessage();
-            return CompletableFuture.completedFuture(new Result(argv, -1, "", 0, false, "", false, timeout, why));
+            return CompletableFuture.completedFuture(new Result(argv, -1, "", 0, false, "", false, timeout,
+                    "cannot run '" + argv.get(0) + "': " + e.getMessage()));
         }
-        boolean[] killed = new boolean[1];
+        AtomicBoolean killed = new AtomicBoolean();
         Scheduler.Timer timer = scheduler.schedule(timeout, () -> {
-            synchronized (killed) {
-                killed[0] = true;
-            }
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            killed.set(true);
+            killGroup(p);
         });
-        CompletableFuture<Stdout> out = CompletableFuture.supplyAsync(() -> readStdout(p.getInputStream()), IO);
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readBounded(p.getErrorStream()), IO);
-        return p.onExit().thenCombine(out, (proc, o) -> o).thenCombine(err, (o, e) -> {
+        Drain out = new Drain(p.getInputStream(), MAX_KEPT);
+        Drain err = new Drain(p.getErrorStream(), MAX_STDERR);
+        IO.execute(out);
+        IO.execute(err);
+        CompletableFuture<Result> result = new CompletableFuture<>();
+        p.onExit().thenAccept(proc -> {
             timer.cancel();
-            boolean timedOut;
-            synchronized (killed) {
-                timedOut = killed[0];
-            }
-            return new Result(argv, timedOut ? -1 : p.exitValue(), o.kept(), o.lines(), o.truncated(), e, timedOut,
-                    timeout, null);
+            // The round is over: what the command left running in its group goes with it.
+            killGroup(p);
+            CompletableFuture<Void> both = CompletableFuture.allOf(out.done(), err.done());
+            Scheduler.Timer grace = scheduler.schedule(OUTPUT_GRACE, () -> both.complete(null));
+            both.whenComplete((v, e) -> {
+                grace.cancel();
+                boolean held = !out.done().isDone() || !err.done().isDone();
+                if (held) {
+                    // A process outside the group holds the output: its reader stays blocked
+                    // until that process exits or closes it; the result does not wait.
+                    warnOnce(argv);
+                }
+                String stderr = err.text();
+                boolean timedOut = killed.get();
+                int exit = timedOut ? -1 : proc.exitValue();
+                if (exit == 127 && out.lines() == 0 && stderr.contains("setsid: failed to execute")) {
+                    result.complete(new Result(argv, -1, "", 0, false, "", false, timeout,
+                            "'" + argv.get(0) + "' not found"));
+                    return;
+                }
+                result.complete(new Result(argv, exit, out.text(), out.lines(), out.truncated(), stderr, timedOut,
+                        timeout, null, held));
+            });
         });
+        return result;
     }
 
-    private record Stdout(String kept, long lines, boolean truncated) {
+    /**
+     * SIGKILL to the command's process group, when the command did become its leader (it
+     * has, once setsid ran); otherwise to the command and what descends from it now.
+     */
+    static void killGroup(Process p) {
+        long pid = p.pid();
+        if (processGroupOf(pid) == pid || !p.isAlive()) {
+            if (Libc.INSTANCE.kill((int) -pid, Libc.SIGKILL) == 0) {
+                return;
+            }
+            if (!p.isAlive()) {
+                return; // the group is empty: nothing left behind
+            }
+        }
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
-    private static Stdout readStdout(InputStream in) {
-        StringBuilder kept = new StringBuilder();
-        long lines = 0;
-        boolean truncated = false;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lines++;
-                if (kept.length() + line.length() + 1 <= MAX_KEPT) {
-                    kept.append(line).append('\n');
-                } else {
+    /** The process group of {@code pid} from /proc (field 5 of stat), or -1. */
+    static long processGroupOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[2]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Reads a child's stream to its end, counting lines and keeping the first {@code limit}
+     * octets (the rest is read and thrown away, so the child never blocks on a full pipe).
+     * What it has so far can be taken at any time, from another thread.
+     */
+    static final class Drain implements Runnable {
+        private final InputStream in;
+        private final int limit;
+        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private long newlines;
+        private boolean open;
+        private boolean truncated;
+
+        Drain(InputStream in, int limit) {
+            this.in = in;
+            this.limit = limit;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    synchronized (this) {
+                        for (int i = 0; i < n; i++) {
+                            if (buf[i] == '\n') {
+                                newlines++;
+                            }
+                        }
+                        open = buf[n - 1] != '\n';
+                        int room = limit - kept.size();
+                        kept.write(buf, 0, Math.max(0, Math.min(room, n)));
+                        truncated |= n > room;
+                    }
+                }
+            } catch (IOException e) {
+                synchronized (this) {
                     truncated = true;
                 }
+            } finally {
+                done.complete(null);
             }
-        } catch (IOException e) {
-            truncated = true;
         }
-        return new Stdout(kept.toString(), lines, truncated);
+
+        CompletableFuture<Void> done() {
+            return done;
+        }
+
+        synchronized String text() {
+            return kept.toString(StandardCharsets.UTF_8);
+        }
+
+        /** Lines so far; a last line without a newline counts. */
+        synchronized long lines() {
+            return newlines + (open ? 1 : 0);
+        }
+
+        synchronized boolean truncated() {
+            return truncated;
+        }
     }
 
-    private static String readBounded(InputStream in) {
-        try (in) {
-            byte[] all = in.readNBytes(MAX_STDERR);
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return new String(all, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Once per command: a process it started left its group and keeps its output open. */
+    private static void warnOnce(List<String> argv) {
+        String command = String.join(" ", argv);
+        if (WARNED.size() < 100 && WARNED.add(command)) {
+            LOG.warn("'{}' left a process outside its process group that holds its output open; each round costs a "
+                    + "thread until that process exits", command);
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.xlatsentinel.translator.config.TaygaProbeSpec;
 import dev.xlatsentinel.translator.config.TcpProbeSpec;
 import dev.xlatsentinel.translator.datapath.IcmpDatapathProbe;
 import dev.xlatsentinel.translator.datapath.IcmpEchoSocket;
+import dev.xlatsentinel.translator.datapath.NativeIcmpProbe;
 import dev.xlatsentinel.translator.datapath.TcpDatapathProbe;
 import dev.xlatsentinel.translator.host.CommandProbe;
 import dev.xlatsentinel.translator.host.InterfaceProbe;
@@ -52,7 +53,7 @@ final class ProbeFactory {
                 IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), s.source());
                 owned.add(socket);
                 return new IcmpDatapathProbe(name, socket, s.prefix(), s.targets(),
-                        s.required() == null ? 1 : s.required(), scheduler);
+                        s.required() == null ? 1 : s.required(), scheduler, instance.health().maxTimeout());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -97,5 +98,23 @@ final class ProbeFactory {
             return new CommandProbe(name, ns == null ? null : namespaces.get(ns), s.command(), subprocess);
         }
         throw new IllegalArgumentException("probe type '" + spec.type() + "' (validate the config first)");
+    }
+
+    /**
+     * The native check of an icmp probe's targets (evidence only), over IPv4 from the
+     * instance's namespace; null when the probe turns it off ({@code nativeCheck: false}).
+     */
+    Probe buildNative(InstanceSpec instance, ProbeSpec spec) {
+        if (!(spec instanceof IcmpProbeSpec s) || Boolean.FALSE.equals(s.nativeCheck())) {
+            return null;
+        }
+        String name = (s.name() != null ? s.name() : s.type()) + " native";
+        try {
+            IcmpEchoSocket socket = IcmpEchoSocket.openIpv4(namespaces.get(instance.namespace()));
+            owned.add(socket);
+            return new NativeIcmpProbe(name, socket, s.targets(), scheduler, instance.health().maxTimeout());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -63,6 +63,12 @@ public final class TranslatorHealth implements AutoCloseable {
                 for (ProbeSpec p : spec.probes()) {
                     probes.add(factory.build(spec, p));
                 }
+                for (ProbeSpec p : spec.probes()) {
+                    Probe evidence = factory.buildNative(spec, p);
+                    if (evidence != null) {
+                        probes.add(evidence);
+                    }
+                }
                 built.put(e.getKey(), new InstanceHealth(e.getKey(), spec.health().policy(), probes,
                         scheduler));
             }

@@ -46,6 +46,9 @@ public final class ConfigValidator {
         return config;
     }
 
+    /** The longest a datapath probe may adapt its deadline to. */
+    static final Duration MAX_TIMEOUT = Duration.ofSeconds(10);
+
     private void error(String path, String message) {
         errors.add(FieldError.of(path, message));
     }
@@ -104,7 +107,10 @@ public final class ConfigValidator {
         boolean intervalOk = duration(path + ".interval", h.interval(), MIN_TIME, MAX_INTERVAL);
         Duration interval = intervalOk ? h.interval() : HealthPolicy.DEFAULTS.interval();
         duration(path + ".fastInterval", h.fastInterval(), MIN_TIME, interval);
-        duration(path + ".timeout", h.timeout(), MIN_TIME, interval);
+        if (duration(path + ".timeout", h.timeout(), MIN_TIME, interval)) {
+            // A left-out maxTimeout follows the timeout: checked only against a valid one.
+            duration(path + ".maxTimeout", h.maxTimeout(), h.timeout(), MAX_TIMEOUT);
+        }
         if (h.required() != null && probes > 0 && h.required() > probes) {
             error(path + ".required", h.required() + " probes required but the instance has " + probes
                     + " (k must be <= n)");

@@ -9,8 +9,13 @@ import java.time.Duration;
  *
  * @param from the replying or erroring node, null for SEND_ERROR and TIMEOUT
  * @param text the error in words (empty for REPLY)
+ * @param local for SEND_ERROR: the gateway itself could not send (no route, network down)
  */
-public record EchoOutcome(Kind kind, InetAddress from, String text, Duration rtt) {
+public record EchoOutcome(Kind kind, InetAddress from, String text, Duration rtt, boolean local) {
+    public EchoOutcome(Kind kind, InetAddress from, String text, Duration rtt) {
+        this(kind, from, text, rtt, false);
+    }
+
     public enum Kind {
         REPLY, ICMP_ERROR, SEND_ERROR, TIMEOUT
     }

@@ -6,6 +6,7 @@ import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.probe.KOfN;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
+import dev.xlatsentinel.translator.probe.Signal;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.time.Duration;
@@ -18,6 +19,11 @@ import java.util.concurrent.CompletableFuture;
  * target, so the request is translated, leaves on IPv4, and the reply is translated back.
  * Passes when k of the n targets answer. Send it from a namespace other than the
  * translator's (netfilter Jool does not translate traffic that starts in its own namespace).
+ *
+ * <p>Busy is not broken: the deadline adapts to the latency this path showed
+ * ({@link RttEstimator}: SRTT + 4 x RTTVAR, at least the instance's timeout, at most
+ * {@code maxTimeout}), every answer feeds it, late ones too, and each result carries a
+ * {@link Signal.Datapath} (timeouts only? when did the path last answer?) for the health rules.
  */
 public final class IcmpDatapathProbe implements Probe, AutoCloseable {
     private final String name;
@@ -27,14 +33,28 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
     private final List<String> labels = new ArrayList<>();
     private final KOfN rule;
     private final Scheduler scheduler;
+    private final Duration maxTimeout;
+    private final RttEstimator rtt = new RttEstimator();
+    private volatile long lastReplyNanos = Long.MIN_VALUE;
 
     public IcmpDatapathProbe(String name, IcmpEchoSocket socket, Nat64Prefix prefix, List<Inet4Address> targets,
             int required, Scheduler scheduler) {
+        this(name, socket, prefix, targets, required, scheduler, null);
+    }
+
+    /** @param maxTimeout the ceiling of the adaptive deadline (null: the instance's timeout, i.e. fixed) */
+    public IcmpDatapathProbe(String name, IcmpEchoSocket socket, Nat64Prefix prefix, List<Inet4Address> targets,
+            int required, Scheduler scheduler, Duration maxTimeout) {
         this.name = name;
         this.socket = socket;
         this.targets = List.copyOf(targets);
         this.rule = new KOfN(required, targets.size());
         this.scheduler = scheduler;
+        this.maxTimeout = maxTimeout;
+        socket.onReply((d, late) -> {
+            rtt.sample(d);
+            lastReplyNanos = scheduler.nanoTime();
+        });
         for (Inet4Address t : this.targets) {
             destinations.add(prefix.embed(t));
             labels.add(IpAddresses.text(t));
@@ -50,8 +70,25 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
         return List.copyOf(destinations);
     }
 
+    /** The targets as configured (IPv4), in order. */
+    public List<Inet4Address> targets() {
+        return targets;
+    }
+
+    /** The instance's timeout, or more when this path has been slower: SRTT + 4 x RTTVAR up to maxTimeout. */
+    @Override
+    public Duration deadline(Duration timeout) {
+        return maxTimeout == null || maxTimeout.compareTo(timeout) <= 0 ? timeout : rtt.deadline(timeout, maxTimeout);
+    }
+
+    /** The estimator (for status). */
+    public RttEstimator estimator() {
+        return rtt;
+    }
+
     @Override
     public CompletableFuture<ProbeResult> run(Duration timeout) {
+        Duration deadline = deadline(timeout);
         TargetRound round = new TargetRound(name, rule, labels);
         List<IcmpEchoSocket.Echo> sent = new ArrayList<>();
         for (int i = 0; i < destinations.size(); i++) {
@@ -66,14 +103,17 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
                 }
             });
         }
-        Scheduler.Timer timer = scheduler.schedule(timeout, () -> round.expire(timeout));
+        Scheduler.Timer timer = scheduler.schedule(deadline, () -> {
+            socket.drainNow();
+            round.expire(deadline);
+        });
         return round.result().whenComplete((r, e) -> {
             timer.cancel();
             // Done early (k answered, or lost): stop waiting for the rest.
             for (IcmpEchoSocket.Echo echo : sent) {
-                echo.outcome().complete(IcmpEchoSocket.timeout(timeout));
+                echo.outcome().complete(IcmpEchoSocket.timeout(deadline));
             }
-        });
+        }).thenApply(r -> r.withSignal(round.signal(lastReplyNanos)));
     }
 
     @Override

@@ -35,21 +35,38 @@ public final class IcmpEchoSocket implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     static final int MAX_PENDING = 4096;
     private static final int ICMP6_FILTER = 1;
+    private static final int ICMP_FILTER = 1;
+    private static final int SOL_RAW = 255;
     private static final int SOCKADDR_IN6 = 28;
+    private static final int SOCKADDR_IN = 16;
     private static final int POLL_MILLIS = 100;
+    /** How long a timed-out request is remembered, so that its late answer still counts. */
+    private static final long LATE_NANOS = 10_000_000_000L;
+    private static final int MAX_LATE = 4096;
 
     private final int fd;
     private final int id;
     private final String where;
     private final AtomicInteger seq = new AtomicInteger(RANDOM.nextInt(0x10000));
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+    /** Timed-out requests by sequence number: when each was sent. */
+    private final Map<Integer, Long> late = new ConcurrentHashMap<>();
+    private final boolean ipv4;
     private final Thread receiver;
+    private volatile ReplyListener listener = (rtt, late) -> { };
     private volatile boolean closed;
 
     private record Pending(long sentNanos, CompletableFuture<EchoOutcome> future) {
     }
 
-    private IcmpEchoSocket(int fd, String where) {
+    /** Told of every echo reply that matches a request of this socket, in time or late. */
+    @FunctionalInterface
+    public interface ReplyListener {
+        void reply(Duration rtt, boolean late);
+    }
+
+    private IcmpEchoSocket(int fd, String where, boolean ipv4) {
+        this.ipv4 = ipv4;
         this.fd = fd;
         this.id = RANDOM.nextInt(0x10000);
         this.where = where;
@@ -66,7 +83,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
     public static IcmpEchoSocket open(NetworkNamespace ns, Inet6Address source) throws IOException {
         try {
             int fd = ns.call(() -> openHere(source)).join();
-            return new IcmpEchoSocket(fd, ns.name());
+            return new IcmpEchoSocket(fd, ns.name(), false);
         } catch (java.util.concurrent.CompletionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) {
@@ -74,6 +91,53 @@ public final class IcmpEchoSocket implements AutoCloseable {
             }
             throw new IOException("cannot open ICMPv6 socket in " + ns + ": " + c, c);
         }
+    }
+
+    /**
+     * Opens a raw IPv4 ICMP socket in {@code ns}, for echoes sent natively (without
+     * translation) from the gateway; the same matching, timeouts and late answers.
+     */
+    public static IcmpEchoSocket openIpv4(NetworkNamespace ns) throws IOException {
+        try {
+            int fd = ns.call(IcmpEchoSocket::openIpv4Here).join();
+            return new IcmpEchoSocket(fd, ns.name(), true);
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot open ICMP socket in " + ns + ": " + c, c);
+        }
+    }
+
+    private static int openIpv4Here() throws IOException {
+        int fd = C.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.IPPROTO_ICMP);
+        if (fd < 0) {
+            throw new IOException("socket(AF_INET, SOCK_RAW, IPPROTO_ICMP): " + Libc.lastError()
+                    + " (needs CAP_NET_RAW)");
+        }
+        // ICMP_FILTER (raw(7)): a set bit blocks the type; pass replies and the errors.
+        int mask = ~((1 << Icmp4.ECHO_REPLY) | (1 << Icmp4.DEST_UNREACHABLE) | (1 << Icmp4.TIME_EXCEEDED)
+                | (1 << Icmp4.PARAMETER_PROBLEM));
+        byte[] filter = {(byte) mask, (byte) (mask >>> 8), (byte) (mask >>> 16), (byte) (mask >>> 24)};
+        if (C.setsockopt(fd, SOL_RAW, ICMP_FILTER, filter, filter.length) != 0) {
+            String err = Libc.lastError();
+            C.close(fd);
+            throw new IOException("setsockopt(ICMP_FILTER): " + err);
+        }
+        return fd;
+    }
+
+    static byte[] sockaddr4(java.net.Inet4Address a) {
+        byte[] sa = new byte[SOCKADDR_IN];
+        sa[0] = (byte) Libc.AF_INET; // sa_family, host order
+        System.arraycopy(a.getAddress(), 0, sa, 4, 4);
+        return sa;
+    }
+
+    /** Every reply that matches a request of this socket, in time or late, is told to {@code l}. */
+    public void onReply(ReplyListener l) {
+        this.listener = l;
     }
 
     private static int openHere(Inet6Address source) throws IOException {
@@ -122,7 +186,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
      * quoting the request, or at once with SEND_ERROR; it does not time out by itself: the
      * caller completes it with TIMEOUT (use {@link #timeout(Duration)}) or calls {@link #forget(int)}.
      */
-    public Echo send(Inet6Address dst) {
+    public Echo send(InetAddress dst) {
         CompletableFuture<EchoOutcome> f = new CompletableFuture<>();
         if (closed) {
             f.complete(new EchoOutcome(EchoOutcome.Kind.SEND_ERROR, null, "socket closed", Duration.ZERO));
@@ -136,13 +200,19 @@ public final class IcmpEchoSocket implements AutoCloseable {
         int s = seq.getAndIncrement() & 0xffff;
         long now = System.nanoTime();
         pending.put(s, new Pending(now, f));
-        f.whenComplete((o, e) -> pending.remove(s));
-        byte[] pkt = Icmp6.echoRequest(id, s, now);
-        byte[] sa = sockaddr(dst);
+        f.whenComplete((o, e) -> {
+            pending.remove(s);
+            if (o != null && o.kind() == EchoOutcome.Kind.TIMEOUT) {
+                rememberLate(s, now);
+            }
+        });
+        byte[] pkt = ipv4 ? Icmp4.echoRequest(id, s, now) : Icmp6.echoRequest(id, s, now);
+        byte[] sa = ipv4 ? sockaddr4((java.net.Inet4Address) dst) : sockaddr((Inet6Address) dst);
         long n = C.sendto(fd, pkt, pkt.length, Libc.MSG_DONTWAIT, sa, sa.length);
         if (n < 0) {
+            int errno = Libc.lastErrno();
             f.complete(new EchoOutcome(EchoOutcome.Kind.SEND_ERROR, null, "send failed: " + Libc.lastError(),
-                    Duration.ZERO));
+                    Duration.ZERO, localErrno(errno)));
         }
         return new Echo(s, f);
     }
@@ -155,6 +225,41 @@ public final class IcmpEchoSocket implements AutoCloseable {
     public static EchoOutcome timeout(Duration after) {
         return new EchoOutcome(EchoOutcome.Kind.TIMEOUT, null, "timed out after "
                 + Durations.format(after), after);
+    }
+
+    /** The gateway itself cannot send there: no route, network or link down (ip(7), raw(7) errors). */
+    private static boolean localErrno(int errno) {
+        return errno == Libc.ENETUNREACH || errno == Libc.EHOSTUNREACH || errno == Libc.ENETDOWN
+                || errno == Libc.EINVAL;
+    }
+
+    private void rememberLate(int s, long sentNanos) {
+        if (late.size() >= MAX_LATE) {
+            long now = System.nanoTime();
+            late.values().removeIf(t -> now - t > LATE_NANOS);
+            if (late.size() >= MAX_LATE) {
+                return;
+            }
+        }
+        late.put(s, sentNanos);
+    }
+
+    /**
+     * Reads every answer already waiting in the socket, on the caller's thread. Called just
+     * before requests are declared timed out: on a busy machine the receiver thread may not
+     * have had a CPU yet, and an answer that arrived in time must not count as lost.
+     */
+    public void drainNow() {
+        byte[] buf = new byte[1500];
+        byte[] from = new byte[SOCKADDR_IN6];
+        while (!closed) {
+            IntByReference fromLen = new IntByReference(from.length);
+            long n = C.recvfrom(fd, buf, buf.length, Libc.MSG_DONTWAIT, from, fromLen);
+            if (n < 0) {
+                return;
+            }
+            handle(buf, (int) n, from, System.nanoTime());
+        }
     }
 
     /** Drops a pending request (its future is left as it is). */
@@ -206,21 +311,40 @@ public final class IcmpEchoSocket implements AutoCloseable {
     }
 
     private void handle(byte[] buf, int len, byte[] from, long now) {
-        Icmp6.Parsed m = Icmp6.parse(buf, len);
+        Icmp6.Parsed m = ipv4 ? Icmp4.parse(buf, len) : Icmp6.parse(buf, len);
         if (m == null || m.id() != id) {
             return;
         }
         Pending p = pending.get(m.seq());
         if (p == null) {
-            return; // late: already timed out
+            // Late: already timed out. Still an answer through this path, and its latency counts.
+            Long sent = m.isReply() ? late.remove(m.seq()) : null;
+            if (sent != null) {
+                listener.reply(Duration.ofNanos(now - sent), true);
+            }
+            return;
         }
-        InetAddress src = fromAddress(from);
+        InetAddress src = ipv4 ? fromAddress4(from) : fromAddress(from);
         Duration rtt = Duration.ofNanos(now - p.sentNanos());
         if (m.isReply()) {
-            p.future().complete(new EchoOutcome(EchoOutcome.Kind.REPLY, src, "", rtt));
+            if (p.future().complete(new EchoOutcome(EchoOutcome.Kind.REPLY, src, "", rtt))) {
+                listener.reply(rtt, false);
+            }
         } else {
+            String what = m.type() >= 1000 ? Icmp4.describe(m.type() - 1000, m.code())
+                    : Icmp6.describe(m.type(), m.code());
             p.future().complete(new EchoOutcome(EchoOutcome.Kind.ICMP_ERROR, src,
-                    Icmp6.describe(m.type(), m.code()) + " from " + IpAddresses.text(src), rtt));
+                    what + " from " + IpAddresses.text(src), rtt));
+        }
+    }
+
+    private static InetAddress fromAddress4(byte[] sa) {
+        byte[] a = new byte[4];
+        System.arraycopy(sa, 4, a, 0, 4);
+        try {
+            return InetAddress.getByAddress(a);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -97,6 +97,41 @@ final class TargetRound {
         return passed + "/" + n + " targets answered (" + rule + " required): " + String.join("; ", bad);
     }
 
+    /** What the health rules need of this run (call once it completed). */
+    synchronized dev.xlatsentinel.translator.probe.Signal.Datapath signal(long lastReplyNanos) {
+        boolean onlyTimeouts = passed < rule.required() && failed > 0;
+        List<String> timed = new ArrayList<>();
+        for (int i = 0; i < outcome.length; i++) {
+            if (outcome[i] != null && !ok[i]) {
+                onlyTimeouts &= timedOut[i];
+                if (timedOut[i]) {
+                    timed.add(targets.get(i));
+                }
+            }
+        }
+        return new dev.xlatsentinel.translator.probe.Signal.Datapath(onlyTimeouts, timed, lastReplyNanos);
+    }
+
+    /** Each target's outcome as the native check reports it (call once it completed). */
+    synchronized dev.xlatsentinel.translator.probe.Signal.Native nativeSignal(String[] localErrors,
+            long lastLossNanos) {
+        Map<String, dev.xlatsentinel.translator.probe.Signal.NativeOutcome> t = new LinkedHashMap<>();
+        List<String> local = new ArrayList<>();
+        for (int i = 0; i < outcome.length; i++) {
+            dev.xlatsentinel.translator.probe.Signal.NativeOutcome o;
+            if (ok[i]) {
+                o = dev.xlatsentinel.translator.probe.Signal.NativeOutcome.ANSWERED;
+            } else if (localErrors[i] != null) {
+                o = dev.xlatsentinel.translator.probe.Signal.NativeOutcome.LOCAL_ERROR;
+                local.add(targets.get(i) + ": " + localErrors[i]);
+            } else {
+                o = dev.xlatsentinel.translator.probe.Signal.NativeOutcome.SILENT;
+            }
+            t.put(targets.get(i), o);
+        }
+        return new dev.xlatsentinel.translator.probe.Signal.Native(t, String.join("; ", local), lastLossNanos);
+    }
+
     private Map<String, String> details() {
         Map<String, String> d = new LinkedHashMap<>();
         for (int i = 0; i < targets.size(); i++) {

@@ -17,4 +17,11 @@ public interface HealthListener {
      */
     default void onRound(String instance, List<ProbeResult> results) {
     }
+
+    /**
+     * The upstream alarm of an instance was raised ({@code alarm} says why) or cleared
+     * ({@code alarm} null): its probe targets are unreachable natively too, so it stays up.
+     */
+    default void onAlarm(String instance, String alarm) {
+    }
 }

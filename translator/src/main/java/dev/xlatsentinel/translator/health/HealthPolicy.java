@@ -12,16 +12,59 @@ import java.time.Duration;
  *                     streak against the current state has begun)
  * @param timeout      per-probe timeout; at most {@code interval}
  * @param required     probes that must pass for a round to pass; 0 means all
+ * @param maxTimeout   the ceiling of a datapath probe's adaptive deadline (its RTT history,
+ *                     RFC 6298); equal to {@code timeout}: fixed
  */
 public record HealthPolicy(int rise, int fall, Duration interval, Duration fastInterval, Duration timeout,
-        int required) {
+        int required, Duration maxTimeout) {
     /**
      * Defaults: rise 3 and fall 3 as ExaBGP's healthcheck; interval 1 s as keepalived's
      * vrrp_script; fast interval 200 ms (ExaBGP's 1:5 ratio of fast to normal interval);
-     * timeout 500 ms (half the interval, so a slow round never delays the next one).
+     * timeout 500 ms (half the interval, so a slow round never delays the next one); the
+     * adaptive deadline of datapath probes up to 1 s.
      */
     public static final HealthPolicy DEFAULTS = new HealthPolicy(3, 3, Duration.ofSeconds(1), Duration.ofMillis(200),
-            Duration.ofMillis(500), 0);
+            Duration.ofMillis(500), 0, Duration.ofSeconds(1));
+
+    /** A fixed timeout: {@code maxTimeout} equal to {@code timeout}. */
+    public HealthPolicy(int rise, int fall, Duration interval, Duration fastInterval, Duration timeout, int required) {
+        this(rise, fall, interval, fastInterval, timeout, required, timeout);
+    }
+
+    /**
+     * The default ceiling of the adaptive deadline: ten times the timeout, at most 1 s (and
+     * never below the timeout). Measured in the lab (docs/failover.md "Load and correlated
+     * failure"): probes through a saturated TAYGA took 5-50 ms.
+     */
+    public static Duration defaultMaxTimeout(Duration timeout) {
+        Duration ten = timeout.multipliedBy(10);
+        Duration cap = Duration.ofSeconds(1);
+        return ten.compareTo(cap) <= 0 ? ten : timeout.compareTo(cap) >= 0 ? timeout : cap;
+    }
+
+    /**
+     * How long a probe may go without a real result (only cuts) before a cut counts as a
+     * failure: fall + 1 intervals (the last real result came a round before the first cut),
+     * at least 1 s. Shorter lateness is the agent's own (CPU, GC), not the translator's.
+     */
+    public Duration hungLimit() {
+        Duration f = interval.multipliedBy(fall + 1L);
+        return f.compareTo(Duration.ofSeconds(1)) >= 0 ? f : Duration.ofSeconds(1);
+    }
+
+    /**
+     * How recent an answer through the datapath of a saturated translator must be for its
+     * timeouts to count as busy: the ceiling of the adaptive deadline, at least 10 s.
+     * Measured (docs/failover.md "Load and correlated failure"): through a TAYGA saturated on
+     * 2 shared vCPUs, where the agent itself was starved (probe rounds up to 260 ms late),
+     * 3.5 s passed without one probe answer; windows of 1 s and 3 s still withdrew working
+     * gateways. It is also the longest a saturated translator whose output is silently
+     * dropped stays announced: the price of not withdrawing busy ones.
+     */
+    public Duration replyWindow() {
+        Duration floor = Duration.ofSeconds(10);
+        return maxTimeout.compareTo(floor) >= 0 ? maxTimeout : floor;
+    }
 
     public HealthPolicy {
         if (rise < 1 || fall < 1) {
@@ -35,6 +78,9 @@ public record HealthPolicy(int rise, int fall, Duration interval, Duration fastI
         }
         if (required < 0) {
             throw new IllegalArgumentException("required must be >= 0");
+        }
+        if (maxTimeout == null || maxTimeout.compareTo(timeout) < 0) {
+            throw new IllegalArgumentException("maxTimeout must be >= timeout");
         }
     }
 }

@@ -46,6 +46,16 @@ public final class InstanceHealth implements AutoCloseable {
     private Instant since;
     private long rounds;
     private List<ProbeResult> lastResults = List.of();
+    private final long[] lastVerdict;
+    private String alarm;
+    private dev.xlatsentinel.translator.probe.Signal.Forwarding lastForwarding;
+    private long lastForwardingAt;
+    private long busyRounds;
+    private long upstreamRounds;
+    private long lateProbes;
+    private long plannedStart;
+    private long lastLateness;
+    private long maxLateness;
     private Scheduler.Timer next;
     private boolean started;
     private boolean closed;
@@ -58,8 +68,12 @@ public final class InstanceHealth implements AutoCloseable {
         if (this.probes.isEmpty()) {
             throw new IllegalArgumentException("instance " + instance + " has no probes");
         }
-        int n = this.probes.size();
+        int n = (int) this.probes.stream().filter(p -> !p.evidenceOnly()).count();
+        if (n == 0) {
+            throw new IllegalArgumentException("instance " + instance + " has only evidence probes");
+        }
         this.combine = policy.required() == 0 ? KOfN.all(n) : new KOfN(policy.required(), n);
+        this.lastVerdict = new long[this.probes.size()];
         this.runner = new ProbeRunner(scheduler);
         this.riseFall = new RiseFall(policy.rise(), policy.fall());
         this.since = scheduler.now();
@@ -91,7 +105,8 @@ public final class InstanceHealth implements AutoCloseable {
 
     public synchronized HealthStatus status() {
         return new HealthStatus(instance, riseFall.state(), since, riseFall.passes(), riseFall.fails(), rounds,
-                lastResults);
+                lastResults, alarm, busyRounds, upstreamRounds, lateProbes, Duration.ofNanos(lastLateness),
+                Duration.ofNanos(maxLateness));
     }
 
     /** Starts the first round now. */
@@ -100,16 +115,22 @@ public final class InstanceHealth implements AutoCloseable {
             return;
         }
         started = true;
+        long now = scheduler.nanoTime();
+        java.util.Arrays.fill(lastVerdict, now);
+        plannedStart = now;
         next = scheduler.schedule(Duration.ZERO, this::round);
     }
 
     private void round() {
+        long start = scheduler.nanoTime();
         synchronized (this) {
             if (closed) {
                 return;
             }
+            // Round lateness: the agent's own (scheduling, GC, CPU), exported so it can be seen.
+            lastLateness = Math.max(0, start - plannedStart);
+            maxLateness = Math.max(maxLateness, lastLateness);
         }
-        long start = scheduler.nanoTime();
         List<CompletableFuture<ProbeResult>> running = new ArrayList<>(probes.size());
         for (Probe p : probes) {
             running.add(runner.run(p, policy.timeout()));
@@ -118,15 +139,45 @@ public final class InstanceHealth implements AutoCloseable {
                 .whenComplete((v, e) -> finish(start, running.stream().map(CompletableFuture::join).toList()));
     }
 
-    private void finish(long start, List<ProbeResult> results) {
+    private void finish(long start, List<ProbeResult> raw) {
         HealthChange change = null;
+        String alarmChange = null;
+        boolean alarmChanged = false;
+        List<ProbeResult> results;
         synchronized (this) {
             if (closed) {
                 return;
             }
             rounds++;
+            long now = scheduler.nanoTime();
+            for (ProbeResult r : raw) {
+                if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
+                    lastForwarding = f;
+                    lastForwardingAt = now;
+                }
+            }
+            boolean recent = lastForwarding != null && now - lastForwardingAt <= policy.replyWindow().toNanos();
+            EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, now, policy.replyWindow(),
+                    policy.hungLimit(), recent ? lastForwarding : null);
+            results = j.results();
             lastResults = results;
-            int ok = (int) results.stream().filter(ProbeResult::passed).count();
+            busyRounds += j.busy() ? 1 : 0;
+            upstreamRounds += j.upstream() ? 1 : 0;
+            lateProbes += j.late();
+            if (j.upstream() && !j.alarm().equals(alarm)) {
+                alarm = j.alarm();
+                alarmChange = alarm;
+                alarmChanged = true;
+            } else if (!j.upstream() && alarm != null && datapathPassedOnItsOwn(results)) {
+                alarm = null;
+                alarmChanged = true;
+            }
+            int ok = 0;
+            for (int i = 0; i < results.size(); i++) {
+                if (!probes.get(i).evidenceOnly() && results.get(i).passed()) {
+                    ok++;
+                }
+            }
             boolean passed = combine.satisfied(ok);
             HealthState before = riseFall.state();
             HealthState after = riseFall.record(passed);
@@ -135,8 +186,24 @@ public final class InstanceHealth implements AutoCloseable {
                 change = new HealthChange(instance, before, after, since, reason(after, ok, results), results);
             }
             Duration period = riseFall.pending() ? policy.fastInterval() : policy.interval();
-            long wait = Math.max(0, start + period.toNanos() - scheduler.nanoTime());
+            now = scheduler.nanoTime();
+            long wait = Math.max(0, start + period.toNanos() - now);
+            plannedStart = now + wait;
             next = scheduler.schedule(Duration.ofNanos(wait), this::round);
+        }
+        if (alarmChanged) {
+            if (alarmChange != null) {
+                LOG.warn("{}: ALARM: {}", instance, alarmChange);
+            } else {
+                LOG.info("{}: alarm cleared: the datapath answers again", instance);
+            }
+            for (HealthListener l : listeners) {
+                try {
+                    l.onAlarm(instance, alarmChange);
+                } catch (RuntimeException ex) {
+                    LOG.error("health listener failed on the alarm of {}", instance, ex);
+                }
+            }
         }
         for (HealthListener l : listeners) {
             try {
@@ -157,14 +224,34 @@ public final class InstanceHealth implements AutoCloseable {
         }
     }
 
+    /** Some datapath probe passed without any excuse: the path through the translator answers. */
+    private static boolean datapathPassedOnItsOwn(List<ProbeResult> results) {
+        for (ProbeResult r : results) {
+            if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Datapath && r.passed()
+                    && !r.reason().startsWith("upstream") && !r.reason().startsWith("busy")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private String reason(HealthState to, int ok, List<ProbeResult> results) {
-        String counts = ok + "/" + results.size() + " probes passed (" + combine + " required)";
+        String counts = ok + "/" + combine.total() + " probes passed (" + combine + " required)";
         if (to == HealthState.UP) {
             return counts + " for " + policy.rise() + " rounds in a row";
         }
-        String failing = results.stream().filter(r -> !r.passed()).map(ProbeResult::summary)
+        String failing = results.stream().filter(r -> !r.passed() && !isEvidence(r)).map(ProbeResult::summary)
                 .collect(Collectors.joining("; "));
         return counts + " for " + policy.fall() + " rounds in a row: " + failing;
+    }
+
+    private boolean isEvidence(ProbeResult r) {
+        for (Probe p : probes) {
+            if (p.name().equals(r.probe())) {
+                return p.evidenceOnly();
+            }
+        }
+        return false;
     }
 
     /** Stops probing: no round starts and no round in flight counts after this returns. */

@@ -13,4 +13,21 @@ public interface Probe {
     String name();
 
     CompletableFuture<ProbeResult> run(Duration timeout);
+
+    /**
+     * How long this run may take when the instance's timeout is {@code timeout}: the timeout
+     * itself, or more for a probe that adapts its deadline to the latency it measured (the
+     * datapath probe under load).
+     */
+    default Duration deadline(Duration timeout) {
+        return timeout;
+    }
+
+    /**
+     * Evidence only: its result informs the health rules (e.g. the native check of the
+     * datapath targets) but is not one of the k of n probes a round needs.
+     */
+    default boolean evidenceOnly() {
+        return false;
+    }
 }

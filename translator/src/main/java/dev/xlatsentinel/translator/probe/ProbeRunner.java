@@ -8,8 +8,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Runs probes so that nothing escapes: a probe that throws, returns null or completes
  * exceptionally yields a failed result with the cause as reason, and a probe that hangs is
- * cut {@link #grace(Duration)} after its timeout (the grace lets a probe report its own,
- * more precise reason first).
+ * cut {@link #grace(Duration)} after its deadline (the grace lets a probe report its own,
+ * more precise reason first); a cut result carries {@link Signal.Hung}, so that the health
+ * rules can tell the agent's own lateness from the translator's failure.
  */
 public final class ProbeRunner {
     private final Scheduler scheduler;
@@ -28,9 +29,10 @@ public final class ProbeRunner {
     public CompletableFuture<ProbeResult> run(Probe probe, Duration timeout) {
         long start = scheduler.nanoTime();
         CompletableFuture<ProbeResult> out = new CompletableFuture<>();
-        Scheduler.Timer cut = scheduler.schedule(timeout.plus(grace(timeout)),
-                () -> out.complete(ProbeResult.fail(probe.name(), "no result within " + Durations.format(timeout)
-                        + " (probe hung; cut)").withLatency(elapsed(start))));
+        Duration deadline = probe.deadline(timeout);
+        Scheduler.Timer cut = scheduler.schedule(deadline.plus(grace(deadline)),
+                () -> out.complete(ProbeResult.fail(probe.name(), "no result within " + Durations.format(deadline)
+                        + " (probe hung; cut)").withLatency(elapsed(start)).withSignal(new Signal.Hung())));
         CompletableFuture<ProbeResult> running;
         try {
             running = probe.run(timeout);

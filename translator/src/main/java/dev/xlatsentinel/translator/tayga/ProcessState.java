@@ -31,6 +31,20 @@ public record ProcessState(long pid, String comm, char state) {
         return new ProcessState(pid, stat.substring(open + 1, close), stat.charAt(close + 2));
     }
 
+    /**
+     * CPU time the process ran and time it waited for a CPU, in nanoseconds, from
+     * /proc/PID/schedstat ({@code on-cpu run-delay timeslices}); null when the kernel does not
+     * provide it.
+     */
+    public static long[] schedstat(Path proc, long pid) {
+        try {
+            String[] f = Files.readString(proc.resolve(Long.toString(pid)).resolve("schedstat")).trim().split("\\s+");
+            return f.length < 2 ? null : new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** Running, sleeping or in disk wait: the states of a process that can still do work. */
     public boolean alive() {
         return state == 'R' || state == 'S' || state == 'D' || state == 'I';

@@ -5,6 +5,7 @@ import dev.xlatsentinel.translator.host.LinkSource;
 import dev.xlatsentinel.translator.host.LinkState;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
+import dev.xlatsentinel.translator.probe.Signal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +23,12 @@ import java.util.concurrent.CompletableFuture;
  * the last run ({@value #STALL_PACKETS} or more) and TAYGA wrote none back, it is not
  * translating. That last check needs
  * traffic, which the datapath probe of the same instance provides every round.
+ *
+ * <p>Busy is not broken: TAYGA starved of CPU under saturation can take packets in and write
+ * none back for a while. So a stall fails at once only when TAYGA had the CPU and still wrote
+ * nothing (it ran at least half of the period, /proc/PID/schedstat), or was not runnable
+ * (sleeping with packets waiting); a TAYGA that was runnable but mostly waiting for a CPU is
+ * starved, and says so. Every result carries the counters as a {@link Signal.Forwarding}.
  */
 public final class TaygaProbe implements Probe {
     private static final Path PROC = Path.of("/proc");
@@ -41,6 +48,9 @@ public final class TaygaProbe implements Probe {
     private final Path proc;
     private long lastToTayga = -1;
     private long lastFromTayga = -1;
+    private long lastCheckNanos;
+    private long lastOnCpu = -1;
+    private long lastDropped = -1;
 
     /**
      * @param expectTraffic also fail when no packet at all crossed the TUN since the last run
@@ -93,22 +103,49 @@ public final class TaygaProbe implements Probe {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("to_tayga_packets", Long.toString(toTayga));
         d.put("from_tayga_packets", Long.toString(fromTayga));
+        long drops = lastDropped < 0 ? -1 : l.txDropped() - lastDropped;
+        lastDropped = l.txDropped();
         long in = lastToTayga < 0 ? -1 : toTayga - lastToTayga;
         long out = lastFromTayga < 0 ? -1 : fromTayga - lastFromTayga;
         lastToTayga = toTayga;
         lastFromTayga = fromTayga;
+        long now = System.nanoTime();
+        long elapsed = now - lastCheckNanos;
+        lastCheckNanos = now;
+        long[] sched = ProcessState.schedstat(proc, pid);
+        long onCpu = sched == null || lastOnCpu < 0 ? -1 : sched[0] - lastOnCpu;
+        lastOnCpu = sched == null ? -1 : sched[0];
         if (in >= STALL_PACKETS && out == 0) {
-            return ProbeResult.fail(name, "TUN " + tun + ": the kernel handed " + in
-                    + " packets to TAYGA since the last check and TAYGA wrote none back").withDetails(d);
+            String stall = "TUN " + tun + ": the kernel handed " + in
+                    + " packets to TAYGA since the last check and TAYGA wrote none back";
+            boolean runnable = state == 'R';
+            if (runnable && onCpu >= 0 && onCpu < elapsed / 2) {
+                // Waiting for a CPU, not stuck: the datapath probe and the rules judge it.
+                d.put("starved", "ran " + onCpu / 1000 + " us of " + elapsed / 1000 + " us");
+                return ProbeResult.pass(name, stall + ", but it was runnable and ran only " + onCpu / 1000 + " us of "
+                        + elapsed / 1000 + " us: starved of CPU, not stuck").withDetails(d)
+                        .withSignal(new Signal.Forwarding(in, out, drops, true, elapsed));
+            }
+            String why = !runnable ? " (TAYGA is " + describeState() + ")"
+                    : onCpu >= 0 ? " (it ran " + onCpu / 1000 + " us of " + elapsed / 1000 + " us)" : "";
+            return ProbeResult.fail(name, stall + why).withDetails(d).withSignal(new Signal.Forwarding(in, out, drops, false, elapsed));
         }
         if (expectTraffic && in == 0 && out == 0) {
-            return ProbeResult.fail(name, "no packet crossed TUN " + tun + " since the last check").withDetails(d);
+            return ProbeResult.fail(name, "no packet crossed TUN " + tun + " since the last check").withDetails(d)
+                    .withSignal(new Signal.Forwarding(0, 0, 0, false, elapsed));
         }
-        return ProbeResult.pass(name, "TAYGA " + describePid() + " running, TUN " + tun + " up"
+        ProbeResult ok = ProbeResult.pass(name, "TAYGA " + describePid() + " running, TUN " + tun + " up"
                 + (in < 0 ? "" : ", " + in + " packets in, " + out + " out")).withDetails(d);
+        return in < 0 ? ok : ok.withSignal(new Signal.Forwarding(in, out, drops, false, elapsed));
     }
 
     private String pidText = "";
+    private long pid;
+    private char state;
+
+    private String describeState() {
+        return new ProcessState(pid, "tayga", state).describe();
+    }
 
     private String describePid() {
         return "pid " + pidText;
@@ -129,6 +166,7 @@ public final class TaygaProbe implements Probe {
             return "pid file " + pidFile + " holds '" + text + "', not a pid";
         }
         pidText = Long.toString(pid);
+        this.pid = pid;
         ProcessState ps = ProcessState.read(proc, pid);
         if (ps == null) {
             return "TAYGA (pid " + pid + " from " + pidFile + ") is not running";
@@ -139,11 +177,14 @@ public final class TaygaProbe implements Probe {
         if (!ps.alive()) {
             return "TAYGA (pid " + pid + ") is " + ps.describe();
         }
+        this.state = ps.state();
         return null;
     }
 
     private void forgetCounters() {
         lastToTayga = -1;
         lastFromTayga = -1;
+        lastOnCpu = -1;
+        lastDropped = -1;
     }
 }

@@ -73,14 +73,14 @@ class ConfigValidatorTest {
         assertThat(lower.probes()).hasSize(7);
         assertThat(lower.probes().get(4)).isEqualTo(new InterfaceProbeSpec(null, "eth1", null));
         assertThat(lower.health().policy()).isEqualTo(new HealthPolicy(2, 2, Duration.ofMillis(100),
-                Duration.ofMillis(20), Duration.ofMillis(50), 2));
+                Duration.ofMillis(20), Duration.ofMillis(50), 2, Duration.ofMillis(500)));
         assertThat(lower.probes().get(0)).isEqualTo(new IcmpProbeSpec("icmp", Nat64Prefix.parse("64:ff9b::/96"),
                 List.of(IpAddresses.ipv4("192.0.2.1")), null, null, null));
         // Defaults, filled where the file is bound, and clipped to a short interval.
         assertThat(c.instances().get("siit").health().policy()).isEqualTo(HealthPolicy.DEFAULTS);
         assertThat(new HealthSpec(null, 2, Duration.ofMillis(10), null, null, null).policy())
                 .isEqualTo(new HealthPolicy(3, 2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(10),
-                        0));
+                        0, Duration.ofMillis(100)));
     }
 
     static Stream<Arguments> badConfigs() {

@@ -151,7 +151,7 @@ class InstanceHealthTest {
     }
 
     @Test
-    void aHungProbeIsCutAfterItsTimeoutAndAThrowingProbeFailsWithoutEscaping() {
+    void aHungProbeIsNotCountedWhileLateButFailsOnceItGaveNoRealResultForTheHungLimit() {
         Scripted hung = new Scripted("jool");
         Scripted thrower = new Scripted("cmd");
         InstanceHealth h = health(1, 1, 0, hung, thrower);
@@ -161,8 +161,15 @@ class InstanceHealthTest {
         clock.advance(INTERVAL);
         assertThat(h.state()).as("round still waiting for the hung probe").isEqualTo(HealthState.UP);
         clock.advance(TIMEOUT.plusMillis(50)); // cut after timeout + grace (50 ms for 500 ms)
+        assertThat(h.state()).as("late by the agent's own lateness: not counted").isEqualTo(HealthState.UP);
+        assertThat(h.status().lastResults().get(0).reason()).startsWith(
+                "no result within 500ms (probe hung; cut): late, not counted (no real result for 1.55s");
+        assertThat(h.status().lateProbes()).isEqualTo(1);
+        // hungLimit: max(1 s, (fall + 1) x interval) = 2 s; the next cut is 2.55 s after the last real result.
+        clock.advance(INTERVAL);
         assertThat(h.state()).isEqualTo(HealthState.DOWN);
-        assertThat(changes.get(1).reason()).endsWith("jool: no result within 500ms (probe hung; cut)");
+        assertThat(changes.get(1).reason()).endsWith(
+                "jool: no result within 500ms (probe hung; cut): no real result for 2.55s");
         hung.hang = false;
         thrower.explode = true;
         clock.advance(INTERVAL);
@@ -190,7 +197,7 @@ class InstanceHealthTest {
     }
 
     @Test
-    void aSlowRoundDelaysTheNextButRoundsNeverOverlap() {
+    void aSlowRoundDelaysTheNextButRoundsNeverOverlapAndItsLatenessIsMeasured() {
         Scripted p = new Scripted("jool");
         InstanceHealth h = health(1, 1, 0, p);
         clock.runDue();
@@ -199,11 +206,12 @@ class InstanceHealthTest {
         clock.advance(FAST);
         assertThat(p.runs).as("no new round while one runs").isEqualTo(2);
         p.hang = false;
-        clock.advance(Duration.ofMillis(350)); // cut at 550 ms: DOWN, pending nothing; next round 1 s after start
-        assertThat(h.state()).isEqualTo(HealthState.DOWN);
+        clock.advance(Duration.ofMillis(350)); // cut at 550 ms: late, not counted; next round 1 s after start
+        assertThat(h.state()).isEqualTo(HealthState.UP);
         assertThat(p.runs).isEqualTo(2);
         clock.advance(INTERVAL.minus(Duration.ofMillis(550)));
         assertThat(p.runs).isEqualTo(3);
         assertThat(h.status().rounds()).isEqualTo(3);
+        assertThat(h.status().maxLateness()).isZero();
     }
 }

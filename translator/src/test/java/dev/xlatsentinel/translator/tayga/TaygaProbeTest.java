@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.host.LinkState;
+import dev.xlatsentinel.translator.probe.ProbeResult;
+import dev.xlatsentinel.translator.probe.Signal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,11 +99,44 @@ class TaygaProbeTest {
                 .isTrue();
         tun = up(119, 109);
         assertThat(reason(p)).isEqualTo("TUN nat64: the kernel handed 5 packets to TAYGA since the last check and"
-                + " TAYGA wrote none back");
+                + " TAYGA wrote none back (TAYGA is sleeping)");
         tun = up(119, 109);
         assertThat(p.run(Duration.ofSeconds(1)).join().passed()).as("no traffic at all is fine by default").isTrue();
         TaygaProbe strict = probe(true);
         assertThat(strict.run(Duration.ofSeconds(1)).join().passed()).isTrue();
         assertThat(reason(strict)).isEqualTo("no packet crossed TUN nat64 since the last check");
+    }
+
+    private void schedstat(long pid, long onCpuNanos, long runDelayNanos) throws IOException {
+        Files.writeString(proc.resolve(Long.toString(pid)).resolve("schedstat"), onCpuNanos + " " + runDelayNanos
+                + " 10\n");
+    }
+
+    @Test
+    void aRunnableTaygaStarvedOfCpuIsNotAStallButOneThatRanAndWroteNothingIs() throws Exception {
+        process(4242, "tayga", 'R');
+        schedstat(4242, 1_000_000, 0);
+        TaygaProbe p = probe(false);
+        tun = up(100, 100);
+        assertThat(p.run(Duration.ofSeconds(1)).join().passed()).isTrue();
+        // Runnable, and ran (almost) nothing since: waiting for a CPU, not stuck.
+        Thread.sleep(20);
+        tun = up(2100, 100);
+        ProbeResult starved = p.run(Duration.ofSeconds(1)).join();
+        assertThat(starved.passed()).isTrue();
+        assertThat(starved.reason()).contains("starved of CPU, not stuck");
+        assertThat(((Signal.Forwarding) starved.signal()).starved()).isTrue();
+        assertThat(((Signal.Forwarding) starved.signal()).in()).isEqualTo(2000);
+        // Runnable and on a CPU the whole period, still writing nothing: broken at once.
+        schedstat(4242, 1_000_000_000_000L, 0);
+        tun = up(4100, 100);
+        ProbeResult stuck = p.run(Duration.ofSeconds(1)).join();
+        assertThat(stuck.passed()).isFalse();
+        assertThat(stuck.reason()).startsWith("TUN nat64: the kernel handed 2000 packets to TAYGA").contains("it ran");
+        // Forwarding: the counters are evidence for the health rules.
+        tun = up(4200, 150);
+        Signal.Forwarding f = (Signal.Forwarding) p.run(Duration.ofSeconds(1)).join().signal();
+        assertThat(List.of(f.in(), f.out(), f.queueDrops())).containsExactly(100L, 50L, 0L);
+        assertThat(f.starved()).isFalse();
     }
 }

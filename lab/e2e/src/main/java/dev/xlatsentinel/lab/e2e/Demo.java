@@ -3,7 +3,6 @@ package dev.xlatsentinel.lab.e2e;
 import dev.xlatsentinel.lab.AgentProcess;
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Nat64Lab;
-import dev.xlatsentinel.lab.RouterRoot;
 import dev.xlatsentinel.lab.UdpStream;
 import dev.xlatsentinel.lab.UpstreamRouter;
 import dev.xlatsentinel.platform.time.Durations;
@@ -84,13 +83,11 @@ public final class Demo {
                 say("\n== the lab stays up (--keep). Explore:");
                 say("  ip netns exec " + lab.prefix() + "-client ping -c 3 " + Nat64Lab.TARGETS6.get(0));
                 if (router.isBird()) {
-                    say("  " + (router == UpstreamRouter.Kind.BIRD2 ? "birdc" : "(in " + RouterRoot.get().dir()
-                            + ") birdc") + " -s " + lab.dir().resolve(lab.prefix() + "-router-bird.ctl")
-                            + " show bfd sessions");
+                    // Debian 12's birdc reads BIRD 2.17 and 3.1 as well.
+                    say("  birdc -s " + lab.dir().resolve(lab.prefix() + "-router-bird.ctl") + " show bfd sessions");
                 } else {
-                    say("  chroot " + RouterRoot.get().dir() + " vtysh --vty_socket "
-                            + n.upstream().frr().vtyDir() + " -c 'show bfd peers'   # with /tmp mounted there;"
-                            + " or the Java vty client");
+                    // Debian 12's vtysh reads FRR 10.3's daemons for show commands.
+                    say("  vtysh --vty_socket " + n.upstream().frr().vtyDir() + " -c 'show bfd peers'");
                 }
                 say("  " + AgentProcess.launcher() + " status -s " + AgentProcess.socketPath(lab, "gwa"));
                 say("  " + AgentProcess.launcher() + " drain tayga --reason test -s "

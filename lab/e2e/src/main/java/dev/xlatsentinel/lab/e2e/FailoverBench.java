@@ -4,6 +4,7 @@ import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Nat64Lab;
 import dev.xlatsentinel.lab.RouteMonitor;
 import dev.xlatsentinel.lab.UdpStream;
+import dev.xlatsentinel.lab.UpstreamRouter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ public final class FailoverBench {
                 : java.util.Arrays.stream(option(args, "--faults", "").split(",")).map(Fault::valueOf).toList();
         boolean withBaseline = !List.of(args).contains("--no-baseline");
         boolean keepFiles = List.of(args).contains("--keep-files");
+        UpstreamRouter.Kind upstream = UpstreamRouter.Kind.byName(option(args, "--router", "bird2"));
         if (keepFiles) {
             System.setProperty("lab.keepFiles", "true");
         }
@@ -43,7 +45,8 @@ public final class FailoverBench {
                 tuning.bfdMultiplier());
         Scenario.TrialSpec spec = Scenario.TrialSpec.of(Duration.ofMillis(300), Duration.ofMillis(700));
         StringBuilder md = new StringBuilder();
-        md.append("Measured ").append(Instant.now()).append(" on ").append(hostInfo()).append("\n\n");
+        md.append("Measured ").append(Instant.now()).append(" on ").append(hostInfo()).append("; router ")
+                .append(upstream.label()).append("\n\n");
         md.append("Settings: probes every ").append(tuning.interval().toMillis()).append(" ms (fast ")
                 .append(tuning.fastInterval().toNanos() / 1e6).append(" ms, timeout ")
                 .append(tuning.timeout().toMillis()).append(" ms), rise ").append(tuning.rise()).append(", fall ")
@@ -52,10 +55,10 @@ public final class FailoverBench {
                 .append(" runs per fault.\n\n");
 
         if (runs > 0) {
-            md.append(trials(runs, faults, withBaseline, tuning, router, spec));
+            md.append(trials(runs, faults, withBaseline, tuning, router, upstream, spec));
         }
         if (soakMinutes > 0) {
-            md.append('\n').append(soak(tuning, router, soakMinutes));
+            md.append('\n').append(soak(tuning, router, upstream, soakMinutes));
         }
         Files.writeString(out, md.toString());
         System.out.println("\n" + md);
@@ -64,11 +67,11 @@ public final class FailoverBench {
 
     /** Every fault {@code runs} times with the agent, and today's setup beside it: the two tables. */
     private static String trials(int runs, List<Fault> faults, boolean withBaseline, Nat64Lab.AgentTuning tuning,
-            Nat64Lab.RouterBfd router, Scenario.TrialSpec spec) {
+            Nat64Lab.RouterBfd router, UpstreamRouter.Kind upstream, Scenario.TrialSpec spec) {
         StringBuilder md = new StringBuilder();
         Map<Fault, List<Trial>> agent = new LinkedHashMap<>();
         Lab lab = Lab.open("bench-agent");
-        try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, true)) {
+        try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, true, upstream)) {
             for (int r = 0; r < runs; r++) {
                 for (Fault f : faults) {
                     Trial t = s.trial(f, spec);
@@ -81,17 +84,19 @@ public final class FailoverBench {
         Map<Fault, List<Trial>> baseline = new LinkedHashMap<>();
         Scenario.TrialSpec baselineSpec = new Scenario.TrialSpec(Duration.ofMillis(1), Duration.ofMillis(300),
                 Duration.ofMillis(1500), Duration.ofMillis(1000));
-        Lab lab2 = Lab.open("bench-baseline");
-        try (Scenario s = Scenario.start(lab2, Scenario.Mode.BASELINE, tuning, router, false)) {
-            for (int r = 0; withBaseline && r < Math.max(3, runs / 4); r++) {
-                for (Fault f : faults) {
-                    if (!f.translator()) {
-                        continue;
+        if (withBaseline) {
+            Lab lab2 = Lab.open("bench-baseline");
+            try (Scenario s = Scenario.start(lab2, Scenario.Mode.BASELINE, tuning, router, false, upstream)) {
+                for (int r = 0; r < Math.max(3, runs / 4); r++) {
+                    for (Fault f : faults) {
+                        if (!f.translator()) {
+                            continue;
+                        }
+                        Trial t = s.trial(f, baselineSpec);
+                        baseline.computeIfAbsent(f, k -> new ArrayList<>()).add(t);
+                        System.out.printf(Locale.ROOT, "baseline run %2d %-40s loss %7.1f ms moved %s%n", r + 1, f,
+                                t.lossMs(), t.routeMovedMicros() > 0);
                     }
-                    Trial t = s.trial(f, baselineSpec);
-                    baseline.computeIfAbsent(f, k -> new ArrayList<>()).add(t);
-                    System.out.printf(Locale.ROOT, "baseline run %2d %-40s loss %7.1f ms moved %s%n", r + 1, f,
-                            t.lossMs(), t.routeMovedMicros() > 0);
                 }
             }
         }
@@ -141,9 +146,10 @@ public final class FailoverBench {
     }
 
     /** Steady traffic for {@code minutes} at the benchmark's settings: any withdrawal is a false one. */
-    static String soak(Nat64Lab.AgentTuning tuning, Nat64Lab.RouterBfd router, int minutes) {
+    static String soak(Nat64Lab.AgentTuning tuning, Nat64Lab.RouterBfd router, UpstreamRouter.Kind upstream,
+            int minutes) {
         Lab lab = Lab.open("bench-soak");
-        try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, false)) {
+        try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, false, upstream)) {
             RouteMonitor routes = RouteMonitor.start(s.lab().router());
             long startMicros = UdpStream.nowMicros();
             int count = minutes * 60_000;
@@ -172,6 +178,13 @@ public final class FailoverBench {
                     + "the agents' logs, %d BFD Down transitions in the agents' logs, %d datagrams lost (%.4f %%).%n",
                     minutes, count, changes, withdrawals, bfdDowns.size(), lost, 100.0 * lost / count));
             bfdDowns.stream().limit(20).forEach(l -> out.append("    ").append(l).append('\n'));
+            // The agents' own lateness over the soak (issue 12: rounds that stall are the agent's, not TAYGA's).
+            for (String gw : List.of("gwa", "gwb")) {
+                var d = s.agent(gw).status().path("instances").path(0).path("doNoHarm");
+                out.append(String.format(Locale.ROOT, "    %s: longest probe-round lateness %.1f ms; not counted: %d late "
+                        + "probe runs, %d busy rounds, %d upstream rounds%n", gw, d.path("maxRoundLatenessMs").asDouble(),
+                        d.path("lateProbes").asLong(), d.path("busyRounds").asLong(), d.path("upstreamRounds").asLong()));
+            }
             // TAYGA 0.9.2 writes UDP checksum 0x0000 (not 0xFFFF) into the IPv6 answer when the
             // adjusted sum is zero, and the client's kernel drops it: one answer in 65 535.
             out.append(String.format(Locale.ROOT, "    of those, %d dropped by the client's kernel for a zero UDP "

@@ -86,7 +86,13 @@ public final class Scenario implements AutoCloseable {
     /** The same, with {@code router} in front of the gateways. */
     public static Scenario start(Lab lab, Mode mode, Nat64Lab.AgentTuning tuning, Nat64Lab.RouterBfd routerBfd,
             boolean capture, UpstreamRouter.Kind router) {
-        Nat64Lab n = Nat64Lab.build(lab, Nat64Lab.Options.defaults().withBfd(routerBfd).withRouter(router));
+        return start(lab, mode, tuning, Nat64Lab.Options.defaults().withBfd(routerBfd).withRouter(router), capture);
+    }
+
+    /** The same with any lab options (e.g. the router's last-resort route). */
+    public static Scenario start(Lab lab, Mode mode, Nat64Lab.AgentTuning tuning, Nat64Lab.Options options,
+            boolean capture) {
+        Nat64Lab n = Nat64Lab.build(lab, options);
         Scenario s = new Scenario(lab, n, mode, tuning, capture);
         s.awaitSteady();
         return s;

@@ -1,0 +1,157 @@
+package dev.xlatsentinel.translator.health;
+
+import dev.xlatsentinel.platform.time.Durations;
+import dev.xlatsentinel.translator.probe.ProbeResult;
+import dev.xlatsentinel.translator.probe.Signal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Do no harm: before a round's failures count against a translator, the evidence must agree.
+ * Applied to every round's results, in this order:
+ * <ol>
+ * <li><b>The agent's lateness is not the translator's fault.</b> A probe cut for giving no
+ * result in time ({@link Signal.Hung}) is left out of the count while its last real result is
+ * younger than {@code hungLimit}; after that it fails ("hung for N ms").</li>
+ * <li><b>Busy is not broken.</b> A datapath probe that failed only by timeouts is excused when
+ * the translator's counters show it saturated in this round ({@link #BUSY_PACKETS} or more
+ * packets in, and its input queue overflowed, it waited for a CPU, or it took
+ * {@link Signal.Forwarding#BUSY_RATE} packets per second or more) and the path answered,
+ * even late, within {@code replyWindow}: a saturated translator answers slowly or loses a
+ * probe in its full queue, a broken one does not answer at all. Traffic alone is not enough:
+ * a translator whose output is silently dropped still takes traffic in and writes it out.</li>
+ * <li><b>The world is not the translator.</b> A datapath probe that failed only by timeouts is
+ * excused when every target that timed out is silent natively too (over IPv4 from the gateway,
+ * {@link Signal.Native}), with no local error: the fault is upstream or at the targets. This
+ * raises the alarm. A local error (no route, network down) is the gateway's own fault and
+ * does not excuse anything.</li>
+ * <li><b>A lossy world is not a broken translator.</b> Otherwise, the busy excuse for the same
+ * window when native echoes from the gateway went unanswered within {@code replyWindow}: the
+ * IPv4 side itself is losing packets (congestion upstream), and losing a probe through the
+ * translator there proves nothing while the path still answers.</li>
+ * </ol>
+ * An ICMP error or a send error never is excused: the path answered "broken". Pure: time is
+ * passed in.
+ */
+final class EvidenceRule {
+    /**
+     * Packets handed to the translator in one check that mean real traffic, not just the
+     * probes' own (a round of two targets puts 4 packets through the TUN).
+     */
+    static final long BUSY_PACKETS = 20;
+
+    /** What a round comes to after the rules, and what they noticed. */
+    record Judged(List<ProbeResult> results, boolean busy, boolean upstream, int late, String alarm) {
+    }
+
+    private EvidenceRule() {
+    }
+
+    /**
+     * @param raw            the round's results, in probe order
+     * @param lastVerdict    per probe, scheduler time of its last result that was not a cut (updated here)
+     * @param now            scheduler time at the end of the round
+     * @param replyWindow    how recent an answer through the path must be for timeouts to count as busy
+     * @param hungLimit      how long a probe may go without a real result before a cut counts
+     */
+    static Judged judge(List<ProbeResult> raw, long[] lastVerdict, long now, Duration replyWindow,
+            Duration hungLimit) {
+        return judge(raw, lastVerdict, now, replyWindow, hungLimit, null);
+    }
+
+    /**
+     * @param recent the latest forwarding counters of an earlier round (at most {@code replyWindow}
+     *               old), used when this round has none: the counters' probe was itself late
+     */
+    static Judged judge(List<ProbeResult> raw, long[] lastVerdict, long now, Duration replyWindow,
+            Duration hungLimit, Signal.Forwarding recent) {
+        Signal.Forwarding fwd = null;
+        Signal.Native nat = null;
+        for (ProbeResult r : raw) {
+            if (r.signal() instanceof Signal.Forwarding f) {
+                fwd = f;
+            } else if (r.signal() instanceof Signal.Native n) {
+                nat = n;
+            }
+        }
+        if (fwd == null) {
+            fwd = recent;
+        }
+        boolean busyTraffic = fwd != null && fwd.in() >= BUSY_PACKETS && fwd.saturated();
+        List<ProbeResult> out = new ArrayList<>(raw.size());
+        boolean busy = false;
+        boolean upstream = false;
+        int late = 0;
+        String alarm = null;
+        for (int i = 0; i < raw.size(); i++) {
+            ProbeResult r = raw.get(i);
+            if (r.signal() instanceof Signal.Hung) {
+                long silent = now - lastVerdict[i];
+                if (silent < hungLimit.toNanos()) {
+                    late++;
+                    out.add(r.rejudged(true, r.reason() + ": late, not counted (no real result for "
+                            + ms(silent) + ", limit " + ms(hungLimit.toNanos()) + ")"));
+                } else {
+                    out.add(r.rejudged(false, r.reason() + ": no real result for " + ms(silent)));
+                }
+                continue;
+            }
+            lastVerdict[i] = now;
+            if (r.passed() || !(r.signal() instanceof Signal.Datapath d) || !d.onlyTimeouts()) {
+                out.add(r);
+                continue;
+            }
+            long sinceReply = d.lastReplyNanos() == Long.MIN_VALUE ? Long.MAX_VALUE : now - d.lastReplyNanos();
+            if (busyTraffic && sinceReply <= replyWindow.toNanos()) {
+                busy = true;
+                out.add(r.rejudged(true, "busy, not broken: " + r.reason() + ", but the translator took " + fwd.in()
+                        + " packets in (" + fwd.queueDrops() + " dropped for a full queue) and wrote " + fwd.out()
+                        + " back since its last check" + (fwd.starved() ? " (starved of CPU)" : "")
+                        + " and the path answered " + ms(sinceReply) + " ago"));
+                continue;
+            }
+            if (nat != null && !d.timedOut().isEmpty() && nat.local().isEmpty() && allSilent(nat, d.timedOut())) {
+                upstream = true;
+                alarm = "probe targets " + String.join(", ", d.timedOut()) + " unreachable natively from the gateway "
+                        + "too: the fault is upstream or at the targets, not this translator; staying announced";
+                out.add(r.rejudged(true, "upstream, not this translator: " + r.reason() + ", and "
+                        + String.join(", ", d.timedOut()) + " silent natively too"));
+                continue;
+            }
+            boolean lossyUpstream = nat != null && nat.lastLossNanos() != Long.MIN_VALUE
+                    && now - nat.lastLossNanos() <= replyWindow.toNanos();
+            if (lossyUpstream && sinceReply <= replyWindow.toNanos()) {
+                busy = true;
+                out.add(r.rejudged(true, "lossy upstream, not broken: " + r.reason() + ", but native echoes from the "
+                        + "gateway went unanswered " + ms(now - nat.lastLossNanos()) + " ago and the path answered "
+                        + ms(sinceReply) + " ago"));
+                continue;
+            }
+            // Counted: say why neither excuse held, so that the log line explains the decision.
+            String notBusy = sinceReply > replyWindow.toNanos() ? "no answer through the path for " + ms(sinceReply)
+                    : fwd == null ? "no forwarding counters"
+                    : !busyTraffic ? "translator not saturated (" + fwd.in() + " packets in, " + fwd.queueDrops()
+                            + " queue drops)" + (nat == null ? "" : " and the IPv4 side lost no native echo")
+                    : "the IPv4 side lost no native echo";
+            String notUpstream = nat == null ? "no native check"
+                    : !nat.local().isEmpty() ? "natively: local error " + nat.local()
+                    : "natively " + nat.targets();
+            out.add(r.rejudged(false, r.reason() + " (counted: " + notBusy + "; " + notUpstream + ")"));
+        }
+        return new Judged(out, busy, upstream, late, alarm);
+    }
+
+    private static boolean allSilent(Signal.Native nat, List<String> targets) {
+        for (String t : targets) {
+            if (nat.targets().get(t) != Signal.NativeOutcome.SILENT) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String ms(long nanos) {
+        return nanos == Long.MAX_VALUE ? "never" : Durations.format(Duration.ofNanos(nanos));
+    }
+}

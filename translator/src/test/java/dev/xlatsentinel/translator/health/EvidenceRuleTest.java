@@ -1,0 +1,140 @@
+package dev.xlatsentinel.translator.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xlatsentinel.translator.probe.ProbeResult;
+import dev.xlatsentinel.translator.probe.Signal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Busy, upstream and late, each excused only when the evidence agrees; times by hand (nanoseconds). */
+class EvidenceRuleTest {
+    private static final long MS = 1_000_000L;
+    private static final long NOW = 100_000 * MS;
+    private static final Duration WINDOW = Duration.ofSeconds(10);
+    private static final Duration HUNG = Duration.ofSeconds(1);
+    private static final long PERIOD = 10 * MS;
+
+    private static ProbeResult timedOut(long lastReply) {
+        return ProbeResult.fail("icmp", "2/2 targets timed out after 5 ms")
+                .withSignal(new Signal.Datapath(true, List.of("100.64.100.10", "100.64.100.11"), lastReply));
+    }
+
+    private static ProbeResult tayga(long in, long out, long drops, boolean starved) {
+        return ProbeResult.pass("tayga", "running").withSignal(new Signal.Forwarding(in, out, drops, starved, PERIOD));
+    }
+
+    private static ProbeResult nat(Signal.NativeOutcome a, Signal.NativeOutcome b, String local) {
+        return ProbeResult.pass("icmp native", "checked").withSignal(new Signal.Native(
+                Map.of("100.64.100.10", a, "100.64.100.11", b), local));
+    }
+
+    private static EvidenceRule.Judged judge(ProbeResult... r) {
+        long[] last = new long[r.length];
+        java.util.Arrays.fill(last, NOW - 10 * MS);
+        return EvidenceRule.judge(List.of(r), last, NOW, WINDOW, HUNG);
+    }
+
+    @Test
+    void timeoutsOfASaturatedTranslatorThatStillAnswersAreBusyNotBroken() {
+        EvidenceRule.Judged j = judge(timedOut(NOW - 40 * MS), tayga(1800, 1300, 500, false));
+        assertThat(j.busy()).isTrue();
+        assertThat(j.results().get(0).passed()).isTrue();
+        assertThat(j.results().get(0).reason()).startsWith("busy, not broken: 2/2 targets timed out after 5 ms, but "
+                + "the translator took 1800 packets in (500 dropped for a full queue)");
+        // Starved of CPU, or a high rate without queue drops (TCP), is saturated too.
+        assertThat(judge(timedOut(NOW - 40 * MS), tayga(30, 0, 0, true)).busy()).isTrue();
+        assertThat(judge(timedOut(NOW - 40 * MS), tayga(700, 700, 0, false)).busy()).isTrue();
+    }
+
+    @Test
+    void trafficWithoutSaturationOrAPathSilentForTheWholeWindowIsCounted() {
+        // A 1 ms test stream through a translator whose output is dropped: traffic, no queue: broken.
+        EvidenceRule.Judged idle = judge(timedOut(NOW - 12 * MS), tayga(24, 22, 0, false));
+        assertThat(idle.busy()).isFalse();
+        assertThat(idle.results().get(0).passed()).isFalse();
+        assertThat(idle.results().get(0).reason()).endsWith("(counted: translator not saturated (24 packets in, 0 "
+                + "queue drops); no native check)");
+        // Saturated, but nothing came back through the path for longer than the window.
+        EvidenceRule.Judged silent = judge(timedOut(NOW - 10_100 * MS), tayga(1800, 1300, 500, false));
+        assertThat(silent.results().get(0).passed()).isFalse();
+        assertThat(silent.results().get(0).reason()).contains("no answer through the path for 10.1s");
+        assertThat(judge(timedOut(Long.MIN_VALUE), tayga(1800, 1300, 500, false)).results().get(0).passed())
+                .as("never answered").isFalse();
+    }
+
+    @Test
+    void targetsSilentNativelyTooPointUpstreamAndRaiseTheAlarm() {
+        EvidenceRule.Judged j = judge(timedOut(NOW - 9000 * MS), tayga(4, 4, 0, false),
+                nat(Signal.NativeOutcome.SILENT, Signal.NativeOutcome.SILENT, ""));
+        assertThat(j.upstream()).isTrue();
+        assertThat(j.results().get(0).passed()).isTrue();
+        assertThat(j.alarm()).isEqualTo("probe targets 100.64.100.10, 100.64.100.11 unreachable natively from the "
+                + "gateway too: the fault is upstream or at the targets, not this translator; staying announced");
+    }
+
+    @Test
+    void aTargetThatAnswersNativelyOrALocalErrorPointsAtTheGateway() {
+        EvidenceRule.Judged answered = judge(timedOut(NOW - 9000 * MS), tayga(4, 4, 0, false),
+                nat(Signal.NativeOutcome.ANSWERED, Signal.NativeOutcome.SILENT, ""));
+        assertThat(answered.upstream()).isFalse();
+        assertThat(answered.results().get(0).passed()).isFalse();
+        EvidenceRule.Judged local = judge(timedOut(NOW - 9000 * MS), tayga(4, 4, 0, false),
+                nat(Signal.NativeOutcome.LOCAL_ERROR, Signal.NativeOutcome.LOCAL_ERROR,
+                        "100.64.100.10: send failed: Network is unreachable (errno 101)"));
+        assertThat(local.alarm()).isNull();
+        assertThat(local.results().get(0).passed()).isFalse();
+        assertThat(local.results().get(0).reason()).contains("natively: local error 100.64.100.10: send failed");
+    }
+
+    @Test
+    void anIcmpErrorIsNeverExcused() {
+        ProbeResult error = ProbeResult.fail("icmp", "0/2 targets answered: destination unreachable (no route)")
+                .withSignal(new Signal.Datapath(false, List.of(), NOW - MS));
+        EvidenceRule.Judged j = judge(error, tayga(1800, 1300, 500, false),
+                nat(Signal.NativeOutcome.SILENT, Signal.NativeOutcome.SILENT, ""));
+        assertThat(j.results().get(0)).isEqualTo(error);
+    }
+
+    @Test
+    void aCutProbeIsNotCountedUntilItHadNoRealResultForTheHungLimit() {
+        ProbeResult cut = ProbeResult.fail("tayga", "no result within 5 ms (probe hung; cut)")
+                .withSignal(new Signal.Hung());
+        long[] last = {NOW - 900 * MS};
+        EvidenceRule.Judged late = EvidenceRule.judge(List.of(cut), last, NOW, WINDOW, HUNG);
+        assertThat(late.late()).isEqualTo(1);
+        assertThat(late.results().get(0).passed()).isTrue();
+        assertThat(last[0]).as("a cut is no real result").isEqualTo(NOW - 900 * MS);
+        EvidenceRule.Judged hung = EvidenceRule.judge(List.of(cut), last, NOW + 100 * MS, WINDOW, HUNG);
+        assertThat(hung.results().get(0).passed()).isFalse();
+        assertThat(hung.results().get(0).reason()).endsWith("no real result for 1s");
+    }
+
+    @Test
+    void countersOfAnEarlierRoundStandInWhenThisRoundsCounterProbeWasLate() {
+        ProbeResult cut = ProbeResult.fail("tayga", "no result within 5 ms (probe hung; cut)")
+                .withSignal(new Signal.Hung());
+        long[] last = {NOW, NOW};
+        EvidenceRule.Judged j = EvidenceRule.judge(List.of(timedOut(NOW - 20 * MS), cut), last, NOW, WINDOW, HUNG,
+                new Signal.Forwarding(1800, 1300, 500, false, PERIOD));
+        assertThat(j.busy()).isTrue();
+        assertThat(j.results()).allMatch(ProbeResult::passed);
+    }
+
+    @Test
+    void nativeEchoesLostUpstreamMakeTimeoutsOfAPathThatStillAnswersLossyNotBroken() {
+        ProbeResult lossy = ProbeResult.pass("icmp native", "checked").withSignal(new Signal.Native(
+                Map.of("100.64.100.10", Signal.NativeOutcome.ANSWERED, "100.64.100.11", Signal.NativeOutcome.ANSWERED),
+                "", NOW - 200 * MS));
+        EvidenceRule.Judged j = judge(timedOut(NOW - 30 * MS), tayga(4, 4, 0, false), lossy);
+        assertThat(j.results().get(0).passed()).isTrue();
+        assertThat(j.results().get(0).reason()).startsWith("lossy upstream, not broken: ");
+        // No native loss: the same timeouts count (a translator whose output is dropped).
+        EvidenceRule.Judged clean = judge(timedOut(NOW - 30 * MS), tayga(4, 4, 0, false),
+                nat(Signal.NativeOutcome.ANSWERED, Signal.NativeOutcome.ANSWERED, ""));
+        assertThat(clean.results().get(0).passed()).isFalse();
+        assertThat(clean.results().get(0).reason()).contains("and the IPv4 side lost no native echo");
+    }
+}

@@ -111,6 +111,8 @@ public final class BfdEngine implements AutoCloseable {
         Blocking.call(loop, () -> {
             table = new SessionTable(transportSink(), this::publish, random, identifiers, clock.nanoTime(), clock::now,
                     timerResolutionNanos);
+            // Logged on the listener thread, like state changes: the loop never waits for a log sink.
+            table.onAuthFailure(n -> listenerExecutor.execute(() -> changeLog.log(n, System.nanoTime())));
             if (realtimePriority > 0) {
                 String failed = RealtimeScheduling.applyToCurrentThread(realtimePriority);
                 if (failed == null) {

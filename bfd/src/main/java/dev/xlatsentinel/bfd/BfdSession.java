@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd;
 
+import dev.xlatsentinel.bfd.auth.AuthConfig;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.platform.config.FieldException;
@@ -65,9 +66,33 @@ public final class BfdSession {
      * for bad values, with nothing changed.
      */
     public CompletableFuture<Void> updateTimers(Duration desiredMinTx, Duration requiredMinRx, int detectMult) {
-        SessionConfig next = session.config().toBuilder().desiredMinTx(desiredMinTx).requiredMinRx(requiredMinRx)
-                .detectMult(detectMult).build();
-        return engine.act(session, now -> engine.table().updateTimers(session, next, now));
+        // Checked here, so that the caller sees a bad value; applied on the loop to the config
+        // as it is then, so that a key change queued just before is not undone.
+        withTimers(session.config(), desiredMinTx, requiredMinRx, detectMult);
+        return engine.act(session, now -> engine.table().updateTimers(session,
+                withTimers(session.config(), desiredMinTx, requiredMinRx, detectMult), now));
+    }
+
+    private static SessionConfig withTimers(SessionConfig c, Duration tx, Duration rx, int mult) {
+        return c.toBuilder().desiredMinTx(tx).requiredMinRx(rx).detectMult(mult).build();
+    }
+
+    /**
+     * Changes the key chain live (RFC 5880 §6.7): every key of {@code next} is accepted from
+     * the next packet on, and packets are signed with its send key. No state changes and the
+     * sequence numbers carry on, so a rollover (add the new key, move the send key, remove the
+     * old key, in that order, with the peer accepting both meanwhile) never takes the session
+     * Down. The type must stay the same: throws {@link FieldException} (field
+     * {@code auth.type}) for another type, which needs a new session, with nothing changed.
+     */
+    public CompletableFuture<Void> updateAuth(AuthConfig next) {
+        Objects.requireNonNull(next, "auth");
+        AuthConfig running = session.config().auth();
+        if (next.type() != running.type()) {
+            throw new FieldException("auth.type", "authentication type " + running.type() + " cannot become "
+                    + next.type() + " on a live session: remove the session and add it again");
+        }
+        return engine.act(session, now -> engine.table().updateAuth(session, next, now));
     }
 
     /** The session now; blocking (runs on the event loop). */

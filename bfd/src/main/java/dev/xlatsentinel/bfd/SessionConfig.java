@@ -226,6 +226,25 @@ public final class SessionConfig {
             return this;
         }
 
+        /**
+         * A key chain (RFC 5880 §6.7): every key is accepted, packets are signed with
+         * {@code sendKeyId}; a bad chain is reported by {@link #build()} naming the field
+         * ({@code auth.keys[1].id}, {@code auth.sendKeyId}, ...).
+         */
+        public Builder auth(AuthType type, java.util.List<dev.xlatsentinel.bfd.auth.AuthKey> keys, int sendKeyId) {
+            try {
+                this.auth = AuthConfig.chain(type, keys, sendKeyId);
+                this.authError = null;
+            } catch (FieldException e) {
+                this.auth = null;
+                this.authError = e;
+            } catch (NullPointerException e) {
+                this.auth = null;
+                this.authError = new FieldException("auth", String.valueOf(e.getMessage()), e);
+            }
+            return this;
+        }
+
         public Builder minTtl(int ttl) {
             this.minTtl = ttl;
             return this;

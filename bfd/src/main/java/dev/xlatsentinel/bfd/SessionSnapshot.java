@@ -5,6 +5,7 @@ import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.codec.State;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,8 +46,15 @@ public record SessionSnapshot(SessionKey key, State state, Diagnostic localDiag,
             Duration rxInterval, Duration detectionTime, boolean pollInProgress) {
     }
 
-    /** The authentication (RFC 5880 §4.2-4.4): its type and key ID (0 without); never the key. */
-    public record Auth(AuthType type, int keyId) {
+    /**
+     * The authentication (RFC 5880 §4.2-4.4, §6.7): never a key.
+     *
+     * @param keyIds     IDs of the keys the session accepts, empty without authentication
+     * @param sendKeyId  ID of the key it signs with, or null without authentication
+     * @param peerKeyId  Auth Key ID of the last packet accepted from the peer (the key the peer
+     *                   signs with), or null before one
+     */
+    public record Auth(AuthType type, List<Integer> keyIds, Integer sendKeyId, Integer peerKeyId) {
     }
 
     public long counter(Counter c) {

@@ -126,7 +126,7 @@ class SessionConfigTest {
     @Test
     void toStringShowsNoSecret() {
         SessionConfig c = valid().auth(AuthType.METICULOUS_KEYED_SHA1, 4, Secret.of("topsecret")).build();
-        assertThat(c.toString()).doesNotContain("topsecret").contains("meticulous-keyed-sha1 key-id 4");
+        assertThat(c.toString()).doesNotContain("topsecret").contains("meticulous-keyed-sha1 keys 4 send 4");
     }
 
     @Test

@@ -36,13 +36,39 @@ public record BfdSessionConfig(InetAddress peer, InetAddress local, @JsonPropert
     }
 
     /**
-     * {@code auth:} RFC 5880 §6.7. The secret is read from a file that only its owner may
-     * read; it is never written into logs or status.
+     * {@code auth:} RFC 5880 §6.7. Keys are read from files that only their owner may read;
+     * they are never written into logs or status. One key ({@code keyId} and
+     * {@code secretFile}), or a key chain ({@code keys} and {@code sendKeyId}): every key of
+     * the chain is accepted, packets are signed with {@code sendKeyId}. A change of keys of
+     * the same type is applied to the running session on reload (a hitless rollover);
+     * another type recreates it.
      *
      * @param type       simple-password, keyed-md5, meticulous-keyed-md5, keyed-sha1, meticulous-keyed-sha1
-     * @param keyId      0..255
-     * @param secretFile the key, as bytes (a trailing newline is ignored)
+     * @param keyId      0..255 (one key)
+     * @param secretFile the key, as bytes (a trailing newline is ignored) (one key)
+     * @param keys       the key chain, instead of keyId and secretFile
+     * @param sendKeyId  the key of the chain packets are signed with (required with two keys or more)
      */
-    public record AuthConfig(String type, Integer keyId, Path secretFile) {
+    public record AuthConfig(String type, Integer keyId, Path secretFile, java.util.List<AuthKeyConfig> keys,
+            Integer sendKeyId) {
+        /** Each key of the chain, one-key form included, in the order given: (id, file). */
+        public java.util.List<AuthKeyConfig> chain() {
+            return keys != null ? keys : java.util.List.of(new AuthKeyConfig(keyId, secretFile));
+        }
+
+        /** The key packets are signed with: {@code sendKeyId}, the only key of a chain of one, or {@code keyId}. */
+        public Integer sendKey() {
+            if (keys == null) {
+                return keyId;
+            }
+            if (sendKeyId != null) {
+                return sendKeyId;
+            }
+            return keys.size() == 1 && keys.get(0) != null ? keys.get(0).id() : null;
+        }
+    }
+
+    /** {@code auth.keys[]}: one key of a chain. */
+    public record AuthKeyConfig(Integer id, Path secretFile) {
     }
 }

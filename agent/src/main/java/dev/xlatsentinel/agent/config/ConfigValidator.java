@@ -3,6 +3,7 @@ package dev.xlatsentinel.agent.config;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
+import dev.xlatsentinel.bfd.auth.AuthKey;
 import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.auth.Secret;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
@@ -58,6 +59,7 @@ final class ConfigValidator {
             v.error(e.path(), e.reason());
         }
         v.services(c);
+        PartitionsCheck.check(c).errors().forEach(e -> v.error(e.path(), e.reason()));
         return new Result(List.copyOf(v.errors), v.sessions);
     }
 
@@ -221,23 +223,10 @@ final class ConfigValidator {
         if (!b.multihop() && b.minTtl() != 255) {
             error(path + ".minTtl", "single-hop sessions accept only TTL 255 (RFC 5881 §5); minTtl is for multihop");
         }
-        Secret secret = null;
         AuthType authType = AuthType.NONE;
+        List<AuthKey> authKeys = new ArrayList<>();
         if (b.auth() != null) {
-            String ap = path + ".auth";
-            try {
-                authType = b.auth().type() == null ? null : AuthType.parse(b.auth().type());
-                if (authType == null) {
-                    error(ap + ".type", Reasons.missing("simple-password, keyed-md5, meticulous-keyed-md5, keyed-sha1, "
-                            + "meticulous-keyed-sha1"));
-                }
-            } catch (IllegalArgumentException e) {
-                error(ap + ".type", e.getMessage());
-            }
-            if (b.auth().keyId() == null) {
-                error(ap + ".keyId", Reasons.missing("0-255, as configured on the router"));
-            }
-            secret = secret(ap + ".secretFile", b.auth().secretFile());
+            authType = authType(path + ".auth", b.auth(), authKeys);
         }
         if (errors.size() > before) {
             return null;
@@ -247,16 +236,94 @@ final class ConfigValidator {
                     .peer(b.peer()).local(b.local()).iface(b.iface()).desiredMinTx(b.minTx()).requiredMinRx(b.minRx())
                     .detectMult(b.multiplier()).passive(b.passive()).minTtl(b.minTtl()).dscp(b.dscp());
             if (authType != AuthType.NONE) {
-                sb.auth(authType, b.auth().keyId(), secret);
+                if (b.auth().keys() == null) {
+                    sb.auth(authType, b.auth().keyId(), authKeys.get(0).secret());
+                } else {
+                    sb.auth(authType, authKeys, b.auth().sendKey());
+                }
             }
             return sb.build();
         } catch (FieldException e) {
-            String field = BFD_FIELDS.getOrDefault(e.field(), e.field());
+            String field = BFD_FIELDS.getOrDefault(e.field(), e.field().replaceFirst("^(auth\\.keys\\[\\d+]\\.)secret$",
+                    "$1secretFile"));
             error(path + "." + field, e.reason());
         } catch (IllegalArgumentException e) {
             error(path, e.getMessage());
         }
         return null;
+    }
+
+    /**
+     * {@code auth:} the type and every key, one-key form ({@code keyId}, {@code secretFile})
+     * or chain ({@code keys}, {@code sendKeyId}); the keys read go to {@code out}. Returns the
+     * type (null when missing or unknown). Lengths for the type are the library's check.
+     */
+    private AuthType authType(String ap, BfdSessionConfig.AuthConfig a, List<AuthKey> out) {
+        AuthType type = null;
+        try {
+            type = a.type() == null ? null : AuthType.parse(a.type());
+            if (type == null) {
+                error(ap + ".type", "missing (simple-password, keyed-md5, meticulous-keyed-md5, keyed-sha1, "
+                        + "meticulous-keyed-sha1)");
+            }
+        } catch (IllegalArgumentException e) {
+            error(ap + ".type", e.getMessage());
+        }
+        if (a.keys() == null) {
+            if (a.sendKeyId() != null) {
+                error(ap + ".sendKeyId", "only with keys (a key chain); one key given as keyId is the one sent with");
+            }
+            if (a.keyId() == null) {
+                error(ap + ".keyId", "missing (0-255, as configured on the router)");
+            } else if (a.keyId() < 0 || a.keyId() > 255) {
+                error(ap + ".keyId", Reasons.outside(a.keyId(), 0, 255));
+            }
+            Secret secret = secret(ap + ".secretFile", a.secretFile());
+            if (secret != null && a.keyId() != null) {
+                out.add(AuthKey.of(a.keyId(), secret));
+            }
+            return type;
+        }
+        if (a.keyId() != null) {
+            error(ap + ".keyId", "give either keyId and secretFile (one key) or keys (a key chain), not both");
+        }
+        if (a.secretFile() != null) {
+            error(ap + ".secretFile", "give either keyId and secretFile (one key) or keys (a key chain), not both");
+        }
+        if (a.keys().isEmpty()) {
+            error(ap + ".keys", "empty (at least one key: {id: 1, secretFile: /etc/xlat-sentinel/router.key})");
+            return type;
+        }
+        Map<Integer, Integer> seen = new LinkedHashMap<>();
+        for (int i = 0; i < a.keys().size(); i++) {
+            BfdSessionConfig.AuthKeyConfig k = a.keys().get(i);
+            String kp = ap + ".keys[" + i + "]";
+            if (k == null) {
+                error(kp, "empty key");
+                continue;
+            }
+            if (k.id() == null) {
+                error(kp + ".id", "missing (0-255, as configured on the router)");
+            } else if (k.id() < 0 || k.id() > 255) {
+                error(kp + ".id", Reasons.outside(k.id(), 0, 255));
+            } else {
+                Integer other = seen.putIfAbsent(k.id(), i);
+                if (other != null) {
+                    error(kp + ".id", "key ID " + k.id() + " is already keys[" + other + "]");
+                }
+            }
+            Secret secret = secret(kp + ".secretFile", k.secretFile());
+            if (secret != null && k.id() != null) {
+                out.add(AuthKey.of(k.id(), secret));
+            }
+        }
+        String ids = String.join(", ", seen.keySet().stream().map(String::valueOf).toList());
+        if (a.sendKey() == null) {
+            error(ap + ".sendKeyId", "missing (which of the keys " + ids + " packets are signed with)");
+        } else if (!seen.isEmpty() && !seen.containsKey(a.sendKey())) {
+            error(ap + ".sendKeyId", a.sendKey() + " is not one of the keys (" + ids + ")");
+        }
+        return type;
     }
 
     /** A key file: absolute, a regular file, readable by its owner only, owned by root or us. */

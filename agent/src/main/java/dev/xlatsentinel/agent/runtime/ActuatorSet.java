@@ -93,16 +93,26 @@ final class ActuatorSet implements AutoCloseable {
             Actuator old = existing.remove(sc.key());
             if (old instanceof NativeBfdActuator n && Objects.equals(sessionNamespaces.get(sc.key()), ns)) {
                 SessionConfig running = n.session().config();
-                if (sameExceptTimers(running, sc)) {
+                if (sameExceptTimersAndKeys(running, sc)) {
                     if (!sameTimers(running, sc)) {
                         LOG.info("{}: timers changed, applied through a Poll", n.describe());
                         n.session().updateTimers(Duration.ofNanos(sc.desiredMinTxMicros() * 1000),
                                 Duration.ofNanos(sc.requiredMinRxMicros() * 1000), sc.detectMult());
                     }
+                    if (!running.auth().equals(sc.auth())) {
+                        KeyChange.log(n.describe(), running.auth(), sc.auth());
+                        n.session().updateAuth(sc.auth());
+                    }
                     next.add(n);
                     continue;
                 }
-                LOG.info("{}: settings other than timers changed: the session is recreated", n.describe());
+                if (running.auth().type() != sc.auth().type()) {
+                    LOG.info("{}: authentication type changed from {} to {}: the session is recreated (a type cannot"
+                            + " change live; the router must switch type too)", n.describe(), running.auth().type(),
+                            sc.auth().type());
+                } else {
+                    LOG.info("{}: settings other than timers changed: the session is recreated", n.describe());
+                }
                 // The key stays taken until the removal (AdminDown for a detection time) is done.
                 removeAndWait(n);
             } else if (old != null) {
@@ -176,9 +186,10 @@ final class ActuatorSet implements AutoCloseable {
                 && a.detectMult() == b.detectMult();
     }
 
-    private static boolean sameExceptTimers(SessionConfig a, SessionConfig b) {
+    /** What a live session can take: timers (through a Poll) and keys of the same auth type. */
+    private static boolean sameExceptTimersAndKeys(SessionConfig a, SessionConfig b) {
         return a.key().equals(b.key()) && a.passive() == b.passive() && a.minTtl() == b.minTtl()
-                && a.dscp() == b.dscp() && Objects.equals(a.auth(), b.auth());
+                && a.dscp() == b.dscp() && a.auth().type() == b.auth().type();
     }
 
     private FrrBfdd frrBfdd(AgentConfig c) {

@@ -90,8 +90,19 @@ public record AgentStatus(int schema, String version, long pid, Instant started,
     public record BfdDiscriminators(long localDiscriminator, long remoteDiscriminator) {
     }
 
-    /** A session's authentication: the type and key ID (RFC 5880 §4.2-4.4), never the key. */
-    public record AuthView(String type, @JsonInclude(JsonInclude.Include.NON_NULL) Integer keyId) {
+    /**
+     * A session's authentication (RFC 5880 §6.7): the type, the key ID it signs with, the IDs
+     * of the keys it accepts, and the key ID of the peer's last accepted packet. Never a key.
+     */
+    @JsonPropertyOrder({"type", "keyId", "keyIds", "peerKeyId"})
+    public record AuthView(String type, @JsonInclude(JsonInclude.Include.NON_NULL) Integer keyId,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> keyIds,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer peerKeyId) {
+        public static final AuthView NONE = new AuthView("none", null, List.of(), null);
+
+        public AuthView {
+            keyIds = keyIds == null ? List.of() : List.copyOf(keyIds);
+        }
     }
 
     /**

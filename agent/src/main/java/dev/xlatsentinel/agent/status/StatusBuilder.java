@@ -4,7 +4,6 @@ import dev.xlatsentinel.agent.runtime.AgentSnapshot;
 import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionSnapshot;
-import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.frr.bfdd.BfdPeer;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
 import dev.xlatsentinel.frr.route.RouteSpec;
@@ -106,7 +105,7 @@ public final class StatusBuilder {
                         n.timers().detectMult(), n.remote().detectMult(), ms(n.timers().detectionTime())),
                 new AgentStatus.BfdDiscriminators(n.localDiscriminator(), n.remote().discriminator()),
                 n.uptime(now).toMillis(), n.lastChange(), new AgentStatus.AuthView(n.auth().type().label(),
-                        n.auth().type() == AuthType.NONE ? null : n.auth().keyId()), counters);
+                        n.auth().sendKeyId(), n.auth().keyIds(), n.auth().peerKeyId()), counters);
     }
 
     /** RFC 5952 text form (compressed, lower case), as routers print addresses. */

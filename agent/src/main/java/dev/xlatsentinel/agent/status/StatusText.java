@@ -57,7 +57,7 @@ public final class StatusText {
         b.append(svc.render(""));
 
         Table bfd = new Table("SERVICE", "PEER", "LOCAL", "IF", "STATE", "REMOTE", "DIAG LOCAL/REMOTE", "TX/RX",
-                "MULT", "DETECT", "UPTIME", "TX", "RX", "DROPS");
+                "MULT", "DETECT", "UPTIME", "TX", "RX", "DROPS", "AUTH");
         for (AgentStatus.ServiceView v : s.services()) {
             for (AgentStatus.BfdView x : v.bfd()) {
                 long drops = x.counters().entrySet().stream().filter(e -> e.getKey().startsWith("drop"))
@@ -69,7 +69,8 @@ public final class StatusText {
                         x.timers().detectMult() + "/" + x.timers().remoteDetectMult(),
                         fmt(x.timers().detectionTimeMs()) + " ms",
                         x.uptimeMs() > 0 ? age(Duration.ofMillis(x.uptimeMs())) : "-",
-                        x.counters().getOrDefault("tx-packets", 0L), x.counters().getOrDefault("rx-packets", 0L), drops);
+                        x.counters().getOrDefault("tx-packets", 0L), x.counters().getOrDefault("rx-packets", 0L), drops,
+                        auth(x.auth()));
             }
         }
         if (!bfd.isEmpty()) {
@@ -123,6 +124,15 @@ public final class StatusText {
                     .append(drops.isEmpty() ? "none" : drops).append('\n');
         }
         return b.toString();
+    }
+
+    /** {@code keyed-sha1 keys 1,2 send 2 peer 1}: the chain by key ID (RFC 5880 §6.7), never a key. */
+    static String auth(AgentStatus.AuthView a) {
+        if (a == null || a.keyIds().isEmpty()) {
+            return "-";
+        }
+        return a.type() + " keys " + a.keyIds().stream().map(String::valueOf).collect(Collectors.joining(","))
+                + " send " + a.keyId() + " peer " + (a.peerKeyId() == null ? "-" : a.peerKeyId());
     }
 
     static String age(Instant since, Instant now) {

@@ -37,16 +37,22 @@ class BadConfigTest {
             check(name, content.getBytes(), expected);
             return;
         }
-        // Key files are made here: mode bits do not survive git.
+        // Key files are made here: mode bits do not survive git. LONGKEYFILE holds 21 octets,
+        // more than any keyed type takes.
         Path key = Files.createTempFile("xs-key", ".key");
+        Path longKey = Files.createTempFile("xs-long-key", ".key");
         try {
             Files.writeString(key, "secret\n");
+            Files.writeString(longKey, "x".repeat(21) + "\n");
             Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString(
                     name.contains("world-readable") ? "rw-r--r--" : "rw-------"));
-            check(name, content.replace("KEYFILE", key.toString()).getBytes(),
-                    expected.stream().map(e -> e.replace("KEYFILE", key.toString())).toList());
+            Files.setPosixFilePermissions(longKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            check(name, content.replace("LONGKEYFILE", longKey.toString()).replace("KEYFILE", key.toString()).getBytes(),
+                    expected.stream().map(e -> e.replace("LONGKEYFILE", longKey.toString())
+                            .replace("KEYFILE", key.toString())).toList());
         } finally {
             Files.deleteIfExists(key);
+            Files.deleteIfExists(longKey);
         }
     }
 

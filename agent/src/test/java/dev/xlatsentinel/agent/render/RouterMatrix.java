@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.xlatsentinel.agent.config.BfdSessionConfig;
 import dev.xlatsentinel.agent.config.ConfigLoader;
 import dev.xlatsentinel.agent.config.LoadedConfig;
+import dev.xlatsentinel.agent.config.PartitionsCheck;
 import dev.xlatsentinel.agent.config.ServiceConfig;
+import dev.xlatsentinel.agent.partition.PartitionPlan;
 import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.BfdSession;
 import dev.xlatsentinel.bfd.SessionConfig;
@@ -47,8 +49,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code lab/bench/router-matrix-table} makes the docs' interop table.
  *
  * <p>Topology: namespace "router" (lan0, 2001:db8:ff::1, 100.64.250.1) and "gw" (lan0, the
- * seed's next hops ::a1-::a3, the lab's ::a, 100.64.250.10), one veth pair; the engine runs
- * in "gw".
+ * seed's next hops ::a1-::a3, the lab's ::a, a partition plan's ::b and ::c, 100.64.250.10),
+ * one veth pair; the engine runs in "gw" and stands in for every gateway.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -72,6 +74,26 @@ abstract class RouterMatrix {
                 bfd:
                   - {peer: 2001:db8:ff::1, local: 2001:db8:ff::a, interface: lan0, namespace: gwa, minTx: 10ms, multiplier: 3}
             """;
+    /** Three gateways sharing the prefix in 8 parts (as the lab's partition scenario), gwa's config. */
+    static final String PLAN_CONFIG = """
+            instances:
+              tayga:
+                namespace: gwa
+                probes: [{type: tayga, pidFile: /run/tayga.pid, tun: nat64}]
+            services:
+              nat64:
+                dependsOn: [tayga]
+                prefixes: [64:ff9b::/96]
+                bfd:
+                  - {peer: 2001:db8:ff::1, local: 2001:db8:ff::a, interface: lan0, namespace: gwa, minTx: 10ms, multiplier: 3}
+            partitions:
+              prefix: 64:ff9b::/96
+              parts: 8
+              gateways:
+                gwa: [{nextHop: 2001:db8:ff::a}]
+                gwb: [{nextHop: 2001:db8:ff::b}]
+                gwc: [{nextHop: 2001:db8:ff::c}]
+            """;
     private static final int WITHDRAW_ROUNDS = 5;
 
     final UpstreamRouter.Kind kind;
@@ -93,7 +115,8 @@ abstract class RouterMatrix {
         lab.link(router, IF, gw, IF);
         router.addr(IF, ROUTER6 + "/64").addr(IF, ROUTER4 + "/24");
         gw.addr(IF, GW4 + "/24");
-        for (String a : List.of("2001:db8:ff::a", "2001:db8:ff::a1", "2001:db8:ff::a2", "2001:db8:ff::a3")) {
+        for (String a : List.of("2001:db8:ff::a", "2001:db8:ff::a1", "2001:db8:ff::a2", "2001:db8:ff::a3",
+                "2001:db8:ff::b", "2001:db8:ff::c")) {
             gw.addr(IF, a + "/64");
         }
         engine = BfdEngine.builder().socketExecutor(gw.executor()).build().start();
@@ -236,6 +259,70 @@ abstract class RouterMatrix {
                 s.remove().join();
             }
         }
+    }
+
+    /**
+     * A partition plan's rendered config, applied verbatim: every part goes to its first
+     * choice; one gateway's session held Down moves exactly that gateway's parts, each to the
+     * next gateway of its order, and no other part; released, they come back.
+     */
+    @Test
+    @Order(3)
+    void aRenderedPartitionPlanRoutesEachPartToItsFirstChoiceAndAFailedGatewayMovesOnlyItsParts() throws Exception {
+        Path yaml = lab.file("plan-agent.yaml", PLAN_CONFIG);
+        LoadedConfig loaded = load(yaml);
+        PartitionPlan plan = PartitionsCheck.plan(loaded.config());
+        String rendered = kind.isBird() ? RouterConfig.bird(loaded.config(), new RouterConfig.Options(IF, false))
+                : RouterConfig.frr(loaded.config(), new RouterConfig.Options(null, false));
+        BfdSessionConfig c = loaded.config().services().get("nat64").bfd().get(0);
+        try (UpstreamRouter r = startRendered(rendered)) {
+            Map<String, BfdSession> sessions = new LinkedHashMap<>();
+            try {
+                for (String g : plan.gateways()) {
+                    String local = plan.nextHops(g).get(0).address();
+                    sessions.put(g, engine.addSession(SessionConfig.builder().peer(c.peer()).local(local).iface(IF)
+                            .desiredMinTx(c.minTx()).requiredMinRx(c.minRx()).detectMult(c.multiplier()).build()));
+                }
+                for (PartitionPlan.PartRoute part : plan.parts()) {
+                    awaitOnlyRoute(part.part().ipv6(), part.first().address(), r);
+                }
+                String failed = plan.gateways().get(0);
+                sessions.get(failed).holdDown(Diagnostic.PATH_DOWN).join();
+                for (PartitionPlan.PartRoute part : plan.parts()) {
+                    awaitOnlyRoute(part.part().ipv6(), part.carrier(java.util.Set.of(failed)).address(), r);
+                }
+                long moved = plan.parts().stream().filter(p -> p.first().gateway().equals(failed)).count();
+                results.put("plan", "applied verbatim; " + plan.parts().size() + " parts over "
+                        + plan.gateways().size() + " gateways; " + moved + " parts moved as planned when "
+                        + failed + " was held Down, none other");
+                sessions.get(failed).release().join();
+                for (PartitionPlan.PartRoute part : plan.parts()) {
+                    awaitOnlyRoute(part.part().ipv6(), part.first().address(), r);
+                }
+            } finally {
+                sessions.values().forEach(s -> s.remove().join());
+            }
+        }
+    }
+
+    /**
+     * Waits until the kernel routes {@code prefix} via {@code nextHop} alone: not the
+     * last-resort route, which goes via every gateway at once.
+     */
+    void awaitOnlyRoute(String prefix, String nextHop, UpstreamRouter r) {
+        Poll.until(UP, Duration.ofMillis(20), prefix + " via " + nextHop + " alone at " + kind.label(),
+                () -> nextHops(prefix).equals(List.of(nextHop)), () -> r.bfdSessions() + router.ip("-6", "route"));
+    }
+
+    List<String> nextHops(String prefix) {
+        String[] tok = router.ip("-6", "route", "show", prefix).split("\\s+");
+        List<String> hops = new ArrayList<>();
+        for (int i = 0; i + 1 < tok.length; i++) {
+            if (tok[i].equals("via")) {
+                hops.add(tok[i + 1]);
+            }
+        }
+        return hops;
     }
 
     private void assertRouterSendsAtTheAgentsTimers(UpstreamRouter r, String gateway) {

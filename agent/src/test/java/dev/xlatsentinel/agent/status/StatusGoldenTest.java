@@ -41,11 +41,11 @@ class StatusGoldenTest {
         var bfdUp = new AgentStatus.BfdView("2001:db8:ff::1", "2001:db8:ff::a1", "eth0", "jool", "single-hop",
                 new AgentStatus.BfdStates("Up", "Up", "none", "none", false), new AgentStatus.BfdTimers(10, 10, 3, 3, 30),
                 new AgentStatus.BfdDiscriminators(1111, 2222), 7380000, NOW.minusSeconds(7380),
-                new AgentStatus.AuthView("meticulous-keyed-sha1", 1), counters);
+                new AgentStatus.AuthView("meticulous-keyed-sha1", 2, List.of(1, 2), 1), counters);
         var bfdDown = new AgentStatus.BfdView("2001:db8:ff::1", "2001:db8:ff::a2", "eth0", "jool", "single-hop",
                 new AgentStatus.BfdStates("Down", "Init", "path-down", "neighbor-down", true),
                 new AgentStatus.BfdTimers(1000, 1000, 3, 3, 3000), new AgentStatus.BfdDiscriminators(3333, 4444), 0,
-                NOW.minusMillis(4150), new AgentStatus.AuthView("none", null), counters);
+                NOW.minusMillis(4150), AgentStatus.AuthView.NONE, counters);
         Map<String, Long> drops = new LinkedHashMap<>();
         drops.put("drop-truncated", 0L);
         drops.put("drop-bad-version", 271_828L);

@@ -88,21 +88,18 @@ final class ReceivePath {
         if (ttl >= 0 && ttl < s.config().minTtl()) {
             return drop(Counter.DROP_TTL, s, src, "ttl", ttl);
         }
+        // §6.7: from here on a refusal is an authentication failure: counted, remembered for
+        // the Down reason, and logged by the session within its budget.
         if (p.authPresent() && !s.auth().enabled()) {
-            return drop(Counter.DROP_AUTH_UNEXPECTED, s, src, "auth type", p.length() > 24 ? rxBuffer[24] : -1);
+            return authFailed(now, Counter.DROP_AUTH_UNEXPECTED, null, s, p, src);
         }
         if (!p.authPresent() && s.auth().enabled()) {
-            return drop(Counter.DROP_AUTH_MISSING, s, src, "flags", p.flags());
+            return authFailed(now, Counter.DROP_AUTH_MISSING, null, s, p, src);
         }
         if (p.authPresent()) {
             AuthFailure f = s.auth().verify(p);
             if (f != null) {
-                s.authFailed(f);
-                table.counters().increment(counterOf(f));
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("BFD drop from {} for {}: authentication failed: {}", src, s.key(), f);
-                }
-                return s;
+                return authFailed(now, counterOf(f), f, s, p, src);
             }
         }
         s.receive(now, p);
@@ -122,12 +119,30 @@ final class ReceivePath {
         return scope == 0 || s.ifindex() == 0 || scope == s.ifindex();
     }
 
+    private Session authFailed(long now, Counter c, AuthFailure f, Session s, ControlPacket p, WireAddress src) {
+        table.counters().increment(c);
+        s.authFailed(now, c, f, p);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("BFD drop from {} for {}: {}", src, s.key(), c.label());
+        }
+        return s;
+    }
+
+    static AuthFailure failureOf(Counter c) {
+        for (AuthFailure f : AuthFailure.values()) {
+            if (counterOf(f) == c) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException(c + " is not an authentication check");
+    }
+
     static Counter counterOf(AuthFailure f) {
         return switch (f) {
             case TRUNCATED -> Counter.DROP_AUTH_TRUNCATED;
             case TYPE_MISMATCH -> Counter.DROP_AUTH_TYPE_MISMATCH;
             case BAD_AUTH_LEN -> Counter.DROP_AUTH_BAD_LENGTH;
-            case KEY_ID_MISMATCH -> Counter.DROP_AUTH_KEY_ID;
+            case UNKNOWN_KEY_ID -> Counter.DROP_AUTH_KEY_ID;
             case SEQUENCE_OUT_OF_WINDOW -> Counter.DROP_AUTH_SEQUENCE;
             case BAD_DIGEST -> Counter.DROP_AUTH_DIGEST;
         };

@@ -1,10 +1,12 @@
 package dev.xlatsentinel.bfd.session;
 
+import dev.xlatsentinel.bfd.AuthFailureNotice;
 import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.bfd.StateChange;
+import dev.xlatsentinel.bfd.auth.AuthConfig;
 import dev.xlatsentinel.bfd.auth.AuthFailure;
 import dev.xlatsentinel.bfd.auth.Authenticator;
 import dev.xlatsentinel.bfd.codec.ControlPacket;
@@ -82,6 +84,7 @@ public final class Session {
 
     private long lastChange;
     private long upSince = -1;
+    private final AuthRefusals refusals = new AuthRefusals();
 
     Session(SessionContext ctx, SessionConfig config, int localDiscr, int timerId, Authenticator auth, int ifindex,
             long now) {
@@ -208,6 +211,7 @@ public final class Session {
      */
     void receive(long now, ControlPacket p) {
         counters.increment(Counter.RX_PACKETS);
+        refusals.accepted();
         long oldTxInterval = txIntervalMicros();
         remoteDiscr = p.myDiscriminator();
         remoteState = p.state();
@@ -285,9 +289,18 @@ public final class Session {
         }
     }
 
-    /** Records an authentication failure on this session. */
-    void authFailed(AuthFailure f) {
-        counters.increment(ReceivePath.counterOf(f));
+    /**
+     * A packet for this session was refused by authentication (§6.7): counted under
+     * {@code c}, remembered for the Down reason, logged within the session's budget
+     * ({@link AuthRefusals}). {@code f} with the packet explains a failed check; null for a
+     * section missing or unexpected.
+     */
+    void authFailed(long now, Counter c, AuthFailure f, ControlPacket p) {
+        counters.increment(c);
+        AuthFailureNotice n = refusals.refused(now, c, f, p, auth, key, ctx);
+        if (n != null) {
+            ctx.authFailed(n);
+        }
     }
 
     // ---------------------------------------------------------------- timers
@@ -323,8 +336,10 @@ public final class Session {
         txBasis = desiredMinTx;
         rxBasis = requiredMinRx;
         if (state == State.INIT || state == State.UP) {
-            setState(now, State.DOWN, Diagnostic.CONTROL_DETECTION_TIME_EXPIRED,
-                    "no packet for " + detectionTimeMicros() / 1000 + " ms");
+            // Diag 1 either way (§6.8.4); the reason tells a silent peer from one we refuse.
+            String reason = refusals.sinceAccepted() == 0 ? "no packet for " + detectionTimeMicros() / 1000 + " ms"
+                    : refusals.downReason(detectionTimeMicros() / 1000);
+            setState(now, State.DOWN, Diagnostic.CONTROL_DETECTION_TIME_EXPIRED, reason);
         }
     }
 
@@ -541,6 +556,17 @@ public final class Session {
         flush(now);
     }
 
+    /**
+     * Live key chain change (§6.7) of the same type: from the next packet on, packets are
+     * signed with the new send key and every key of the new chain is accepted. The sequence
+     * numbers are the session's and carry on, so the peer's window check keeps passing and
+     * no state changes.
+     */
+    void updateAuth(long now, AuthConfig next) {
+        auth.updateKeys(next);
+        this.config = config.toBuilder().auth(next).build();
+    }
+
     /** Live timer change (§6.8.10-6.8.12): through a Poll when Up. */
     void updateTimers(long now, SessionConfig newConfig) {
         this.config = newConfig;
@@ -575,8 +601,11 @@ public final class Session {
         SessionSnapshot.Timers timers = new SessionSnapshot.Timers(detectMult, micros(desiredMinTx),
                 micros(requiredMinRx), micros(txIntervalMicros()), micros(Math.max(rxBasis, remoteDesiredMinTx)),
                 micros(detectionTimeMicros()), pollActive != 0);
+        SessionSnapshot.Auth authView = new SessionSnapshot.Auth(auth.config().type(), auth.config().keyIds(),
+                auth.enabled() ? auth.config().sendKeyId() : null,
+                auth.lastReceivedKeyId() < 0 ? null : auth.lastReceivedKeyId());
         return new SessionSnapshot(key, state, localDiag, Integer.toUnsignedLong(localDiscr), heldDown, heldDownDiag,
-                remote, timers, new SessionSnapshot.Auth(auth.config().type(), auth.config().keyId()), sourcePort,
+                remote, timers, authView, sourcePort,
                 ctx.wallTime(lastChange), upSince < 0 ? null : ctx.wallTime(upSince), counters.copy());
     }
 

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd.session;
 
+import dev.xlatsentinel.bfd.AuthFailureNotice;
 import dev.xlatsentinel.bfd.StateChange;
 import dev.xlatsentinel.bfd.codec.ControlPacket;
 import java.time.Instant;
@@ -14,6 +15,9 @@ interface SessionContext {
 
     /** Queues a state change for the listeners. */
     void stateChanged(StateChange change);
+
+    /** Hands a notice of refused packets to the log (the session already limited how often). */
+    void authFailed(AuthFailureNotice notice);
 
     /** Uniform in [0, bound). */
     int random(int bound);

@@ -1,11 +1,13 @@
 package dev.xlatsentinel.bfd.session;
 
+import dev.xlatsentinel.bfd.AuthFailureNotice;
 import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.bfd.StateChange;
+import dev.xlatsentinel.bfd.auth.AuthConfig;
 import dev.xlatsentinel.bfd.auth.Authenticator;
 import dev.xlatsentinel.bfd.codec.ControlPacket;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
@@ -73,6 +75,8 @@ public final class SessionTable implements SessionContext {
     private final WireAddress srcHolder = new WireAddress();
     private final WireAddress dstHolder = new WireAddress();
     private final TimerHeap.Expiry onExpiry = this::onTimer;
+    private Consumer<AuthFailureNotice> authFailures = n -> org.slf4j.LoggerFactory.getLogger(SessionTable.class)
+            .warn("BFD {}", n);
 
     public SessionTable(PacketSink sink, Consumer<StateChange> events, RandomGenerator random, long nowNanos,
             InstantSource wall) {
@@ -105,6 +109,11 @@ public final class SessionTable implements SessionContext {
         this.random = random;
         this.startNanos = nowNanos;
         this.startWall = wall.instant();
+    }
+
+    /** Where notices of refused packets go (default: logged at once, on the calling thread). */
+    public void onAuthFailure(Consumer<AuthFailureNotice> consumer) {
+        this.authFailures = java.util.Objects.requireNonNull(consumer);
     }
 
     // ---------------------------------------------------------------- sessions
@@ -270,6 +279,12 @@ public final class SessionTable implements SessionContext {
         schedule(s);
     }
 
+    /** A new key chain of the same type, live (see {@link Session#updateAuth}). */
+    public void updateAuth(Session s, AuthConfig next, long now) {
+        s.updateAuth(now, next);
+        schedule(s);
+    }
+
     private void countTxInterval(SessionConfig c, int delta) {
         txIntervals.merge(c.desiredMinTxMicros(), delta, (a, b) -> a + b == 0 ? null : a + b);
         timerSlackNanos = txIntervals.isEmpty() ? maxTimerSlackNanos
@@ -365,6 +380,11 @@ public final class SessionTable implements SessionContext {
     public void stateChanged(StateChange change) {
         counters.increment(Counter.STATE_TRANSITIONS);
         events.accept(change);
+    }
+
+    @Override
+    public void authFailed(AuthFailureNotice notice) {
+        authFailures.accept(notice);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.xlatsentinel.bfd.support.Hex;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import java.util.List;
 
 /**
  * Vectors: Up, flags A, mult 3, my 0x11223344, your 0x55667788, tx = rx = 300 ms, key
@@ -84,7 +85,7 @@ class AuthenticatorTest {
     @CsvSource({"SIMPLE_PASSWORD", "KEYED_MD5", "KEYED_SHA1"})
     void wrongKeyIdIsRefused(AuthType t) {
         Authenticator a = new Authenticator(AuthConfig.of(t, 9, KEY), 0);
-        assertThat(a.verify(packet(vector(t)))).isEqualTo(AuthFailure.KEY_ID_MISMATCH);
+        assertThat(a.verify(packet(vector(t)))).isEqualTo(AuthFailure.UNKNOWN_KEY_ID);
     }
 
     @Test
@@ -184,5 +185,72 @@ class AuthenticatorTest {
         assertThatThrownBy(() -> AuthConfig.of(AuthType.SIMPLE_PASSWORD, 256, KEY)).hasMessageStartingWith(
                 "auth.keyId");
         assertThat(AuthConfig.of(AuthType.KEYED_SHA1, 0, Secret.of("x".repeat(20))).enabled()).isTrue();
+    }
+
+    // ------------------------------------------------------------ key chains (§6.7)
+
+    @ParameterizedTest
+    @CsvSource({"SIMPLE_PASSWORD", "KEYED_MD5", "METICULOUS_KEYED_MD5", "KEYED_SHA1", "METICULOUS_KEYED_SHA1"})
+    void aChainAcceptsEachOfItsKeysByIdAndSignsWithTheSendKey(AuthType t) {
+        // Keys of different lengths: a password's Auth Len follows its key.
+        AuthConfig chain = AuthConfig.chain(t, List.of(AuthKey.of(keyId(t), KEY), AuthKey.of(40, Secret.of("longer-key"))),
+                40);
+        Authenticator a = new Authenticator(chain, 0x0f);
+        assertThat(a.verify(packet(vector(t)))).as("key " + keyId(t)).isNull();
+        assertThat(a.lastReceivedKeyId()).isEqualTo(keyId(t));
+        Authenticator peer = new Authenticator(AuthConfig.of(t, 40, Secret.of("longer-key")), 0x11);
+        assertThat(a.verify(packet(signed(peer)))).as("key 40").isNull();
+        assertThat(a.lastReceivedKeyId()).isEqualTo(40);
+        assertThat(packet(signed(a)).buffer()[26]).as("signs with key 40").isEqualTo((byte) 40);
+        Authenticator onlyNew = new Authenticator(AuthConfig.of(t, 40, Secret.of("longer-key")), 0);
+        assertThat(onlyNew.verify(packet(signed(a)))).isNull();
+    }
+
+    @Test
+    void updatingTheChainKeepsTheSequenceAndRefusesAnotherType() {
+        Authenticator a = new Authenticator(AuthConfig.of(AuthType.METICULOUS_KEYED_SHA1, 1, KEY), 41);
+        signed(a);
+        a.updateKeys(AuthConfig.of(AuthType.METICULOUS_KEYED_SHA1, 1, KEY).withKey(AuthKey.of(2, KEY)).sendingWith(2));
+        assertThat(a.transmitSequence()).isEqualTo(42);
+        assertThatThrownBy(() -> a.updateKeys(AuthConfig.of(AuthType.KEYED_SHA1, 1, KEY)))
+                .hasMessageStartingWith("auth.type: meticulous-keyed-sha1 cannot become keyed-sha1");
+        assertThat(a.config().sendKeyId()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusalIsExplainedWithItsValuesAndNeverTheKey() {
+        Authenticator a = new Authenticator(AuthConfig.chain(AuthType.KEYED_SHA1,
+                List.of(AuthKey.of(4, KEY), AuthKey.of(5, KEY)), 4), 0);
+        ControlPacket p = packet(SHA1);
+        assertThat(a.explain(a.verify(p), p)).isEqualTo("unknown key ID 1 (keys 4, 5)");
+        Authenticator b = new Authenticator(AuthConfig.of(AuthType.KEYED_SHA1, 1, Secret.of("other")), 0);
+        assertThat(b.explain(b.verify(p), p)).isEqualTo("wrong password or digest with key ID 1")
+                .doesNotContain("secret", "other");
+        assertThat(a.explain(AuthFailure.TYPE_MISMATCH, packet(MD5)))
+                .isEqualTo("other authentication type 2 (the session uses keyed-sha1, 4)");
+    }
+
+    @Test
+    void aChainIsCheckedFieldByField() {
+        Secret s = Secret.of("k");
+        assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_MD5, List.of(AuthKey.of(1, s), AuthKey.of(1, s)), 1))
+                .hasMessage("auth.keys[1].id: key ID 1 is given twice");
+        assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_MD5, List.of(AuthKey.of(256, s)), 256))
+                .hasMessage("auth.keys[0].id: 256 is outside 0 to 255");
+        assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_MD5, List.of(AuthKey.of(-1, s)), -1))
+                .hasMessage("auth.keys[0].id: -1 is outside 0 to 255");
+        assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_MD5, List.of(AuthKey.of(1, s), AuthKey.of(2, s)), 3))
+                .hasMessage("auth.sendKeyId: 3 is not one of the keys (1, 2)");
+        assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_MD5,
+                List.of(AuthKey.of(1, s), AuthKey.of(2, Secret.of("x".repeat(17)))), 1))
+                .hasMessage("auth.keys[1].secret: keyed-md5 takes at most 16 octets, got 17");
+        assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_SHA1, List.of(), 1))
+                .hasMessage("auth.keys: keyed-sha1 needs at least one key");
+        assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_SHA1, List.of(AuthKey.of(1, s), AuthKey.of(2, s)), 1)
+                .withoutKey(1)).hasMessage("auth.sendKeyId: 1 is not one of the keys (2)");
+        AuthConfig c = AuthConfig.chain(AuthType.KEYED_SHA1, List.of(AuthKey.of(9, s), AuthKey.of(2, s)), 9);
+        assertThat(c.keyIds()).as("ordered by ID").containsExactly(2, 9);
+        assertThat(c).isEqualTo(AuthConfig.chain(AuthType.KEYED_SHA1, List.of(AuthKey.of(2, s), AuthKey.of(9, s)), 9));
+        assertThat(c.toString()).isEqualTo("keyed-sha1 keys 2, 9 send 9");
     }
 }

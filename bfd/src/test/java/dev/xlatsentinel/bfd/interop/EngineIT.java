@@ -8,6 +8,8 @@ import dev.xlatsentinel.bfd.BfdSession;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.StateChange;
+import dev.xlatsentinel.bfd.auth.AuthConfig;
+import dev.xlatsentinel.bfd.auth.AuthKey;
 import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.auth.Secret;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
@@ -339,12 +341,47 @@ class EngineIT {
         }
     }
 
+    /**
+     * Two engines roll their key over live (RFC 5880 §6.7), each step applied on the event
+     * loop while packets flow every 50 ms: no state change on either side. A timer change and
+     * a key change queued back to back both apply (each is merged into the config on the loop).
+     * Another auth type is refused on a live session with nothing changed.
+     */
     @Test
-    void authenticatedSessionBetweenTwoEngines() {
-        Secret key = Secret.of("engine-key");
-        BfdSession[] p = pair(c -> c.auth(AuthType.METICULOUS_KEYED_SHA1, 9, key));
+    void authenticatedSessionBetweenTwoEnginesRollsItsKeyOverWithoutAFlap() {
+        AuthKey k9 = AuthKey.of(9, Secret.of("engine-key"));
+        AuthKey k10 = AuthKey.of(10, Secret.of("next-engine-key"));
+        // 50 ms x 5: a loaded test machine (load 35 on 2 cores seen) must not pass for a flap.
+        BfdSession[] p = pair(c -> c.detectMult(5).auth(AuthType.METICULOUS_KEYED_SHA1, 9, k9.secret()));
         try {
             awaitUp(p);
+            int changesA = eventsA.statesOf(p[0].key()).size();
+            int changesB = eventsB.statesOf(p[1].key()).size();
+            AuthConfig both = AuthConfig.chain(AuthType.METICULOUS_KEYED_SHA1, List.of(k9, k10), 9);
+            p[1].updateAuth(both).join();
+            p[0].updateTimers(Duration.ofMillis(40), Duration.ofMillis(40), 3);
+            p[0].updateAuth(both.sendingWith(10)).join();
+            Poll.until(UP, "b sees a's new key", () -> Integer.valueOf(10).equals(p[1].snapshot().auth().peerKeyId()));
+            p[1].updateAuth(both.sendingWith(10)).join();
+            Poll.until(UP, "a sees b's new key", () -> Integer.valueOf(10).equals(p[0].snapshot().auth().peerKeyId()));
+            AuthConfig end = AuthConfig.chain(AuthType.METICULOUS_KEYED_SHA1, List.of(k10), 10);
+            p[0].updateAuth(end).join();
+            p[1].updateAuth(end).join();
+            long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(p[0].snapshot().state()).as(() -> "a: " + eventsA.changes).isEqualTo(State.UP);
+                assertThat(p[1].snapshot().state()).as(() -> "b: " + eventsB.changes).isEqualTo(State.UP);
+            }
+            assertThat(eventsA.statesOf(p[0].key())).as(() -> "a: " + eventsA.changes).hasSize(changesA);
+            assertThat(eventsB.statesOf(p[1].key())).as(() -> "b: " + eventsB.changes).hasSize(changesB);
+            assertThat(p[0].config().auth()).isEqualTo(end);
+            assertThat(p[0].config().desiredMinTxMicros()).as("the timer change kept").isEqualTo(40_000);
+            assertThat(p[0].snapshot().auth().keyIds()).containsExactly(10);
+            assertThatThrownBy(() -> p[0].updateAuth(AuthConfig.of(AuthType.KEYED_SHA1, 10, k10.secret())))
+                    .isInstanceOf(FieldException.class)
+                    .hasMessage("auth.type: authentication type meticulous-keyed-sha1 cannot become keyed-sha1 on"
+                            + " a live session: remove the session and add it again");
+            assertThat(p[0].config().auth()).isEqualTo(end);
         } finally {
             remove(p);
         }

@@ -76,13 +76,14 @@ public final class ConfigReader {
 
         /**
          * This result with {@code more} errors (checks across fields), placed in the file.
-         * An error about a field that already has one, or lies inside or around it, is
+         * An error about a field that did not bind, or that lies inside or around one, is
          * dropped: a value that did not bind is not reported again as missing.
          */
         public Result<T> with(List<FieldError> more) {
             List<FieldError> all = new ArrayList<>(errors);
             for (FieldError e : more) {
-                if (all.stream().noneMatch(x -> FieldPath.overlap(x.path(), e.path()))) {
+                // Only against what binding found: checks may well say two things about one field.
+                if (errors.stream().noneMatch(x -> FieldPath.overlap(x.path(), e.path()))) {
                     all.add(where.locate(e));
                 }
             }

@@ -1,15 +1,15 @@
 package dev.xlatsentinel.bfd;
 
 import dev.xlatsentinel.bfd.codec.Diagnostic;
-import dev.xlatsentinel.bfd.session.Counter;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.SessionTable;
 import dev.xlatsentinel.bfd.session.WireAddress;
-import dev.xlatsentinel.bfd.timer.Clock;
 import dev.xlatsentinel.bfd.timer.TimerHeap;
 import dev.xlatsentinel.bfd.transport.Blocking;
 import dev.xlatsentinel.bfd.transport.RealtimeScheduling;
 import dev.xlatsentinel.bfd.transport.UdpTransport;
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.time.Clock;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoopGroup;
@@ -19,7 +19,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,6 @@ public final class BfdEngine implements AutoCloseable {
     private static final long DEFAULT_TIMER_RESOLUTION_NANOS = 500_000;
 
     private final Clock clock;
-    private final InstantSource wall;
     private final RandomGenerator random;
     private final RandomGenerator identifiers;
     private final long timerResolutionNanos;
@@ -79,7 +77,6 @@ public final class BfdEngine implements AutoCloseable {
 
     private BfdEngine(Builder b) {
         this.clock = b.clock;
-        this.wall = b.wall;
         this.random = b.random;
         this.identifiers = b.identifiers;
         this.timerResolutionNanos = b.timerResolution.toNanos();
@@ -112,7 +109,7 @@ public final class BfdEngine implements AutoCloseable {
         }
         loop = group.next();
         Blocking.call(loop, () -> {
-            table = new SessionTable(transportSink(), this::publish, random, identifiers, clock.nanoTime(), wall,
+            table = new SessionTable(transportSink(), this::publish, random, identifiers, clock.nanoTime(), clock::now,
                     timerResolutionNanos);
             // Logged on the listener thread, like state changes: the loop never waits for a log sink.
             table.onAuthFailure(n -> listenerExecutor.execute(() -> changeLog.log(n, System.nanoTime())));
@@ -177,7 +174,7 @@ public final class BfdEngine implements AutoCloseable {
     // ---------------------------------------------------------------- sessions
 
     /**
-     * Adds a session and starts it; blocking. Throws {@link InvalidConfigException} naming
+     * Adds a session and starts it; blocking. Throws {@link FieldException} naming
      * the field (duplicate key, unknown interface, unusable local address) with nothing
      * changed.
      */
@@ -193,7 +190,7 @@ public final class BfdEngine implements AutoCloseable {
      */
     public BfdSession addSession(SessionConfig config, Diagnostic heldDown) {
         if (heldDown == Diagnostic.NONE || heldDown == Diagnostic.RESERVED) {
-            throw new InvalidConfigException("heldDown", "hold-down needs a diagnostic that says why, got "
+            throw new FieldException("heldDown", "hold-down needs a diagnostic that says why, got "
                     + heldDown);
         }
         requireRunning();
@@ -435,7 +432,6 @@ public final class BfdEngine implements AutoCloseable {
 
     public static final class Builder {
         private Clock clock = Clock.SYSTEM;
-        private InstantSource wall = InstantSource.system();
         private RandomGenerator random = new SplittableRandom();
         private RandomGenerator identifiers = new SecureRandom();
         private IoEventLoopGroup group;
@@ -454,7 +450,7 @@ public final class BfdEngine implements AutoCloseable {
          */
         public Builder timerResolution(Duration resolution) {
             if (resolution.isNegative() || resolution.compareTo(Duration.ofMillis(5)) > 0) {
-                throw new InvalidConfigException("timerResolution", "must be 0 to 5 ms, got " + resolution);
+                throw new FieldException("timerResolution", "must be 0 to 5 ms, got " + resolution);
             }
             this.timerResolution = resolution;
             return this;
@@ -469,21 +465,18 @@ public final class BfdEngine implements AutoCloseable {
          */
         public Builder realtimePriority(int priority) {
             if (priority < 0 || priority > 99) {
-                throw new InvalidConfigException("realtimePriority", "must be 0 (off) or 1-99, got " + priority);
+                throw new FieldException("realtimePriority", "must be 0 (off) or 1-99, got " + priority);
             }
             this.realtimePriority = priority;
             return this;
         }
 
-        /** Monotonic clock for timers (default {@link System#nanoTime()}). */
+        /**
+         * The clock: monotonic time for timers, wall time for event and snapshot times
+         * (default {@link Clock#SYSTEM}).
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** Wall clock for event and snapshot times. */
-        public Builder wallClock(InstantSource wall) {
-            this.wall = Objects.requireNonNull(wall, "wallClock");
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.xlatsentinel.bfd;
 import dev.xlatsentinel.bfd.auth.AuthConfig;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.session.Session;
+import dev.xlatsentinel.platform.config.FieldException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +40,7 @@ public final class BfdSession {
     public CompletableFuture<Void> holdDown(Diagnostic diag) {
         Objects.requireNonNull(diag, "diag");
         if (diag == Diagnostic.RESERVED || diag == Diagnostic.NONE) {
-            throw new InvalidConfigException("diag", "hold-down needs a diagnostic that says why, got " + diag);
+            throw new FieldException("diag", "hold-down needs a diagnostic that says why, got " + diag);
         }
         return engine.act(session, now -> engine.table().holdDown(session, diag, now));
     }
@@ -61,7 +62,7 @@ public final class BfdSession {
 
     /**
      * Changes the timers live: when Up, a Poll Sequence announces them and they apply under
-     * the rules of RFC 5880 §6.8.3, without a flap. Throws {@link InvalidConfigException}
+     * the rules of RFC 5880 §6.8.3, without a flap. Throws {@link FieldException}
      * for bad values, with nothing changed.
      */
     public CompletableFuture<Void> updateTimers(Duration desiredMinTx, Duration requiredMinRx, int detectMult) {
@@ -81,14 +82,14 @@ public final class BfdSession {
      * the next packet on, and packets are signed with its send key. No state changes and the
      * sequence numbers carry on, so a rollover (add the new key, move the send key, remove the
      * old key, in that order, with the peer accepting both meanwhile) never takes the session
-     * Down. The type must stay the same: throws {@link InvalidConfigException} (field
+     * Down. The type must stay the same: throws {@link FieldException} (field
      * {@code auth.type}) for another type, which needs a new session, with nothing changed.
      */
     public CompletableFuture<Void> updateAuth(AuthConfig next) {
         Objects.requireNonNull(next, "auth");
         AuthConfig running = session.config().auth();
         if (next.type() != running.type()) {
-            throw new InvalidConfigException("auth.type", "authentication type " + running.type() + " cannot become "
+            throw new FieldException("auth.type", "authentication type " + running.type() + " cannot become "
                     + next.type() + " on a live session: remove the session and add it again");
         }
         return engine.act(session, now -> engine.table().updateAuth(session, next, now));

@@ -1,9 +1,12 @@
 package dev.xlatsentinel.bfd;
 
-import io.netty.util.NetUtil;
 import dev.xlatsentinel.bfd.auth.AuthConfig;
 import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.auth.Secret;
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.time.Durations;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -12,7 +15,7 @@ import java.time.Duration;
 
 /**
  * One session's configuration, immutable; {@link Builder#build()} checks every field in one
- * place and throws {@link InvalidConfigException} naming the first bad one.
+ * place and throws {@link FieldException} naming the first bad one.
  */
 public final class SessionConfig {
     /** RFC 5880 §6.8.3 asks for at least 1 s while not Up; we cap configured values at a minute. */
@@ -144,7 +147,7 @@ public final class SessionConfig {
         private AuthConfig auth = AuthConfig.NONE;
         private Integer minTtl;
         private int dscp = DSCP_CS6;
-        private String authError;
+        private FieldException authError;
 
         private Builder() {
         }
@@ -216,9 +219,9 @@ public final class SessionConfig {
             try {
                 this.auth = AuthConfig.of(type, keyId, secret);
                 this.authError = null;
-            } catch (IllegalArgumentException e) {
+            } catch (FieldException e) {
                 this.auth = null;
-                this.authError = e.getMessage();
+                this.authError = e;
             }
             return this;
         }
@@ -232,9 +235,12 @@ public final class SessionConfig {
             try {
                 this.auth = AuthConfig.chain(type, keys, sendKeyId);
                 this.authError = null;
-            } catch (IllegalArgumentException | NullPointerException e) {
+            } catch (FieldException e) {
                 this.auth = null;
-                this.authError = e.getMessage();
+                this.authError = e;
+            } catch (NullPointerException e) {
+                this.auth = null;
+                this.authError = new FieldException("auth", String.valueOf(e.getMessage()), e);
             }
             return this;
         }
@@ -252,51 +258,51 @@ public final class SessionConfig {
         /** Checks every field, in this order, and throws for the first bad one. */
         public SessionConfig build() {
             if (hop == null) {
-                throw new InvalidConfigException("hop", "must be single-hop or multihop");
+                throw new FieldException("hop", "must be single-hop or multihop");
             }
             requireUnicast("peer", peer);
             requireUnicast("local", local);
             if (peer instanceof Inet4Address != local instanceof Inet4Address) {
-                throw new InvalidConfigException("local", "address family of " + NetUtil.toAddressString(local)
-                        + " differs from peer " + NetUtil.toAddressString(peer));
+                throw new FieldException("local", "address family of " + IpAddresses.text(local)
+                        + " differs from peer " + IpAddresses.text(peer));
             }
             boolean linkLocal = peer.isLinkLocalAddress() || local.isLinkLocalAddress();
             if (iface != null && !iface.matches("[^\\s/]{1,15}")) {
-                throw new InvalidConfigException("iface", "'" + iface + "' is not an interface name (1-15 characters,"
+                throw new FieldException("iface", "'" + iface + "' is not an interface name (1-15 characters,"
                         + " no blank or slash)");
             }
             if (linkLocal && peer instanceof Inet6Address && iface == null) {
-                throw new InvalidConfigException("iface", "a link-local address needs an interface");
+                throw new FieldException("iface", "a link-local address needs an interface");
             }
             if (linkLocal && hop == HopMode.MULTI_HOP) {
-                throw new InvalidConfigException("hop", "multihop does not work with link-local addresses");
+                throw new FieldException("hop", "multihop does not work with link-local addresses");
             }
             requireInterval("desiredMinTx", desiredMinTx);
             requireInterval("requiredMinRx", requiredMinRx);
             if (detectMult < 1 || detectMult > 255) {
-                throw new InvalidConfigException("detectMult", "must be 1-255, got " + detectMult);
+                throw new FieldException("detectMult", Reasons.outside(detectMult, 1, 255));
             }
-            if (authError != null || auth == null) {
-                String msg = authError != null ? authError : "auth.type: must be set (AuthConfig.NONE for none)";
-                int colon = msg.indexOf(':');
-                throw new InvalidConfigException(colon > 0 ? msg.substring(0, colon) : "auth",
-                        colon > 0 ? msg.substring(colon + 2) : msg);
+            if (authError != null) {
+                throw authError;
+            }
+            if (auth == null) {
+                throw new FieldException("auth.type", "must be set (AuthConfig.NONE for none)");
             }
             int ttl;
             if (hop == HopMode.SINGLE_HOP) {
                 if (minTtl != null && minTtl != 255) {
-                    throw new InvalidConfigException("minTtl", "single-hop sessions accept only TTL 255 (RFC 5881 §5),"
+                    throw new FieldException("minTtl", "single-hop sessions accept only TTL 255 (RFC 5881 §5),"
                             + " got " + minTtl);
                 }
                 ttl = 255;
             } else {
                 ttl = minTtl == null ? DEFAULT_MULTIHOP_MIN_TTL : minTtl;
                 if (ttl < 1 || ttl > 255) {
-                    throw new InvalidConfigException("minTtl", "must be 1-255, got " + ttl);
+                    throw new FieldException("minTtl", Reasons.outside(ttl, 1, 255));
                 }
             }
             if (dscp < 0 || dscp > 63) {
-                throw new InvalidConfigException("dscp", "must be 0-63, got " + dscp);
+                throw new FieldException("dscp", Reasons.outside(dscp, 0, 63));
             }
             peer = withoutScope(peer);
             local = withoutScope(local);
@@ -305,33 +311,24 @@ public final class SessionConfig {
 
         private static void requireUnicast(String field, InetAddress a) {
             if (a == null) {
-                throw new InvalidConfigException(field, "must be set (an IPv4 or IPv6 address)");
+                throw new FieldException(field, Reasons.missing("an IPv4 or IPv6 address"));
             }
             if (a == UNPARSEABLE_V4 || a == UNPARSEABLE_V6) {
-                throw new InvalidConfigException(field, "is not an IP address literal");
+                throw new FieldException(field, "is not an IP address literal");
             }
             if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
-                throw new InvalidConfigException(field, NetUtil.toAddressString(a) + " is not a unicast address");
+                throw new FieldException(field, IpAddresses.text(a) + " is not a unicast address");
             }
         }
 
         private static void requireInterval(String field, Duration d) {
             if (d == null || d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0) {
-                throw new InvalidConfigException(field, "must be " + MIN_INTERVAL.toMillis() + " ms to "
-                        + MAX_INTERVAL.toSeconds() + " s, got " + (d == null ? "nothing" : micros(d)));
+                throw new FieldException(field, d == null ? Reasons.missing("an interval") : Reasons.outside(d,
+                        MIN_INTERVAL, MAX_INTERVAL));
             }
             if (d.toNanos() % 1000 != 0) {
-                throw new InvalidConfigException(field, "must be whole microseconds, got " + d.toNanos() + " ns");
+                throw new FieldException(field, Durations.format(d) + " is not whole microseconds");
             }
-        }
-
-        /** 0 ms, 10 ms, 3.3 ms, 250 us: how an operator writes an interval. */
-        private static String micros(Duration d) {
-            long us = d.toNanos() / 1000;
-            if (us % 1000 == 0) {
-                return us / 1000 + " ms";
-            }
-            return us >= 1000 ? us / 1000.0 + " ms" : us + " us";
         }
     }
 
@@ -347,37 +344,17 @@ public final class SessionConfig {
         }
     }
 
-    /** Parses an IP literal without ever resolving a name. */
+    /** An IP literal (never a name; a zone such as {@code %eth0} is dropped), or a marker build() reports. */
     static InetAddress literal(String text) {
         if (text == null || text.isEmpty()) {
             return null;
         }
-        String s = text;
-        int pct = s.indexOf('%');
-        if (pct >= 0) {
-            s = s.substring(0, pct);
-        }
-        boolean v6 = s.indexOf(':') >= 0;
+        int pct = text.indexOf('%');
+        String s = pct >= 0 ? text.substring(0, pct) : text;
         try {
-            if (v6) {
-                // A string with a colon is only ever parsed as an IPv6 literal, never resolved.
-                return s.matches("[0-9A-Fa-f:.]+") ? InetAddress.getByName(s) : UNPARSEABLE_V6;
-            }
-            if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                return UNPARSEABLE_V4;
-            }
-            String[] parts = s.split("\\.");
-            byte[] b = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                int v = Integer.parseInt(parts[i]);
-                if (v > 255) {
-                    return UNPARSEABLE_V4;
-                }
-                b[i] = (byte) v;
-            }
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            return v6 ? UNPARSEABLE_V6 : UNPARSEABLE_V4;
+            return IpAddresses.parse(s);
+        } catch (IllegalArgumentException e) {
+            return s.indexOf(':') >= 0 ? UNPARSEABLE_V6 : UNPARSEABLE_V4;
         }
     }
 

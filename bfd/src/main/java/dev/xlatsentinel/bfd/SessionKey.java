@@ -1,6 +1,6 @@
 package dev.xlatsentinel.bfd;
 
-import io.netty.util.NetUtil;
+import dev.xlatsentinel.platform.net.IpAddresses;
 import java.net.InetAddress;
 
 /**
@@ -11,7 +11,7 @@ public record SessionKey(HopMode hop, InetAddress peer, InetAddress local, Strin
     @Override
     public String toString() {
         // RFC 5952 text (2001:db8::1), as routers print addresses.
-        return NetUtil.toAddressString(peer) + " from " + NetUtil.toAddressString(local)
+        return IpAddresses.text(peer) + " from " + IpAddresses.text(local)
                 + (iface == null ? "" : " dev " + iface) + " " + hop;
     }
 }

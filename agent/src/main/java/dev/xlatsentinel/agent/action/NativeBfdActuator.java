@@ -43,7 +43,7 @@ public final class NativeBfdActuator implements Actuator {
     public boolean withdrawalSeen() {
         SessionSnapshot s = session.snapshot();
         // The peer acknowledged our Down (it is Down or Init), or it is not there at all.
-        return s.remoteState() != State.UP || s.remoteDiscriminator() == 0;
+        return s.remote().state() != State.UP || s.remote().discriminator() == 0;
     }
 
     @Override

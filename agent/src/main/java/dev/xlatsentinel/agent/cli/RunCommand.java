@@ -2,7 +2,7 @@ package dev.xlatsentinel.agent.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.xlatsentinel.agent.config.LoadedConfig;
-import dev.xlatsentinel.agent.runtime.Daemon;
+import dev.xlatsentinel.agent.runtime.AgentService;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -27,9 +27,9 @@ public final class RunCommand implements Callable<Integer> {
         if (loaded == null) {
             return 1;
         }
-        Daemon daemon;
+        AgentService daemon;
         try {
-            daemon = Daemon.start(loaded);
+            daemon = AgentService.start(loaded);
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(RunCommand.class).error("cannot start: {}", e.getMessage(), e);
             return 1;

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.agent.config;
 
+import dev.xlatsentinel.platform.net.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,9 +49,11 @@ public record AgentSettings(Path controlSocket, String controlGroup, Path mainte
     }
 
     /** {@code metrics:}: where the Prometheus exporter listens (loopback only by default). */
-    public record MetricsSettings(String listen) {
+    public record MetricsSettings(HostPort listen) {
+        public static final HostPort DEFAULT_LISTEN = HostPort.parse("127.0.0.1:9464");
+
         public MetricsSettings {
-            listen = listen == null ? "127.0.0.1:9464" : listen;
+            listen = listen == null ? DEFAULT_LISTEN : listen;
         }
     }
 

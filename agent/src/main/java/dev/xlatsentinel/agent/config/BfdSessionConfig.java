@@ -1,5 +1,7 @@
 package dev.xlatsentinel.agent.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -19,8 +21,8 @@ import java.time.Duration;
  * @param dscp       DSCP of our packets (default 48, CS6)
  * @param auth       authentication (null: none)
  */
-public record BfdSessionConfig(String peer, String local, @com.fasterxml.jackson.annotation.JsonProperty("interface")
-        String iface, String namespace, Boolean multihop, Duration minTx, Duration minRx, Integer multiplier,
+public record BfdSessionConfig(InetAddress peer, InetAddress local, @JsonProperty("interface") String iface,
+        String namespace, Boolean multihop, Duration minTx, Duration minRx, Integer multiplier,
         Boolean passive, Integer minTtl, Integer dscp, AuthConfig auth) {
 
     public BfdSessionConfig {

@@ -1,7 +1,6 @@
 package dev.xlatsentinel.agent.config;
 
 import dev.xlatsentinel.bfd.HopMode;
-import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.auth.AuthKey;
@@ -9,9 +8,11 @@ import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.auth.Secret;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
 import dev.xlatsentinel.frr.route.RouteSpec;
+import dev.xlatsentinel.platform.config.FieldError;
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
 import dev.xlatsentinel.translator.config.TranslatorConfig;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -41,10 +42,10 @@ final class ConfigValidator {
     private static final Map<String, String> BFD_FIELDS = Map.of("iface", "interface", "detectMult", "multiplier",
             "desiredMinTx", "minTx", "requiredMinRx", "minRx", "auth.secret", "auth.secretFile", "hop", "multihop");
 
-    record Result(List<ConfigError> errors, Map<String, List<SessionConfig>> bfdSessions) {
+    record Result(List<FieldError> errors, Map<String, List<SessionConfig>> bfdSessions) {
     }
 
-    private final List<ConfigError> errors = new ArrayList<>();
+    private final List<FieldError> errors = new ArrayList<>();
     private final Map<String, List<SessionConfig>> sessions = new LinkedHashMap<>();
 
     private ConfigValidator() {
@@ -55,15 +56,15 @@ final class ConfigValidator {
         v.agent(c.agent());
         v.frr(c);
         for (var e : dev.xlatsentinel.translator.config.ConfigValidator.validate(new TranslatorConfig(c.instances()))) {
-            v.error(e.path(), e.message());
+            v.error(e.path(), e.reason());
         }
         v.services(c);
-        PartitionsCheck.check(c).errors().forEach(e -> v.error(e.path(), e.message()));
+        PartitionsCheck.check(c).errors().forEach(e -> v.error(e.path(), e.reason()));
         return new Result(List.copyOf(v.errors), v.sessions);
     }
 
     private void error(String path, String message) {
-        errors.add(new ConfigError(path, message));
+        errors.add(FieldError.of(path, message));
     }
 
     // ------------------------------------------------------------------ agent:
@@ -76,24 +77,22 @@ final class ConfigValidator {
         }
         duration("agent.shutdownGrace", a.shutdownGrace(), Duration.ZERO, Duration.ofMinutes(1));
         if (a.bfdRealtimePriority() < 0 || a.bfdRealtimePriority() > 99) {
-            error("agent.bfdRealtimePriority", "must be 0 (normal scheduling) or a SCHED_FIFO priority 1-99, got "
-                    + a.bfdRealtimePriority());
-        }
-        if (a.metrics() != null) {
-            listen("agent.metrics.listen", a.metrics().listen());
+            error("agent.bfdRealtimePriority", Reasons.outside(a.bfdRealtimePriority(), 0, 99)
+                    + " (0: normal scheduling, 1-99: SCHED_FIFO priority)");
         }
         AgentSettings.DampingConfig d = a.damping();
         duration("agent.damping.minHold", d.minHold(), Duration.ZERO, Duration.ofHours(1));
         duration("agent.damping.halfLife", d.halfLife(), Duration.ofSeconds(1), Duration.ofHours(6));
         duration("agent.damping.maxSuppress", d.maxSuppress(), Duration.ZERO, Duration.ofHours(24));
         if (d.penalty() < 0) {
-            error("agent.damping.penalty", "must be >= 0 (0 turns damping off), got " + num(d.penalty()));
+            error("agent.damping.penalty", Reasons.number(d.penalty()) + " is below 0 (0 turns damping off)");
         }
         if (d.reuse() <= 0) {
-            error("agent.damping.reuse", "must be > 0, got " + num(d.reuse()));
+            error("agent.damping.reuse", Reasons.number(d.reuse()) + " is not above 0");
         }
         if (d.suppress() <= d.reuse()) {
-            error("agent.damping.suppress", "must be above reuse (" + num(d.reuse()) + "), got " + num(d.suppress()));
+            error("agent.damping.suppress", Reasons.number(d.suppress()) + " is not above reuse ("
+                    + Reasons.number(d.reuse()) + ")");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < a.hooks().size(); i++) {
@@ -107,12 +106,12 @@ final class ConfigValidator {
             return;
         }
         if (h.name() == null) {
-            error(path + ".name", "missing (names the hook in the log)");
+            error(path + ".name", Reasons.missing("names the hook in the log"));
         } else if (!names.add(h.name())) {
             error(path + ".name", "another hook is called '" + h.name() + "'");
         }
         if (h.command() == null || h.command().isEmpty()) {
-            error(path + ".command", "missing (the program and its arguments, e.g. [/usr/local/bin/notify, --now])");
+            error(path + ".command", Reasons.missing("the program and its arguments, e.g. [/usr/local/bin/notify, --now]"));
         } else if (h.command().get(0) == null || !h.command().get(0).startsWith("/")) {
             error(path + ".command[0]", "the program must be an absolute path (hooks run without a shell or PATH)");
         }
@@ -123,27 +122,6 @@ final class ConfigValidator {
             }
         }
         duration(path + ".timeout", h.timeout(), Duration.ofMillis(1), Duration.ofMinutes(5));
-    }
-
-    private void listen(String path, String listen) {
-        int colon = listen.lastIndexOf(':');
-        if (colon <= 0) {
-            error(path, "'" + listen + "' is not HOST:PORT (e.g. 127.0.0.1:9464)");
-            return;
-        }
-        String host = listen.substring(0, colon).replaceAll("^\\[|\\]$", "");
-        try {
-            int port = Integer.parseInt(listen.substring(colon + 1));
-            if (port < 0 || port > 65535) {
-                // 0: a port the kernel picks (the log says which).
-                error(path, "port " + port + " is outside 0-65535");
-            }
-        } catch (NumberFormatException e) {
-            error(path, "'" + listen.substring(colon + 1) + "' is not a port number");
-        }
-        if (literal(host) == null) {
-            error(path, "'" + host + "' is not an IP address (the exporter binds an address, not a name)");
-        }
     }
 
     // ------------------------------------------------------------------ frr:
@@ -174,7 +152,7 @@ final class ConfigValidator {
                 return;
             }
             if (s.dependsOn().isEmpty()) {
-                error(path + ".dependsOn", "missing (the instances this service needs)");
+                error(path + ".dependsOn", Reasons.missing("the instances this service needs"));
             }
             for (int i = 0; i < s.dependsOn().size(); i++) {
                 String d = s.dependsOn().get(i);
@@ -183,9 +161,6 @@ final class ConfigValidator {
                             + (c.instances().isEmpty() ? "" : " (instances: " + String.join(", ", c.instances().keySet())
                                     + ")"));
                 }
-            }
-            for (int i = 0; i < s.prefixes().size(); i++) {
-                prefix(path + ".prefixes[" + i + "]", s.prefixes().get(i));
             }
             if (s.bfd().isEmpty() && s.frrPeers().isEmpty() && s.frrRoutes().isEmpty()) {
                 error(path, "nothing to withdraw: give it bfd sessions, frrPeers or frrRoutes");
@@ -235,10 +210,10 @@ final class ConfigValidator {
         }
         int before = errors.size();
         if (b.peer() == null) {
-            error(path + ".peer", "missing (the router's address)");
+            error(path + ".peer", Reasons.missing("the router's address"));
         }
         if (b.local() == null) {
-            error(path + ".local", "missing (our address: the router's next hop for this service)");
+            error(path + ".local", Reasons.missing("our address: the router's next hop for this service"));
         }
         // Whether the namespace exists is the running agent's concern (it may appear later, and
         // check-config may run elsewhere); its name must be one `ip netns` accepts.
@@ -268,10 +243,10 @@ final class ConfigValidator {
                 }
             }
             return sb.build();
-        } catch (InvalidConfigException e) {
+        } catch (FieldException e) {
             String field = BFD_FIELDS.getOrDefault(e.field(), e.field().replaceFirst("^(auth\\.keys\\[\\d+]\\.)secret$",
                     "$1secretFile"));
-            error(path + "." + field, e.getMessage().substring(e.field().length() + 2));
+            error(path + "." + field, e.reason());
         } catch (IllegalArgumentException e) {
             error(path, e.getMessage());
         }
@@ -301,7 +276,7 @@ final class ConfigValidator {
             if (a.keyId() == null) {
                 error(ap + ".keyId", "missing (0-255, as configured on the router)");
             } else if (a.keyId() < 0 || a.keyId() > 255) {
-                error(ap + ".keyId", "must be 0-255, got " + a.keyId());
+                error(ap + ".keyId", Reasons.outside(a.keyId(), 0, 255));
             }
             Secret secret = secret(ap + ".secretFile", a.secretFile());
             if (secret != null && a.keyId() != null) {
@@ -330,7 +305,7 @@ final class ConfigValidator {
             if (k.id() == null) {
                 error(kp + ".id", "missing (0-255, as configured on the router)");
             } else if (k.id() < 0 || k.id() > 255) {
-                error(kp + ".id", "must be 0-255, got " + k.id());
+                error(kp + ".id", Reasons.outside(k.id(), 0, 255));
             } else {
                 Integer other = seen.putIfAbsent(k.id(), i);
                 if (other != null) {
@@ -354,7 +329,7 @@ final class ConfigValidator {
     /** A key file: absolute, a regular file, readable by its owner only, owned by root or us. */
     private Secret secret(String path, Path file) {
         if (file == null) {
-            error(path, "missing (a file holding the key; keys are never written in the config)");
+            error(path, Reasons.missing("a file holding the key; keys are never written in the config"));
             return null;
         }
         if (!file.isAbsolute()) {
@@ -398,36 +373,6 @@ final class ConfigValidator {
         return null;
     }
 
-    private void prefix(String path, String text) {
-        if (text == null) {
-            error(path, "empty prefix");
-            return;
-        }
-        int slash = text.indexOf('/');
-        InetAddress a = slash < 0 ? null : literal(text.substring(0, slash));
-        if (a == null) {
-            error(path, "'" + text + "' is not a prefix (ADDRESS/LENGTH)");
-            return;
-        }
-        int max = a.getAddress().length * 8;
-        try {
-            int len = Integer.parseInt(text.substring(slash + 1));
-            if (len < 0 || len > max) {
-                error(path, "length " + len + " is outside 0-" + max);
-                return;
-            }
-            byte[] bytes = a.getAddress();
-            for (int bit = len; bit < max; bit++) {
-                if ((bytes[bit / 8] & (0x80 >> (bit % 8))) != 0) {
-                    error(path, "'" + text + "' has host bits set");
-                    return;
-                }
-            }
-        } catch (NumberFormatException e) {
-            error(path, "'" + text.substring(slash + 1) + "' is not a prefix length");
-        }
-    }
-
     private void absolute(String path, Path p) {
         if (p != null && !p.isAbsolute()) {
             error(path, "'" + p + "' is not an absolute path");
@@ -436,24 +381,8 @@ final class ConfigValidator {
 
     private void duration(String path, Duration d, Duration min, Duration max) {
         if (d != null && (d.compareTo(min) < 0 || d.compareTo(max) > 0)) {
-            error(path, Durations.format(d) + " is outside " + Durations.format(min) + " to " + Durations.format(max));
+            error(path, Reasons.outside(d, min, max));
         }
     }
 
-    private static String num(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-    }
-
-    /** An IP literal (never a name lookup), or null. */
-    static InetAddress literal(String text) {
-        if (text == null || text.isEmpty() || !text.matches("[0-9A-Fa-f:.%a-zA-Z0-9]+")
-                || !(text.contains(":") || text.matches("[0-9.]+"))) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(text);
-        } catch (IOException e) {
-            return null;
-        }
-    }
 }

@@ -1,9 +1,12 @@
 package dev.xlatsentinel.agent.config;
 
-import dev.xlatsentinel.agent.partition.Nat64Split;
 import dev.xlatsentinel.agent.partition.Nat64Split.Ipv4Block;
+import dev.xlatsentinel.agent.partition.Nat64Split;
 import dev.xlatsentinel.agent.partition.PartitionPlan;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
+import dev.xlatsentinel.platform.config.FieldError;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.net.IpPrefix;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -29,10 +32,10 @@ public final class PartitionsCheck {
     private static final Pattern GATEWAY = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     /** What the checks found: the errors (paths from the top of the file), and the plan when there are none. */
-    public record Result(List<ConfigError> errors, PartitionPlan plan, String self, Set<String> services) {
+    public record Result(List<FieldError> errors, PartitionPlan plan, String self, Set<String> services) {
     }
 
-    private final List<ConfigError> errors = new ArrayList<>();
+    private final List<FieldError> errors = new ArrayList<>();
 
     private PartitionsCheck() {
     }
@@ -73,7 +76,7 @@ public final class PartitionsCheck {
     }
 
     private void error(String path, String message) {
-        errors.add(new ConfigError(path, message));
+        errors.add(FieldError.of(path, message));
     }
 
     /** The fields, then the plan; null after any error. */
@@ -168,7 +171,7 @@ public final class PartitionsCheck {
             error(path + ".nextHop", "missing (the address the router routes to: a BFD session's local address "
                     + "on that gateway)");
         } else {
-            InetAddress a = ConfigValidator.literal(h.nextHop());
+            InetAddress a = literal(h.nextHop());
             if (!(a instanceof Inet6Address)) {
                 error(path + ".nextHop", "'" + h.nextHop() + "' is not an IPv6 address (the next hop of a route "
                         + "to the NAT64 prefix)");
@@ -205,8 +208,8 @@ public final class PartitionsCheck {
             }
             Set<String> locals = new LinkedHashSet<>();
             for (BfdSessionConfig b : s.bfd()) {
-                if (b != null && b.local() != null && ConfigValidator.literal(b.local()) != null) {
-                    locals.add(canonical(b.local()));
+                if (b != null && b.local() != null) {
+                    locals.add(IpAddresses.text(b.local()));
                 }
             }
             locals.forEach(l -> byLocal.computeIfAbsent(l, k -> new ArrayList<>()).add(name));
@@ -256,7 +259,8 @@ public final class PartitionsCheck {
             String service = holders.get(0);
             inPlan.add(service);
             String expected = plan.split().ipv6(h.destinations());
-            if (!services.get(service).prefixes().equals(List.of(expected))) {
+            List<String> listed = services.get(service).prefixes().stream().map(String::valueOf).toList();
+            if (!listed.equals(List.of(expected))) {
                 error("services." + service + ".prefixes", "the partition plan routes " + expected + " (IPv4 "
                         + h.destinations() + ") to this service's next hop " + h.address() + "; list exactly ["
                         + expected + "]");
@@ -270,7 +274,7 @@ public final class PartitionsCheck {
                 return;
             }
             for (int i = 0; i < s.prefixes().size(); i++) {
-                String p = s.prefixes().get(i);
+                String p = s.prefixes().get(i) == null ? null : s.prefixes().get(i).toString();
                 if (p != null && overlaps(p, planPrefix)) {
                     error("services." + name + ".prefixes[" + i + "]", p + " overlaps the partition plan's prefix "
                             + planPrefix + ", but this service's next hops are not in partitions.gateways." + self);
@@ -283,10 +287,10 @@ public final class PartitionsCheck {
     /** Whether two prefixes share an address (one holds the other); false when either does not parse. */
     static boolean overlaps(String a, String b) {
         try {
-            dev.xlatsentinel.frr.addr.IpPrefix x = dev.xlatsentinel.frr.addr.IpPrefix.parse("a", a);
-            dev.xlatsentinel.frr.addr.IpPrefix y = dev.xlatsentinel.frr.addr.IpPrefix.parse("b", b);
-            byte[] xb = InetAddress.getByName(x.address()).getAddress();
-            byte[] yb = InetAddress.getByName(y.address()).getAddress();
+            IpPrefix x = IpPrefix.parse(a);
+            IpPrefix y = IpPrefix.parse(b);
+            byte[] xb = x.address().getAddress();
+            byte[] yb = y.address().getAddress();
             if (xb.length != yb.length) {
                 return false;
             }
@@ -298,15 +302,24 @@ public final class PartitionsCheck {
                 }
             }
             return true;
-        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+        } catch (IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    /** An IP literal (never a name lookup), or null. */
+    private static InetAddress literal(String text) {
+        try {
+            return IpAddresses.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
     /** The address as routers print it, so addresses written differently compare equal. */
     private static String canonical(String address) {
         try {
-            return dev.xlatsentinel.frr.addr.IpLiteral.canonical("address", address);
+            return IpAddresses.text(IpAddresses.parse(address));
         } catch (IllegalArgumentException e) {
             return address;
         }

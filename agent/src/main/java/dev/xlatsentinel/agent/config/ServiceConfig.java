@@ -2,6 +2,7 @@ package dev.xlatsentinel.agent.config;
 
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
 import dev.xlatsentinel.frr.route.RouteSpec;
+import dev.xlatsentinel.platform.net.IpPrefix;
 import java.util.List;
 
 /**
@@ -15,7 +16,7 @@ import java.util.List;
  * @param frrPeers  FRR bfdd peers, shut down while withdrawn (bfdd then sends AdminDown)
  * @param frrRoutes FRR routes (staticd or bgpd network), removed while withdrawn
  */
-public record ServiceConfig(List<String> dependsOn, List<String> prefixes, List<BfdSessionConfig> bfd,
+public record ServiceConfig(List<String> dependsOn, List<IpPrefix> prefixes, List<BfdSessionConfig> bfd,
         List<BfdPeerSpec> frrPeers, List<RouteSpec> frrRoutes) {
     public ServiceConfig {
         dependsOn = nonNull(dependsOn);

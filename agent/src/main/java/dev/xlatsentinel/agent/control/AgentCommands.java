@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  */
 public final class AgentCommands implements ControlHandler {
     /** Status, drains and reload, as the running daemon implements them. */
-    public interface Daemon {
+    public interface Service {
         AgentStatus status();
 
         void drain(String instance, String reason, String who);
@@ -32,15 +32,15 @@ public final class AgentCommands implements ControlHandler {
     public static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
-    private final Supplier<Daemon> daemon;
+    private final Supplier<Service> daemon;
 
-    public AgentCommands(Supplier<Daemon> daemon) {
+    public AgentCommands(Supplier<Service> daemon) {
         this.daemon = daemon;
     }
 
     @Override
     public JsonNode handle(ObjectNode request, Caller caller) throws ControlException {
-        Daemon d = daemon.get();
+        Service d = daemon.get();
         String who = caller.toString();
         String instance = request.hasNonNull("instance") ? request.get("instance").asText() : null;
         try {

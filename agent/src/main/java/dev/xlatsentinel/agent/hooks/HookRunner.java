@@ -1,7 +1,7 @@
 package dev.xlatsentinel.agent.hooks;
 
-import dev.xlatsentinel.translator.host.Subprocess;
-import dev.xlatsentinel.translator.time.SystemScheduler;
+import dev.xlatsentinel.platform.process.Subprocess;
+import dev.xlatsentinel.platform.time.SystemScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

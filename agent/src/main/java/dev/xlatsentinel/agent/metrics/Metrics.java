@@ -4,30 +4,23 @@ import dev.xlatsentinel.agent.policy.Verdict;
 import dev.xlatsentinel.agent.runtime.Agent;
 import dev.xlatsentinel.agent.runtime.AgentSnapshot;
 import dev.xlatsentinel.agent.status.StatusBuilder;
-import dev.xlatsentinel.bfd.ReceiveQueue;
-import dev.xlatsentinel.bfd.SessionSnapshot;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.StateChange;
-import dev.xlatsentinel.bfd.codec.State;
-import dev.xlatsentinel.bfd.session.Counter;
-import dev.xlatsentinel.translator.health.HealthState;
+import dev.xlatsentinel.platform.net.HostPort;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Prometheus metrics, one place listing everything the agent exports. Event-driven ones
- * (probe latency, failures, transitions) are recorded as they happen; states and BFD
- * counters are read from a snapshot at scrape time. Served on loopback by default, off
- * unless {@code agent.metrics} is configured.
+ * Prometheus metrics, what the agent exports: event-driven ones (probe latency, failures,
+ * transitions) here, recorded as they happen; states and BFD counters in
+ * {@link StateMetrics}, built from one snapshot per scrape. Served on loopback by default,
+ * off unless {@code agent.metrics} is configured.
  */
 public final class Metrics implements Agent.Observer, AutoCloseable {
 
@@ -56,163 +49,17 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
         bfdTransitions = io.prometheus.metrics.core.metrics.Counter.builder().name("xlat_bfd_transitions_total")
                 .help("BFD session state changes, by the state entered and local diagnostic")
                 .labelNames("peer", "local", "state", "diag").register(registry);
-        GaugeWithCallback.builder().name("xlat_instance_state")
-                .help("1 for the instance's current health state (STARTING, UP, DOWN), 0 for the others")
-                .labelNames("instance", "state").callback(cb -> {
-                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
-                        for (HealthState s : HealthState.values()) {
-                            cb.call(i.health().state() == s ? 1 : 0, i.name(), s.name());
-                        }
-                    }
-                }).register(registry);
-        GaugeWithCallback.builder().name("xlat_instance_drained").help("1 while the instance is drained")
-                .labelNames("instance").callback(cb -> {
-                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
-                        cb.call(i.policy().drainReason() != null ? 1 : 0, i.name());
-                    }
-                }).register(registry);
-        GaugeWithCallback.builder().name("xlat_instance_damping_figure")
-                .help("Flap damping figure of merit (suppressed above the threshold until below reuse)")
-                .labelNames("instance").callback(cb -> {
-                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
-                        cb.call(i.policy().dampingFigure(), i.name());
-                    }
-                }).register(registry);
-        GaugeWithCallback.builder().name("xlat_instance_upstream_alarm")
-                .help("1 while the instance's probe targets are unreachable natively too: the fault is upstream, "
-                        + "the instance stays up")
-                .labelNames("instance").callback(cb -> {
-                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
-                        cb.call(i.health().alarm() != null ? 1 : 0, i.name());
-                    }
-                }).register(registry);
-        GaugeWithCallback.builder().name("xlat_probe_round_lateness_seconds")
-                .help("How late the instance's last probe round started against its schedule (the agent's own "
-                        + "scheduling, CPU, GC), and the maximum since it was built")
-                .labelNames("instance", "which").callback(cb -> {
-                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
-                        cb.call(i.health().lastLateness().toNanos() / 1e9, i.name(), "last");
-                        cb.call(i.health().maxLateness().toNanos() / 1e9, i.name(), "max");
-                    }
-                }).register(registry);
-        CounterWithCallback.builder().name("xlat_instance_excused")
-                .help("Rounds and probe runs the do-no-harm rules did not count against the instance: busy "
-                        + "(saturated, still answering), upstream (targets silent natively too), late (the probe was "
-                        + "cut by the agent's own lateness)")
-                .labelNames("instance", "reason").callback(cb -> {
-                    for (AgentSnapshot.Instance i : snapshot.get().instances()) {
-                        cb.call(i.health().busyRounds(), i.name(), "busy");
-                        cb.call(i.health().upstreamRounds(), i.name(), "upstream");
-                        cb.call(i.health().lateProbes(), i.name(), "late");
-                    }
-                }).register(registry);
-        GaugeWithCallback.builder().name("xlat_service_withdrawn")
-                .help("1 while the router is told to withdraw the service").labelNames("service").callback(cb -> {
-                    for (AgentSnapshot.Service s : snapshot.get().services()) {
-                        cb.call(s.withdrawn() ? 1 : 0, s.name());
-                    }
-                }).register(registry);
-        GaugeWithCallback.builder().name("xlat_bfd_session_state")
-                .help("1 for the native BFD session's current state, 0 for the others")
-                .labelNames("service", "peer", "local", "state").callback(cb -> {
-                    for (AgentSnapshot.Service s : snapshot.get().services()) {
-                        for (AgentSnapshot.Bfd b : s.bfd()) {
-                            SessionSnapshot n = b.snapshot();
-                            for (State st : State.values()) {
-                                cb.call(n.state() == st ? 1 : 0, s.name(), StatusBuilder.addr(n.key().peer()),
-                                        StatusBuilder.addr(n.key().local()), st.label());
-                            }
-                        }
-                    }
-                }).register(registry);
-        CounterWithCallback.builder().name("xlat_bfd_packets")
-                .help("A session's BFD control packets: sent (tx-packets, finals-sent), not sent (tx-errors), "
-                        + "received (rx-packets), and dropped by reason (drop-*, RFC 5880 §6.8.6)")
-                .labelNames("service", "peer", "local", "counter").callback(cb -> {
-                    for (AgentSnapshot.Service s : snapshot.get().services()) {
-                        for (AgentSnapshot.Bfd b : s.bfd()) {
-                            SessionSnapshot n = b.snapshot();
-                            for (Map.Entry<Counter, Long> c : n.counters().entrySet()) {
-                                if (isPackets(c.getKey())) {
-                                    cb.call(c.getValue(), s.name(), StatusBuilder.addr(n.key().peer()),
-                                            StatusBuilder.addr(n.key().local()), c.getKey().label());
-                                }
-                            }
-                        }
-                    }
-                }).register(registry);
-        CounterWithCallback.builder().name("xlat_bfd_session_events")
-                .help("A session's state changes and Poll Sequences (RFC 5880 §6.5)")
-                .labelNames("service", "peer", "local", "event").callback(cb -> {
-                    for (AgentSnapshot.Service s : snapshot.get().services()) {
-                        for (AgentSnapshot.Bfd b : s.bfd()) {
-                            SessionSnapshot n = b.snapshot();
-                            for (Map.Entry<Counter, Long> c : n.counters().entrySet()) {
-                                if (!isPackets(c.getKey())) {
-                                    cb.call(c.getValue(), s.name(), StatusBuilder.addr(n.key().peer()),
-                                            StatusBuilder.addr(n.key().local()), c.getKey().label());
-                                }
-                            }
-                        }
-                    }
-                }).register(registry);
-        bfdReceive(registry, snapshot);
+        registry.register(new StateMetrics(snapshot));
     }
 
-    /**
-     * The BFD receive queues and every packet an engine dropped, by reason: junk shows here
-     * even when it matched no session. Labels come from fixed sets (namespaces from the config).
-     */
-    private static void bfdReceive(PrometheusRegistry registry, Supplier<AgentSnapshot> snapshot) {
-        CounterWithCallback.builder().name("xlat_bfd_receive_queue_read")
-                .help("BFD datagrams read from a receive queue (peers: configured peers only; others: the rest)")
-                .labelNames("namespace", "family", "hop", "queue").callback(cb -> {
-                    for (AgentSnapshot.BfdReceive e : snapshot.get().bfdReceive()) {
-                        for (ReceiveQueue q : e.queues()) {
-                            cb.call(q.received(), ns(e), q.family(), q.hop().toString(), q.queue());
-                        }
-                    }
-                }).register(registry);
-        CounterWithCallback.builder().name("xlat_bfd_receive_queue_dropped")
-                .help("BFD datagrams the kernel dropped because a receive queue was full")
-                .labelNames("namespace", "family", "hop", "queue").callback(cb -> {
-                    for (AgentSnapshot.BfdReceive e : snapshot.get().bfdReceive()) {
-                        for (ReceiveQueue q : e.queues()) {
-                            if (q.dropped() >= 0) {
-                                cb.call(q.dropped(), ns(e), q.family(), q.hop().toString(), q.queue());
-                            }
-                        }
-                    }
-                }).register(registry);
-        CounterWithCallback.builder().name("xlat_bfd_dropped_packets")
-                .help("BFD packets an engine dropped, by the receive check that refused them (RFC 5880 §6.8.6), "
-                        + "whether or not they matched a session")
-                .labelNames("namespace", "reason").callback(cb -> {
-                    for (AgentSnapshot.BfdReceive e : snapshot.get().bfdReceive()) {
-                        for (Map.Entry<Counter, Long> c : e.counters().entrySet()) {
-                            if (c.getKey().isDrop()) {
-                                cb.call(c.getValue(), ns(e), c.getKey().label().substring("drop-".length()));
-                            }
-                        }
-                    }
-                }).register(registry);
-    }
-
-    /** Counters of packets; the others (state transitions, Poll Sequences) count events. */
+    /** Packet counters (sent, not sent, received, dropped) as against session events (state changes, Polls). */
     static boolean isPackets(Counter c) {
         return c != Counter.STATE_TRANSITIONS && c != Counter.POLL_SEQUENCES;
     }
 
-    private static String ns(AgentSnapshot.BfdReceive e) {
-        return e.namespace() == null ? "" : e.namespace();
-    }
-
-    /** Serves {@code /metrics} on {@code host:port}. */
-    public void serve(String listen) throws IOException {
-        int colon = listen.lastIndexOf(':');
-        String host = listen.substring(0, colon).replaceAll("^\\[|\\]$", "");
-        int port = Integer.parseInt(listen.substring(colon + 1));
-        server = HTTPServer.builder().inetAddress(InetAddress.getByName(host)).port(port).registry(registry)
+    /** Serves {@code /metrics} on {@code listen} (port 0: one the kernel picks, see {@link #port()}). */
+    public void serve(HostPort listen) throws IOException {
+        server = HTTPServer.builder().inetAddress(listen.address()).port(listen.port()).registry(registry)
                 .buildAndStart();
     }
 

@@ -1,7 +1,7 @@
 package dev.xlatsentinel.agent.partition;
 
-import dev.xlatsentinel.frr.addr.IpLiteral;
-import dev.xlatsentinel.frr.addr.IpPrefix;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.net.IpPrefix;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class Nat64Split {
             if (p.length() > 8) {
                 throw new IllegalArgumentException("'" + text + "' is longer than /8 (parts split the first octet only)");
             }
-            return new Ipv4Block(Integer.parseInt(p.address().substring(0, p.address().indexOf('.'))), p.length());
+            return new Ipv4Block(p.address().getAddress()[0] & 0xff, p.length());
         }
 
         public boolean contains(Ipv4Block b) {
@@ -95,19 +95,13 @@ public final class Nat64Split {
             default -> throw new IllegalArgumentException("NAT64 prefix length must be one of 32, 40, 48, 56, 64, "
                     + "96 (RFC 6052 §2.2), not /" + p.length());
         };
-        byte[] b;
-        try {
-            b = InetAddress.getByName(p.address()).getAddress(); // a literal: no lookup
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(text, e);
-        }
-        return new Nat64Split(p, b, at);
+        return new Nat64Split(p, p.address().getAddress(), at);
     }
 
     /** A prefix without host bits; the reason alone when it is not (the caller names the field). */
     static IpPrefix parsePrefix(String text) {
         try {
-            return IpPrefix.parse("p", text);
+            return IpPrefix.parse(text);
         } catch (IllegalArgumentException e) {
             String m = e.getMessage();
             throw new IllegalArgumentException(m.startsWith("p: ") ? m.substring(3) : m, e);
@@ -148,7 +142,7 @@ public final class Nat64Split {
         }
         int length = v4.length() == 0 ? prefix.length() : ipv4At + v4.length();
         try {
-            return IpLiteral.format(InetAddress.getByAddress(b)) + "/" + length;
+            return IpAddresses.text(InetAddress.getByAddress(b)) + "/" + length;
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.agent.policy;
 
+import dev.xlatsentinel.platform.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -121,7 +122,7 @@ public final class Policy {
         services.forEach((name, s) -> {
             Cause cause = withdrawCause(s, now);
             if (cause == null && s.withdrawn && s.holding && now - s.holdUntil < 0) {
-                cause = new Cause("min-hold " + fmt(damping.minHold()) + " after withdrawal", false);
+                cause = new Cause("min-hold " + Durations.format(damping.minHold()) + " after withdrawal", false);
             }
             boolean withdraw = cause != null;
             String reason = withdraw ? cause.text() : "all of " + String.join(", ", s.dependsOn) + " UP";
@@ -217,10 +218,5 @@ public final class Policy {
             throw new IllegalArgumentException("unknown instance " + name);
         }
         return i;
-    }
-
-    static String fmt(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + " s" : ms >= 1000 ? String.format("%.1f s", ms / 1000.0) : ms + " ms";
     }
 }

@@ -2,6 +2,7 @@ package dev.xlatsentinel.agent.render;
 
 import dev.xlatsentinel.agent.config.BfdSessionConfig;
 import dev.xlatsentinel.agent.partition.PartitionPlan;
+import dev.xlatsentinel.platform.net.IpAddresses;
 import java.util.List;
 import java.util.function.Function;
 
@@ -61,7 +62,7 @@ final class PartitionRoutes {
                 b.append("ipv6 route ").append(r.part().ipv6()).append(' ').append(h.address()).append(' ')
                         .append(FRR_FIRST_DISTANCE + rank * FRR_DISTANCE_STEP).append(" bfd");
                 if (s.multihop()) {
-                    b.append(" multi-hop source ").append(s.peer());
+                    b.append(" multi-hop source ").append(IpAddresses.text(s.peer()));
                 }
                 b.append(" profile ").append(profile.apply(r)).append('\n');
             }

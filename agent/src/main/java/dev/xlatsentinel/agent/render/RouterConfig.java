@@ -6,7 +6,10 @@ import dev.xlatsentinel.agent.config.KeyFile;
 import dev.xlatsentinel.agent.config.PartitionsCheck;
 import dev.xlatsentinel.agent.config.ServiceConfig;
 import dev.xlatsentinel.agent.partition.PartitionPlan;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.net.IpPrefix;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,7 +106,7 @@ public final class RouterConfig {
                     .address();
             for (String name : services) {
                 for (BfdSessionConfig b : all.get(name).bfd()) {
-                    if (dev.xlatsentinel.frr.addr.IpLiteral.canonical("local", b.local()).equals(address)) {
+                    if (IpAddresses.text(b.local()).equals(address)) {
                         return b;
                     }
                 }
@@ -186,7 +189,7 @@ public final class RouterConfig {
                 b.append("  ").append(v6 ? "ipv6" : "ipv4").append(";\n");
                 for (String prefix : family.getValue()) {
                     for (BfdSessionConfig bfd : sessions) {
-                        b.append("  route ").append(prefix).append(" via ").append(bfd.local());
+                        b.append("  route ").append(prefix).append(" via ").append(IpAddresses.text(bfd.local()));
                         if (bfd.multihop()) {
                             b.append(" bfd; # multihop: BIRD uses its `multihop` block\n");
                         } else {
@@ -222,7 +225,7 @@ public final class RouterConfig {
                     for (String prefix : family.getValue()) {
                         b.append("  route ").append(prefix);
                         for (BfdSessionConfig bfd : sessions) {
-                            b.append(" via ").append(bfd.local());
+                            b.append(" via ").append(IpAddresses.text(bfd.local()));
                         }
                         b.append(";\n");
                     }
@@ -302,9 +305,9 @@ public final class RouterConfig {
                 for (String prefix : prefixes) {
                     for (BfdSessionConfig bfd : sessions) {
                         b.append(v6 ? "ipv6" : "ip").append(" route ").append(prefix).append(' ')
-                                .append(bfd.local()).append(" bfd");
+                                .append(IpAddresses.text(bfd.local())).append(" bfd");
                         if (bfd.multihop()) {
-                            b.append(" multi-hop source ").append(bfd.peer());
+                            b.append(" multi-hop source ").append(IpAddresses.text(bfd.peer()));
                         }
                         b.append(" profile ").append(profiles.get(timers(bfd))).append('\n');
                     }
@@ -337,7 +340,7 @@ public final class RouterConfig {
                             for (BfdSessionConfig bfd : sessionsOfFamily(s, v6)) {
                                 // With the interface: another next hop than the tracked route's (see above).
                                 b.append(v6 ? "ipv6" : "ip").append(" route ").append(prefix).append(' ')
-                                        .append(bfd.local()).append(' ').append(o.routerInterface()).append(' ')
+                                        .append(IpAddresses.text(bfd.local())).append(' ').append(o.routerInterface()).append(' ')
                                         .append(FRR_LAST_RESORT_DISTANCE).append('\n');
                             }
                         }
@@ -354,21 +357,21 @@ public final class RouterConfig {
      */
     private static Map<Boolean, List<String>> prefixesByFamily(ServiceConfig s) {
         Map<Boolean, List<String>> m = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
-        for (String p : s.prefixes()) {
-            m.computeIfAbsent(p.contains(":"), k -> new ArrayList<>()).add(p);
+        for (IpPrefix p : s.prefixes()) {
+            m.computeIfAbsent(p.isIpv6(), k -> new ArrayList<>()).add(p.toString());
         }
         return m;
     }
 
     private static List<BfdSessionConfig> sessionsOfFamily(ServiceConfig s, boolean v6) {
-        return s.bfd().stream().filter(b -> b.local().contains(":") == v6).toList();
+        return s.bfd().stream().filter(b -> (b.local() instanceof Inet6Address) == v6).toList();
     }
 
     private static Map<Timers, List<String>> groups(Map<String, ServiceConfig> services) {
         Map<Timers, List<String>> groups = new LinkedHashMap<>();
         services.forEach((name, s) -> {
             for (BfdSessionConfig bfd : s.bfd()) {
-                groups.computeIfAbsent(timers(bfd), k -> new ArrayList<>()).add(name + " " + bfd.peer());
+                groups.computeIfAbsent(timers(bfd), k -> new ArrayList<>()).add(name + " " + IpAddresses.text(bfd.peer()));
             }
         });
         return groups;

@@ -17,7 +17,7 @@ import dev.xlatsentinel.translator.health.HealthChange;
 import dev.xlatsentinel.translator.health.HealthListener;
 import dev.xlatsentinel.translator.health.HealthState;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.SystemScheduler;
+import dev.xlatsentinel.platform.time.SystemScheduler;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -184,7 +184,7 @@ public final class Agent implements AutoCloseable {
         }
         // The longest normal silence between two rounds of an instance (for the watchdog).
         c.instances().forEach((name, spec) -> {
-            var p = dev.xlatsentinel.translator.config.ConfigValidator.policy(spec.health());
+            var p = spec.health().policy();
             roundLimit.put(name, p.interval().plus(p.timeout()).multipliedBy(3).plusSeconds(5).toNanos());
             lastRound.putIfAbsent(name, System.nanoTime());
         });

@@ -2,7 +2,7 @@ package dev.xlatsentinel.agent.runtime;
 
 import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.SessionListener;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;

@@ -6,7 +6,7 @@ import dev.xlatsentinel.translator.config.TranslatorConfig;
 import dev.xlatsentinel.translator.health.HealthListener;
 import dev.xlatsentinel.translator.health.HealthStatus;
 import dev.xlatsentinel.translator.health.InstanceHealth;
-import dev.xlatsentinel.translator.time.Scheduler;
+import dev.xlatsentinel.platform.time.Scheduler;
 import java.util.Map;
 
 /**

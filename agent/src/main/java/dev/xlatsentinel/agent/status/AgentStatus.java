@@ -1,7 +1,9 @@
 package dev.xlatsentinel.agent.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -60,16 +62,32 @@ public record AgentStatus(int schema, String version, long pid, Instant started,
             List<BfdView> bfd, List<FrrPeerView> frrPeers, List<FrrRouteView> frrRoutes) {
     }
 
-    /** A native BFD session (RFC 5880 state variables and our counters). */
-    @JsonPropertyOrder({"peer", "local", "interface", "namespace", "hop", "state", "remoteState", "localDiag",
-            "remoteDiag", "heldDown", "txIntervalMs", "rxIntervalMs", "detectMult", "remoteDetectMult",
-            "detectionTimeMs", "localDiscriminator", "remoteDiscriminator", "uptimeMs", "lastChange", "auth",
-            "counters"})
-    public record BfdView(String peer, String local, @com.fasterxml.jackson.annotation.JsonProperty("interface")
-            String iface, String namespace, String hop, String state, String remoteState, String localDiag,
-            String remoteDiag, boolean heldDown, double txIntervalMs, double rxIntervalMs, int detectMult,
-            int remoteDetectMult, double detectionTimeMs, long localDiscriminator, long remoteDiscriminator,
-            long uptimeMs, Instant lastChange, AuthView auth, Map<String, Long> counters) {
+    /**
+     * A native BFD session (RFC 5880 state variables and our counters). The groups are
+     * written flat in JSON, in the documented order (docs/status-json.md).
+     */
+    @JsonPropertyOrder({"peer", "local", "interface", "namespace", "hop", "states", "timers", "discriminators",
+            "uptimeMs", "lastChange", "auth", "counters"})
+    public record BfdView(String peer, String local, @JsonProperty("interface") String iface, String namespace,
+            String hop, @JsonUnwrapped BfdStates states, @JsonUnwrapped BfdTimers timers,
+            @JsonUnwrapped BfdDiscriminators discriminators, long uptimeMs, Instant lastChange, AuthView auth,
+            Map<String, Long> counters) {
+    }
+
+    /** Both ends' session state and diagnostic (RFC 5880 §6.8.1), and whether we hold it Down. */
+    @JsonPropertyOrder({"state", "remoteState", "localDiag", "remoteDiag", "heldDown"})
+    public record BfdStates(String state, String remoteState, String localDiag, String remoteDiag, boolean heldDown) {
+    }
+
+    /** The negotiated intervals (§6.8.2) and detection time (§6.8.4), and both multipliers. */
+    @JsonPropertyOrder({"txIntervalMs", "rxIntervalMs", "detectMult", "remoteDetectMult", "detectionTimeMs"})
+    public record BfdTimers(double txIntervalMs, double rxIntervalMs, int detectMult, int remoteDetectMult,
+            double detectionTimeMs) {
+    }
+
+    /** Both discriminators (§6.8.1). */
+    @JsonPropertyOrder({"localDiscriminator", "remoteDiscriminator"})
+    public record BfdDiscriminators(long localDiscriminator, long remoteDiscriminator) {
     }
 
     /**

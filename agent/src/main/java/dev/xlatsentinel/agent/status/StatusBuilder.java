@@ -1,9 +1,9 @@
 package dev.xlatsentinel.agent.status;
 
 import dev.xlatsentinel.agent.runtime.AgentSnapshot;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionSnapshot;
-import dev.xlatsentinel.bfd.session.Counter;
 import dev.xlatsentinel.frr.bfdd.BfdPeer;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
 import dev.xlatsentinel.frr.route.RouteSpec;
@@ -98,16 +98,19 @@ public final class StatusBuilder {
             counters.put(c.getKey().label(), c.getValue());
         }
         return new AgentStatus.BfdView(addr(n.key().peer()), addr(n.key().local()), n.key().iface(), namespace,
-                n.key().hop().toString(), n.state().label(), n.remoteState().label(), n.localDiag().label(),
-                n.remoteDiag().label(), n.heldDown(), ms(n.txInterval()), ms(n.rxInterval()), n.detectMult(),
-                n.remoteDetectMult(), ms(n.detectionTime()), n.localDiscriminator(), n.remoteDiscriminator(),
-                n.uptime(now).toMillis(), n.lastChange(), new AgentStatus.AuthView(n.authType().label(),
-                        n.authSendKeyId(), n.authKeyIds(), n.peerAuthKeyId()), counters);
+                n.key().hop().toString(),
+                new AgentStatus.BfdStates(n.state().label(), n.remote().state().label(), n.localDiag().label(),
+                        n.remote().diag().label(), n.heldDown()),
+                new AgentStatus.BfdTimers(ms(n.timers().txInterval()), ms(n.timers().rxInterval()),
+                        n.timers().detectMult(), n.remote().detectMult(), ms(n.timers().detectionTime())),
+                new AgentStatus.BfdDiscriminators(n.localDiscriminator(), n.remote().discriminator()),
+                n.uptime(now).toMillis(), n.lastChange(), new AgentStatus.AuthView(n.auth().type().label(),
+                        n.auth().sendKeyId(), n.auth().keyIds(), n.auth().peerKeyId()), counters);
     }
 
     /** RFC 5952 text form (compressed, lower case), as routers print addresses. */
     public static String addr(InetAddress a) {
-        return a == null ? null : io.netty.util.NetUtil.toAddressString(a);
+        return a == null ? null : dev.xlatsentinel.platform.net.IpAddresses.text(a);
     }
 
     private static double ms(Duration d) {

@@ -63,10 +63,11 @@ public final class StatusText {
                 long drops = x.counters().entrySet().stream().filter(e -> e.getKey().startsWith("drop"))
                         .mapToLong(java.util.Map.Entry::getValue).sum();
                 bfd.row(v.name(), x.peer() + (x.hop().equals("multihop") ? " (multihop)" : ""), x.local(),
-                        x.iface() == null ? "-" : x.iface(), x.state() + (x.heldDown() ? " (held)" : ""),
-                        x.remoteState(), x.localDiag() + "/" + x.remoteDiag(),
-                        fmt(x.txIntervalMs()) + "/" + fmt(x.rxIntervalMs()) + " ms",
-                        x.detectMult() + "/" + x.remoteDetectMult(), fmt(x.detectionTimeMs()) + " ms",
+                        x.iface() == null ? "-" : x.iface(), x.states().state() + (x.states().heldDown() ? " (held)" : ""),
+                        x.states().remoteState(), x.states().localDiag() + "/" + x.states().remoteDiag(),
+                        fmt(x.timers().txIntervalMs()) + "/" + fmt(x.timers().rxIntervalMs()) + " ms",
+                        x.timers().detectMult() + "/" + x.timers().remoteDetectMult(),
+                        fmt(x.timers().detectionTimeMs()) + " ms",
                         x.uptimeMs() > 0 ? age(Duration.ofMillis(x.uptimeMs())) : "-",
                         x.counters().getOrDefault("tx-packets", 0L), x.counters().getOrDefault("rx-packets", 0L), drops,
                         auth(x.auth()));

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.agent.config;
 
+import dev.xlatsentinel.platform.config.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -59,6 +60,6 @@ class BadConfigTest {
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> ConfigLoader.load(Path.of(name), content));
         assertThat(e).as(name + " must be rejected").isNotNull();
-        assertThat(e.errors()).extracting(ConfigError::toString).containsExactlyElementsOf(expected);
+        assertThat(e.errors()).extracting(FieldError::toString).containsExactlyElementsOf(expected);
     }
 }

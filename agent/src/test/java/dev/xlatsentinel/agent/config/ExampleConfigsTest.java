@@ -36,6 +36,24 @@ class ExampleConfigsTest {
     }
 
     @Test
+    void theSameFileReadTwiceIsEqualSoAReloadWithoutChangeTouchesNothing() throws Exception {
+        for (String example : new String[] {"tayga-gateway.yaml", "jool-seed.yaml", "frr-mode.yaml"}) {
+            LoadedConfig a = ConfigLoader.load(EXAMPLES.resolve(example));
+            LoadedConfig b = ConfigLoader.load(EXAMPLES.resolve(example));
+            assertThat(b.config()).as(example).isEqualTo(a.config());
+            assertThat(b.config().instances()).as(example).isEqualTo(a.config().instances());
+            a.bfdSessions().forEach((service, sessions) -> {
+                for (int i = 0; i < sessions.size(); i++) {
+                    SessionConfig x = sessions.get(i);
+                    SessionConfig y = b.bfdSessions().get(service).get(i);
+                    assertThat(y.key()).isEqualTo(x.key());
+                    assertThat(y.auth()).isEqualTo(x.auth());
+                }
+            });
+        }
+    }
+
+    @Test
     void partitionedSeedIsGatewayGw1OfATwoGatewayPlanWithItsLowerAndUpperServicesInIt() throws Exception {
         LoadedConfig c = ConfigLoader.load(EXAMPLES.resolve("jool-partitioned.yaml"));
         PartitionsCheck.Result plan = PartitionsCheck.check(c.config());

@@ -2,6 +2,7 @@ package dev.xlatsentinel.agent.hooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xlatsentinel.lab.LogCapture;
 import dev.xlatsentinel.lab.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,8 +127,15 @@ class HookRunnerTest {
     @Test
     void aMissingCommandIsLoggedNotThrown() {
         var bad = new HookRunner.Hook("bad", List.of(), List.of("/nonexistent/hook"), Duration.ofSeconds(1));
-        try (HookRunner runner = new HookRunner(List.of(bad))) {
-            runner.fire("withdraw", Map.of());
+        var next = new HookRunner.Hook("next", List.of(), List.of("true"), Duration.ofSeconds(5));
+        try (LogCapture log = new LogCapture(HookRunner.class)) {
+            try (HookRunner runner = new HookRunner(List.of(bad, next))) {
+                runner.fire("withdraw", Map.of());
+                runner.close(Duration.ofSeconds(20)); // runs what was queued, then returns
+            }
+            assertThat(log.lines()).hasSize(2);
+            assertThat(log.lines().get(0)).startsWith("WARN hook bad on withdraw: cannot start [/nonexistent/hook]: ");
+            assertThat(log.lines().get(1)).startsWith("INFO hook next on withdraw: ok in ");
         }
     }
 }

@@ -56,7 +56,7 @@ class PolicyTest {
         now += 1 * S;
         policy.health("lower", Health.UP, "rise 3/3", now);
         assertThat(policy.evaluate(now)).extracting(Verdict::reason)
-                .containsOnly("min-hold 5 s after withdrawal");
+                .containsOnly("min-hold 5s after withdrawal");
         assertThat(policy.nextReconsideration(now)).isEqualTo(now + 4 * S);
         now += 4 * S - 1;
         assertThat(policy.evaluate(now)).isEmpty();

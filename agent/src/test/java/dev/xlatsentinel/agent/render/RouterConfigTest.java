@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.xlatsentinel.agent.config.ConfigLoader;
 import dev.xlatsentinel.agent.config.KeyFile;
 import dev.xlatsentinel.agent.config.LoadedConfig;
+import dev.xlatsentinel.agent.golden.Golden;
 import dev.xlatsentinel.bfd.auth.Secret;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -234,11 +235,6 @@ class RouterConfigTest {
     }
 
     static void golden(String name, String actual) throws Exception {
-        Path file = DIR.resolve(name);
-        if (Boolean.getBoolean("golden.update")) {
-            Files.writeString(file, actual);
-        }
-        assertThat(file).as("golden file %s is missing: run with -Dgolden.update=true, then review it", file).exists();
-        assertThat(actual).isEqualTo(Files.readString(file));
+        Golden.assertMatches(DIR.resolve(name), actual);
     }
 }

@@ -20,6 +20,7 @@ import dev.xlatsentinel.lab.Netns;
 import dev.xlatsentinel.lab.Poll;
 import dev.xlatsentinel.lab.RouteMonitor;
 import dev.xlatsentinel.lab.UpstreamRouter;
+import dev.xlatsentinel.platform.net.IpAddresses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -227,18 +228,18 @@ abstract class RouterMatrix {
             try {
                 services.values().forEach(s -> sessions.add(engine.addSession(ours(s.bfd().get(0)))));
                 services.values().forEach(s -> {
-                    awaitTracked(r, s.prefixes().get(0), true);
-                    awaitRoute(s.prefixes().get(0), s.bfd().get(0).local(), r);
+                    awaitTracked(r, s.prefixes().get(0).toString(), true);
+                    awaitRoute(s.prefixes().get(0).toString(), IpAddresses.text(s.bfd().get(0).local()), r);
                 });
 
                 ServiceConfig lower = services.get("nat64-lower");
                 sessions.get(0).holdDown(Diagnostic.PATH_DOWN).join();
-                awaitTracked(r, lower.prefixes().get(0), false);
+                awaitTracked(r, lower.prefixes().get(0).toString(), false);
                 assertThat(tracked(r, "64:ff9b::8000:0/97")).isTrue();
                 assertThat(tracked(r, "2001:db8:46::/96")).isTrue();
                 // Never the last one: with no tracked route left, the last resort keeps the prefix.
-                assertThat(routeVia(lower.prefixes().get(0), lower.bfd().get(0).local()))
-                        .as("the last resort keeps %s", lower.prefixes().get(0)).isTrue();
+                assertThat(routeVia(lower.prefixes().get(0).toString(), IpAddresses.text(lower.bfd().get(0).local())))
+                        .as("the last resort keeps %s", lower.prefixes().get(0).toString()).isTrue();
                 results.put("seed", "applied verbatim with the last resort; 3 routes tracked; an instance held "
                         + "Down loses only its tracked route, its last resort keeps the prefix");
             } finally {
@@ -259,19 +260,19 @@ abstract class RouterMatrix {
             RouteMonitor monitor = RouteMonitor.start(router);
             BfdSession s = engine.addSession(ours(c));
             try {
-                awaitRoute(prefix, c.local(), r);
-                assertRouterSendsAtTheAgentsTimers(r, c.local());
+                awaitRoute(prefix, IpAddresses.text(c.local()), r);
+                assertRouterSendsAtTheAgentsTimers(r, IpAddresses.text(c.local()));
                 List<Double> withdrawMs = new ArrayList<>();
                 int spoiled = 0;
                 while (withdrawMs.size() < WITHDRAW_ROUNDS) {
                     awaitUp(s, r);
-                    awaitRoute(prefix, c.local(), r);
+                    awaitRoute(prefix, IpAddresses.text(c.local()), r);
                     long t0 = micros();
                     s.holdDown(Diagnostic.PATH_DOWN).join();
                     Long d = awaitDeletion(monitor, prefix, t0);
                     if (d != null) {
                         withdrawMs.add(d / 1000.0);
-                    } else if (!routeVia(prefix, c.local()) && ++spoiled <= MAX_SPOILED) {
+                    } else if (!routeVia(prefix, IpAddresses.text(c.local())) && ++spoiled <= MAX_SPOILED) {
                         // The session flapped at 10 ms x 3 (a busy machine) and the route left
                         // just before our Down: that round measured nothing; run another.
                         LOG.warn("{}: the route left before our Down (a flap); round repeated", kind.label());
@@ -288,7 +289,7 @@ abstract class RouterMatrix {
                         + " repeated after a flap before our Down)" : ""));
 
                 awaitUp(s, r);
-                awaitRoute(prefix, c.local(), r);
+                awaitRoute(prefix, IpAddresses.text(c.local()), r);
                 long t0 = micros();
                 s.adminDown().join();
                 // RFC 5882 §3.2 lets a router keep the route on AdminDown; watch 1 s (33 detection times).
@@ -302,7 +303,7 @@ abstract class RouterMatrix {
                         : "withdrawn after " + fmt(deleted / 1000.0) + " ms");
                 s.adminUp().join();
                 awaitUp(s, r);
-                awaitRoute(prefix, c.local(), r);
+                awaitRoute(prefix, IpAddresses.text(c.local()), r);
             } finally {
                 s.remove().join();
             }

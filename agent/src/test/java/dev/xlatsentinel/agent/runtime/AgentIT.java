@@ -162,7 +162,7 @@ class AgentIT {
         Cmd.Result bad = gwa.cli("reload");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.stderr()).contains("reload rejected, running configuration kept",
-                "services.nat64.bfd[0].multiplier: must be 1-255, got 0");
+                "services.nat64.bfd[0].multiplier: 0 is outside 1 to 255");
         gwa.writeConfig(good);
         assertThat(n.routerGateways()).containsExactly("gwa");
         assertThat(birdSession("gwa")).matches(after -> after.sameChangeAs(before),

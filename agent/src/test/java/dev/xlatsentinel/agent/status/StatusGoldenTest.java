@@ -3,7 +3,7 @@ package dev.xlatsentinel.agent.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xlatsentinel.agent.control.AgentCommands;
-import java.nio.file.Files;
+import dev.xlatsentinel.agent.golden.Golden;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,11 +38,13 @@ class StatusGoldenTest {
                 true, "kernel upgrade", new AgentStatus.DampingView(1812.5, false, 2),
                 List.of(new AgentStatus.ProbeView("icmp", false, "3/3 targets timed out after 100 ms", 100.4),
                         new AgentStatus.ProbeView("jool", false, "JSTAT_FAILED_ROUTES rising (+120/s)", 7.9)));
-        var bfdUp = new AgentStatus.BfdView("2001:db8:ff::1", "2001:db8:ff::a1", "eth0", "jool", "single-hop", "Up",
-                "Up", "none", "none", false, 10, 10, 3, 3, 30, 1111, 2222, 7380000, NOW.minusSeconds(7380),
+        var bfdUp = new AgentStatus.BfdView("2001:db8:ff::1", "2001:db8:ff::a1", "eth0", "jool", "single-hop",
+                new AgentStatus.BfdStates("Up", "Up", "none", "none", false), new AgentStatus.BfdTimers(10, 10, 3, 3, 30),
+                new AgentStatus.BfdDiscriminators(1111, 2222), 7380000, NOW.minusSeconds(7380),
                 new AgentStatus.AuthView("meticulous-keyed-sha1", 2, List.of(1, 2), 1), counters);
-        var bfdDown = new AgentStatus.BfdView("2001:db8:ff::1", "2001:db8:ff::a2", "eth0", "jool", "single-hop", "Down",
-                "Init", "path-down", "neighbor-down", true, 1000, 1000, 3, 3, 3000, 3333, 4444, 0,
+        var bfdDown = new AgentStatus.BfdView("2001:db8:ff::1", "2001:db8:ff::a2", "eth0", "jool", "single-hop",
+                new AgentStatus.BfdStates("Down", "Init", "path-down", "neighbor-down", true),
+                new AgentStatus.BfdTimers(1000, 1000, 3, 3, 3000), new AgentStatus.BfdDiscriminators(3333, 4444), 0,
                 NOW.minusMillis(4150), AgentStatus.AuthView.NONE, counters);
         Map<String, Long> drops = new LinkedHashMap<>();
         drops.put("drop-truncated", 0L);
@@ -79,10 +81,6 @@ class StatusGoldenTest {
     }
 
     static void golden(String name, String actual) throws Exception {
-        Path file = DIR.resolve(name);
-        if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
-            Files.writeString(file, actual);
-        }
-        assertThat(actual).isEqualTo(Files.readString(file));
+        Golden.assertMatches(DIR.resolve(name), actual);
     }
 }

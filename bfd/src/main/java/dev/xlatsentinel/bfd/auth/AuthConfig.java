@@ -1,5 +1,7 @@
 package dev.xlatsentinel.bfd.auth;
 
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -30,30 +32,30 @@ public record AuthConfig(AuthType type, List<AuthKey> keys, int sendKeyId) {
         Objects.requireNonNull(keys, "auth.keys");
         if (type == AuthType.NONE) {
             if (!keys.isEmpty()) {
-                throw new IllegalArgumentException("auth.keys: authentication type none takes no keys");
+                throw new FieldException("auth.keys", "authentication type none takes no keys");
             }
             sendKeyId = 0;
         } else {
             if (keys.isEmpty()) {
-                throw new IllegalArgumentException("auth.keys: " + type + " needs at least one key");
+                throw new FieldException("auth.keys", type + " needs at least one key");
             }
             Set<Integer> ids = new HashSet<>();
             for (int i = 0; i < keys.size(); i++) {
                 AuthKey k = keys.get(i);
                 String field = "auth.keys[" + i + "]";
                 if (k == null) {
-                    throw new IllegalArgumentException(field + ": empty key");
+                    throw new FieldException(field, "empty key");
                 }
                 if (k.id() < 0 || k.id() > 255) {
-                    throw new IllegalArgumentException(field + ".id: must be 0-255, got " + k.id());
+                    throw new FieldException(field + ".id", Reasons.outside(k.id(), 0, 255));
                 }
                 if (!ids.add(k.id())) {
-                    throw new IllegalArgumentException(field + ".id: key ID " + k.id() + " is given twice");
+                    throw new FieldException(field + ".id", "key ID " + k.id() + " is given twice");
                 }
                 checkSecret(field + ".secret", type, k.secret());
             }
             if (!ids.contains(sendKeyId)) {
-                throw new IllegalArgumentException("auth.sendKeyId: " + sendKeyId + " is not one of the keys ("
+                throw new FieldException("auth.sendKeyId", sendKeyId + " is not one of the keys ("
                         + ids.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ")) + ")");
             }
             List<AuthKey> sorted = new ArrayList<>(keys);
@@ -70,7 +72,7 @@ public record AuthConfig(AuthType type, List<AuthKey> keys, int sendKeyId) {
         }
         checkSecret("auth.secret", type, secret);
         if (keyId < 0 || keyId > 255) {
-            throw new IllegalArgumentException("auth.keyId: must be 0-255, got " + keyId);
+            throw new FieldException("auth.keyId", Reasons.outside(keyId, 0, 255));
         }
         return new AuthConfig(type, List.of(new AuthKey(keyId, secret)), keyId);
     }
@@ -82,10 +84,10 @@ public record AuthConfig(AuthType type, List<AuthKey> keys, int sendKeyId) {
 
     private static void checkSecret(String field, AuthType type, Secret secret) {
         if (secret == null || secret.length() == 0) {
-            throw new IllegalArgumentException(field + ": " + type + " needs a key");
+            throw new FieldException(field, type + " needs a key");
         }
         if (secret.length() > type.maxKeyLength()) {
-            throw new IllegalArgumentException(field + ": " + type + " takes at most " + type.maxKeyLength()
+            throw new FieldException(field, type + " takes at most " + type.maxKeyLength()
                     + " octets, got " + secret.length());
         }
     }

@@ -1,6 +1,7 @@
 package dev.xlatsentinel.bfd.session;
 
 import dev.xlatsentinel.bfd.AuthFailureNotice;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.auth.AuthFailure;
 import dev.xlatsentinel.bfd.auth.Authenticator;

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd.session;
 
+import dev.xlatsentinel.bfd.Counter;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.bfd.session;
 
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.auth.AuthFailure;
 import dev.xlatsentinel.bfd.codec.ControlPacket;

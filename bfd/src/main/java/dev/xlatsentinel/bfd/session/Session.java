@@ -1,6 +1,7 @@
 package dev.xlatsentinel.bfd.session;
 
 import dev.xlatsentinel.bfd.AuthFailureNotice;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.SessionSnapshot;
@@ -594,14 +595,17 @@ public final class Session {
     }
 
     SessionSnapshot snapshot(long now) {
-        return new SessionSnapshot(key, state, remoteState, localDiag, remoteDiag,
-                Integer.toUnsignedLong(localDiscr), Integer.toUnsignedLong(remoteDiscr), detectMult, remoteDetectMult,
-                micros(desiredMinTx), micros(requiredMinRx), micros(remoteDesiredMinTx), micros(remoteMinRx),
-                micros(txIntervalMicros()), micros(Math.max(rxBasis, remoteDesiredMinTx)),
-                micros(detectionTimeMicros()),
-                pollActive != 0, remoteDemand, heldDown, heldDownDiag, auth.config().type(), auth.config().keyIds(),
+        SessionSnapshot.Remote remote = new SessionSnapshot.Remote(remoteState, remoteDiag,
+                Integer.toUnsignedLong(remoteDiscr), remoteDetectMult, micros(remoteDesiredMinTx), micros(remoteMinRx),
+                remoteDemand);
+        SessionSnapshot.Timers timers = new SessionSnapshot.Timers(detectMult, micros(desiredMinTx),
+                micros(requiredMinRx), micros(txIntervalMicros()), micros(Math.max(rxBasis, remoteDesiredMinTx)),
+                micros(detectionTimeMicros()), pollActive != 0);
+        SessionSnapshot.Auth authView = new SessionSnapshot.Auth(auth.config().type(), auth.config().keyIds(),
                 auth.enabled() ? auth.config().sendKeyId() : null,
-                auth.lastReceivedKeyId() < 0 ? null : auth.lastReceivedKeyId(), sourcePort,
+                auth.lastReceivedKeyId() < 0 ? null : auth.lastReceivedKeyId());
+        return new SessionSnapshot(key, state, localDiag, Integer.toUnsignedLong(localDiscr), heldDown, heldDownDiag,
+                remote, timers, authView, sourcePort,
                 ctx.wallTime(lastChange), upSince < 0 ? null : ctx.wallTime(upSince), counters.copy());
     }
 

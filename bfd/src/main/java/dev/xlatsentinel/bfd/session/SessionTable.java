@@ -1,9 +1,8 @@
 package dev.xlatsentinel.bfd.session;
 
-import io.netty.util.NetUtil;
 import dev.xlatsentinel.bfd.AuthFailureNotice;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.HopMode;
-import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.SessionSnapshot;
@@ -13,6 +12,8 @@ import dev.xlatsentinel.bfd.auth.Authenticator;
 import dev.xlatsentinel.bfd.codec.ControlPacket;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.timer.TimerHeap;
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.net.IpAddresses;
 import io.netty.util.collection.IntObjectHashMap;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -118,7 +119,7 @@ public final class SessionTable implements SessionContext {
     // ---------------------------------------------------------------- sessions
 
     /**
-     * Adds a session; throws {@link InvalidConfigException} (and changes nothing) when its
+     * Adds a session; throws {@link FieldException} (and changes nothing) when its
      * key or its addresses are taken. {@code ifindex} is the interface's index for a
      * link-local session, else 0; {@code attachment} is the transport's handle (its socket).
      */
@@ -151,12 +152,12 @@ public final class SessionTable implements SessionContext {
     public void checkAddable(SessionConfig config, int ifindex) {
         if (byKey.containsKey(config.key())) {
             Session other = byKey.get(config.key());
-            throw new InvalidConfigException("peer", "duplicate session key " + config.key()
+            throw new FieldException("peer", "duplicate session key " + config.key()
                     + (other.removing() ? " (still being removed)" : ""));
         }
         if (byAddress.containsKey(addressKey(config, ifindex))) {
-            throw new InvalidConfigException("peer", "a session to " + NetUtil.toAddressString(config.peer())
-                    + " from " + NetUtil.toAddressString(config.local())
+            throw new FieldException("peer", "a session to " + IpAddresses.text(config.peer())
+                    + " from " + IpAddresses.text(config.local())
                     + " exists on another interface; packets could not be told apart");
         }
     }

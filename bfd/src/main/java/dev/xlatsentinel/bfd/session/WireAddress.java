@@ -1,6 +1,6 @@
 package dev.xlatsentinel.bfd.session;
 
-import io.netty.util.NetUtil;
+import dev.xlatsentinel.platform.net.IpAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -107,6 +107,6 @@ public final class WireAddress {
 
     @Override
     public String toString() {
-        return known() ? NetUtil.toAddressString(toInetAddress()) : "(unknown)";
+        return known() ? IpAddresses.text(toInetAddress()) : "(unknown)";
     }
 }

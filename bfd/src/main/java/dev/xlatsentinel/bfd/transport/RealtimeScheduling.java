@@ -1,5 +1,7 @@
 package dev.xlatsentinel.bfd.transport;
 
+import dev.xlatsentinel.platform.libc.Libc;
+
 /**
  * Real-time scheduling (SCHED_FIFO, sched_setscheduler(2)) for the calling thread only: the
  * event loop that sends every session's packets. Under CPU contention a normal thread may
@@ -10,8 +12,6 @@ package dev.xlatsentinel.bfd.transport;
  * only when asked for.
  */
 public final class RealtimeScheduling {
-    private static final int SCHED_FIFO = 1;
-
     private RealtimeScheduling() {
     }
 
@@ -24,8 +24,8 @@ public final class RealtimeScheduling {
             throw new IllegalArgumentException("SCHED_FIFO priority must be 1-99, got " + priority);
         }
         try {
-            if (Libc.calls().sched_setscheduler(0, SCHED_FIFO, new int[] {priority}) != 0) {
-                return "sched_setscheduler failed, errno " + Libc.errno();
+            if (Libc.INSTANCE.sched_setscheduler(0, Libc.SCHED_FIFO, new int[] {priority}) != 0) {
+                return "sched_setscheduler failed, errno " + Libc.lastErrno();
             }
             return null;
         } catch (LinkageError | RuntimeException e) {

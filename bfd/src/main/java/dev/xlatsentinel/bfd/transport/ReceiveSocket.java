@@ -2,6 +2,7 @@ package dev.xlatsentinel.bfd.transport;
 
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.session.WireAddress;
+import dev.xlatsentinel.platform.libc.Libc;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -284,9 +285,9 @@ final class ReceiveSocket implements EpollIoHandle {
             mem.putLong(m + 40, CONTROL);         // msg_controllen
             mem.putInt(m + 48, 0);                // msg_flags
         }
-        int n = Libc.calls().recvmmsg(socket.intValue(), msgvec, BATCH, Libc.MSG_DONTWAIT, null);
+        int n = Libc.INSTANCE.recvmmsg(socket.intValue(), msgvec, BATCH, Libc.MSG_DONTWAIT, null);
         if (n < 0) {
-            int errno = Libc.errno();
+            int errno = Libc.lastErrno();
             if (errno != Libc.EAGAIN && readErrors++ % 1000 == 0) {
                 LOG.warn("BFD receive socket {}: recvmmsg errno {} ({} so far)", hop, errno, readErrors);
             }

@@ -1,13 +1,15 @@
 package dev.xlatsentinel.bfd.transport;
 
 import dev.xlatsentinel.bfd.HopMode;
-import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionConfig;
-import dev.xlatsentinel.bfd.session.Counter;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.session.PacketSink;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.WireAddress;
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.libc.Libc;
+import dev.xlatsentinel.platform.net.IpAddresses;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,7 +19,6 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.Socket;
-import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -133,9 +134,9 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     /** Blocking: the index of {@code iface} in the transport's namespace. */
     public int ifindex(String iface) {
         return Blocking.call(socketExecutor, () -> {
-            int index = InterfaceIndex.of(iface);
+            int index = Libc.INSTANCE.if_nametoindex(iface);
             if (index == 0) {
-                throw new InvalidConfigException("iface", "no interface '" + iface + "' in the namespace");
+                throw new FieldException("iface", "no interface '" + iface + "' in the namespace");
             }
             return index;
         });
@@ -262,7 +263,7 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
     /**
      * Blocking: opens a session's send socket: created on the namespace executor, bound to
      * its local address and a fresh source port, connected to the peer. Throws
-     * {@link InvalidConfigException} (field {@code local}) when the address cannot be used.
+     * {@link FieldException} (field {@code local}) when the address cannot be used.
      */
     public Channel openSendSocket(SessionConfig c, int ifindex) {
         boolean ipv6 = c.peer() instanceof Inet6Address;
@@ -287,12 +288,12 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
                 usedPorts.remove(port);
                 lastError = String.valueOf(e.getMessage());
                 if (!lastError.contains("in use")) {
-                    throw new InvalidConfigException("local", "cannot send from " + NetUtil.toAddressString(local)
+                    throw new FieldException("local", "cannot send from " + IpAddresses.text(local)
                             + " port " + port + " to " + remote + ": " + lastError);
                 }
             }
         }
-        throw new InvalidConfigException("local", "no source port for " + c.key() + ": " + lastError);
+        throw new FieldException("local", "no source port for " + c.key() + ": " + lastError);
     }
 
     private static EpollDatagramChannel newSendChannel(SessionConfig c, boolean ipv6) {
@@ -313,7 +314,7 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
             return d;
         } catch (RuntimeException e) {
             d.unsafe().closeForcibly();
-            throw new InvalidConfigException(c.iface() != null ? "iface" : "local",
+            throw new FieldException(c.iface() != null ? "iface" : "local",
                     "cannot set up the send socket: " + e.getMessage());
         }
     }
@@ -365,7 +366,6 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
         }
         rx.clear();
     }
-
 
     private static InetAddress scoped(InetAddress a, int ifindex) {
         if (a instanceof Inet6Address && a.isLinkLocalAddress() && ifindex > 0) {

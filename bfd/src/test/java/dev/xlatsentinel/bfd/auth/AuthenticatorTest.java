@@ -236,9 +236,9 @@ class AuthenticatorTest {
         assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_MD5, List.of(AuthKey.of(1, s), AuthKey.of(1, s)), 1))
                 .hasMessage("auth.keys[1].id: key ID 1 is given twice");
         assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_MD5, List.of(AuthKey.of(256, s)), 256))
-                .hasMessage("auth.keys[0].id: must be 0-255, got 256");
+                .hasMessage("auth.keys[0].id: 256 is outside 0 to 255");
         assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_MD5, List.of(AuthKey.of(-1, s)), -1))
-                .hasMessage("auth.keys[0].id: must be 0-255, got -1");
+                .hasMessage("auth.keys[0].id: -1 is outside 0 to 255");
         assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_MD5, List.of(AuthKey.of(1, s), AuthKey.of(2, s)), 3))
                 .hasMessage("auth.sendKeyId: 3 is not one of the keys (1, 2)");
         assertThatThrownBy(() -> AuthConfig.chain(AuthType.KEYED_MD5,

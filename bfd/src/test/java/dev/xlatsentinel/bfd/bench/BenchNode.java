@@ -2,7 +2,7 @@ package dev.xlatsentinel.bfd.bench;
 
 import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.SessionConfig;
-import dev.xlatsentinel.bfd.session.Counter;
+import dev.xlatsentinel.bfd.Counter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

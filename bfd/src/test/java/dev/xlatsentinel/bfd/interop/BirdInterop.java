@@ -10,7 +10,7 @@ import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.auth.Secret;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.codec.State;
-import dev.xlatsentinel.bfd.session.Counter;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.lab.Bird;
 import dev.xlatsentinel.lab.Poll;
 import java.time.Duration;
@@ -98,8 +98,8 @@ abstract class BirdInterop extends PeerLab {
             SessionSnapshot snap = s.snapshot();
             assertThat(r.interval()).as("BIRD sends every max(50, our rx 50) ms").isEqualTo("0.050");
             assertThat(r.timeout()).as("3 x max(its rx 50, our tx 50)").isEqualTo("0.150");
-            assertThat(snap.txInterval()).isEqualTo(Duration.ofMillis(50));
-            assertThat(snap.detectionTime()).isEqualTo(Duration.ofMillis(150));
+            assertThat(snap.timers().txInterval()).isEqualTo(Duration.ofMillis(50));
+            assertThat(snap.timers().detectionTime()).isEqualTo(Duration.ofMillis(150));
         });
     }
 
@@ -158,7 +158,7 @@ abstract class BirdInterop extends PeerLab {
             s.updateTimers(Duration.ofMillis(200), Duration.ofMillis(200), 3).join();
             Poll.until(UP, Duration.ofMillis(50), "BIRD sends at our new rx", () -> row(gw4).get().interval().equals("0.200")
                     && row(gw4).get().timeout().equals("0.600"), () -> bird.birdc("show bfd sessions"));
-            assertThat(s.snapshot().txInterval()).isEqualTo(Duration.ofMillis(200));
+            assertThat(s.snapshot().timers().txInterval()).isEqualTo(Duration.ofMillis(200));
             assertThat(events.statesOf(s.key())).hasSize(before);
             assertThat(birdState(gw4)).isEqualTo("Up");
         });
@@ -198,7 +198,7 @@ abstract class BirdInterop extends PeerLab {
                 ours(peer4, gw4).iface("eth0").auth(type, 7, Secret.of("s3cret-key")).build(), s -> {
                     awaitBothUp(s, gw4);
                     SessionSnapshot snap = s.snapshot();
-                    assertThat(snap.authType()).isEqualTo(type);
+                    assertThat(snap.auth().type()).isEqualTo(type);
                     assertThat(snap.counters().entrySet().stream()
                             .filter(e -> e.getKey().label().startsWith("drop-auth")).mapToLong(e -> e.getValue()).sum())
                             .isZero();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.BfdSession;
-import dev.xlatsentinel.bfd.InvalidConfigException;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.StateChange;
@@ -18,6 +17,7 @@ import dev.xlatsentinel.bfd.codec.State;
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Netns;
 import dev.xlatsentinel.lab.Poll;
+import dev.xlatsentinel.platform.config.FieldException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,14 +111,14 @@ class EngineIT {
     void badInputNamesTheFieldAndChangesNothing() {
         int before = a.snapshots().size();
         assertThatThrownBy(() -> a.addSession(v4("100.64.30.2", "100.64.30.1").iface("nosuch0").build()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("iface: no interface 'nosuch0'");
+                .isInstanceOf(FieldException.class).hasMessageStartingWith("iface: no interface 'nosuch0'");
         assertThatThrownBy(() -> a.addSession(v4("100.64.30.2", "100.64.31.1").build()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("local: cannot send from 100.64.31.1");
+                .isInstanceOf(FieldException.class).hasMessageStartingWith("local: cannot send from 100.64.31.1");
         BfdSession s = a.addSession(v4("100.64.30.2", "100.64.30.1").passive(true).build());
         try {
             assertThatThrownBy(() -> a.addSession(v4("100.64.30.2", "100.64.30.1").passive(true).build()))
-                    .isInstanceOf(InvalidConfigException.class)
-                    .satisfies(e -> assertThat(((InvalidConfigException) e).field()).isEqualTo("peer"));
+                    .isInstanceOf(FieldException.class)
+                    .satisfies(e -> assertThat(((FieldException) e).field()).isEqualTo("peer"));
             assertThat(a.snapshots()).hasSize(before + 1);
         } finally {
             s.remove().join();
@@ -177,7 +177,7 @@ class EngineIT {
             int seen = eventsB.statesOf(sb.key()).size();
             sa.holdDown(Diagnostic.PATH_DOWN).join();
             Poll.until(Duration.ofSeconds(2), "peer Down", () -> sb.snapshot().state() != State.UP);
-            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.PATH_DOWN);
+            assertThat(sb.snapshot().remote().diag()).isEqualTo(Diagnostic.PATH_DOWN);
             Poll.until(UP, "peer Init", () -> sb.snapshot().state() == State.INIT);
             long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             while (System.nanoTime() < until) {
@@ -201,8 +201,8 @@ class EngineIT {
         int seen = eventsA.statesOf(ca.key()).size(); // earlier tests used the same addresses
         BfdSession sa = a.addSession(ca, Diagnostic.PATH_DOWN);
         try {
-            Poll.until(UP, "peer hears the held session", () -> sb.snapshot().remoteDiscriminator() != 0);
-            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.PATH_DOWN);
+            Poll.until(UP, "peer hears the held session", () -> sb.snapshot().remote().discriminator() != 0);
+            assertThat(sb.snapshot().remote().diag()).isEqualTo(Diagnostic.PATH_DOWN);
             long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
             while (System.nanoTime() < until) {
                 assertThat(sb.snapshot().state()).isNotEqualTo(State.UP);
@@ -236,8 +236,8 @@ class EngineIT {
                 .interval(Duration.ofMillis(50)).build());
         try {
             awaitUp(a1, a3, b1, b3);
-            assertThat(a1.snapshot().remoteDiscriminator()).isEqualTo(b1.snapshot().localDiscriminator());
-            assertThat(a3.snapshot().remoteDiscriminator()).isEqualTo(b3.snapshot().localDiscriminator());
+            assertThat(a1.snapshot().remote().discriminator()).isEqualTo(b1.snapshot().localDiscriminator());
+            assertThat(a3.snapshot().remote().discriminator()).isEqualTo(b3.snapshot().localDiscriminator());
         } finally {
             remove(a1, a3, b1, b3);
         }
@@ -273,7 +273,7 @@ class EngineIT {
             StateChange last = eventsD.changes.get(eventsD.changes.size() - 1);
             assertThat(last.oldState()).isEqualTo(State.INIT);
             assertThat(last.localDiag()).isEqualTo(Diagnostic.CONTROL_DETECTION_TIME_EXPIRED);
-            assertThat(sd.snapshot().remoteState()).isNotEqualTo(State.ADMIN_DOWN);
+            assertThat(sd.snapshot().remote().state()).isNotEqualTo(State.ADMIN_DOWN);
             assertThat(eventsD.changes).noneMatch(ch -> ch.remoteDiag() == Diagnostic.ADMINISTRATIVELY_DOWN);
         } finally {
             c.close();
@@ -290,14 +290,14 @@ class EngineIT {
             awaitUp(sa, sb);
             sa.adminDown().join();
             Poll.until(Duration.ofSeconds(2), "peer Down", () -> sb.snapshot().state() == State.DOWN);
-            assertThat(sb.snapshot().remoteState()).isEqualTo(State.ADMIN_DOWN);
-            assertThat(sb.snapshot().remoteDiag()).isEqualTo(Diagnostic.ADMINISTRATIVELY_DOWN);
+            assertThat(sb.snapshot().remote().state()).isEqualTo(State.ADMIN_DOWN);
+            assertThat(sb.snapshot().remote().diag()).isEqualTo(Diagnostic.ADMINISTRATIVELY_DOWN);
             assertThat(sb.snapshot().localDiag()).isEqualTo(Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN);
             sa.adminUp().join();
             awaitUp(sa, sb);
             sa.remove().join();
             assertThat(sb.snapshot().state()).isEqualTo(State.DOWN);
-            assertThat(sb.snapshot().remoteState()).isEqualTo(State.ADMIN_DOWN);
+            assertThat(sb.snapshot().remote().state()).isEqualTo(State.ADMIN_DOWN);
         } finally {
             sb.remove().join();
         }
@@ -332,8 +332,8 @@ class EngineIT {
             // Both went out in order over one veth; once the TTL 255 one has arrived, the
             // TTL 254 one has been dealt with too.
             Poll.until(Duration.ofSeconds(2), "TTL 255 accepted", () -> sa.snapshot().state() == State.INIT);
-            assertThat(sa.snapshot().remoteDiscriminator()).isEqualTo(0x0b0b0b0bL);
-            assertThat(sa.snapshot().counter(dev.xlatsentinel.bfd.session.Counter.RX_PACKETS)).as("only TTL 255")
+            assertThat(sa.snapshot().remote().discriminator()).isEqualTo(0x0b0b0b0bL);
+            assertThat(sa.snapshot().counter(dev.xlatsentinel.bfd.Counter.RX_PACKETS)).as("only TTL 255")
                     .isEqualTo(1);
         } finally {
             group.shutdownGracefully();
@@ -361,9 +361,9 @@ class EngineIT {
             p[1].updateAuth(both).join();
             p[0].updateTimers(Duration.ofMillis(40), Duration.ofMillis(40), 3);
             p[0].updateAuth(both.sendingWith(10)).join();
-            Poll.until(UP, "b sees a's new key", () -> Integer.valueOf(10).equals(p[1].snapshot().peerAuthKeyId()));
+            Poll.until(UP, "b sees a's new key", () -> Integer.valueOf(10).equals(p[1].snapshot().auth().peerKeyId()));
             p[1].updateAuth(both.sendingWith(10)).join();
-            Poll.until(UP, "a sees b's new key", () -> Integer.valueOf(10).equals(p[0].snapshot().peerAuthKeyId()));
+            Poll.until(UP, "a sees b's new key", () -> Integer.valueOf(10).equals(p[0].snapshot().auth().peerKeyId()));
             AuthConfig end = AuthConfig.chain(AuthType.METICULOUS_KEYED_SHA1, List.of(k10), 10);
             p[0].updateAuth(end).join();
             p[1].updateAuth(end).join();
@@ -376,9 +376,9 @@ class EngineIT {
             assertThat(eventsB.statesOf(p[1].key())).as(() -> "b: " + eventsB.changes).hasSize(changesB);
             assertThat(p[0].config().auth()).isEqualTo(end);
             assertThat(p[0].config().desiredMinTxMicros()).as("the timer change kept").isEqualTo(40_000);
-            assertThat(p[0].snapshot().authKeyIds()).containsExactly(10);
+            assertThat(p[0].snapshot().auth().keyIds()).containsExactly(10);
             assertThatThrownBy(() -> p[0].updateAuth(AuthConfig.of(AuthType.KEYED_SHA1, 10, k10.secret())))
-                    .isInstanceOf(InvalidConfigException.class)
+                    .isInstanceOf(FieldException.class)
                     .hasMessage("auth.type: authentication type meticulous-keyed-sha1 cannot become keyed-sha1 on"
                             + " a live session: remove the session and add it again");
             assertThat(p[0].config().auth()).isEqualTo(end);

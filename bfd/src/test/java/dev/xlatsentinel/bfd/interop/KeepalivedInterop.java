@@ -9,7 +9,6 @@ import dev.xlatsentinel.lab.Keepalived;
 import dev.xlatsentinel.lab.Poll;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * IPv6 {@code bfd_instance} (50 ms x 3, TTL and hop limit 255), configured once; each case
  * adds and removes our side. keepalived shows its sessions only in its log. One IT per
  * keepalived of the router matrix: {@link KeepalivedInteropIT} (Debian 12's 2.2.7) and
- * {@link Keepalived23Debian13InteropIT} (2.3.3).
+ * {@link Keepalived23Debian13InteropIT} (2.3.3). There are no multihop or authentication
+ * cases: keepalived speaks single-hop BFD only (RFC 5881, port 3784; no RFC 5883 session),
+ * and its {@code bfd_instance} takes no key (authentication interop runs against BIRD).
  */
 abstract class KeepalivedInterop extends PeerLab {
     private final Keepalived.Build build;
@@ -87,15 +88,5 @@ abstract class KeepalivedInterop extends PeerLab {
             s.adminUp().join();
             awaitBothUp(s, "v4");
         });
-    }
-
-    @Test
-    @Disabled("keepalived speaks single-hop BFD only (RFC 5881, port 3784): no multihop session (RFC 5883)")
-    void multihop() {
-    }
-
-    @Test
-    @Disabled("keepalived's BFD has no authentication (bfd_instance takes no key); auth interop runs against BIRD")
-    void authentication() {
     }
 }

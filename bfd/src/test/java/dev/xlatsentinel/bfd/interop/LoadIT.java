@@ -7,7 +7,7 @@ import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.bfd.codec.State;
-import dev.xlatsentinel.bfd.session.Counter;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Netns;
 import dev.xlatsentinel.lab.Poll;

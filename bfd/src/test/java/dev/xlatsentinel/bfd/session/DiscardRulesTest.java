@@ -2,6 +2,7 @@ package dev.xlatsentinel.bfd.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.auth.Secret;

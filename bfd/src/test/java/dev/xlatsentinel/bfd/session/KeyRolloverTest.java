@@ -1,7 +1,6 @@
 package dev.xlatsentinel.bfd.session;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.auth.AuthConfig;
 import dev.xlatsentinel.bfd.auth.AuthKey;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Key chains (RFC 5880 §6.7) on two sessions talking to each other on a manual clock: a
@@ -76,15 +76,15 @@ class KeyRolloverTest {
         assertStillUpWithoutAChange(ea, eb);
         update(pair.a, start.withKey(NEW));
         assertStillUpWithoutAChange(ea, eb);
-        assertThat(pair.b.session.snapshot(pair.now()).peerAuthKeyId()).as("we still send with key 1").isEqualTo(1);
+        assertThat(pair.b.session.snapshot(pair.now()).auth().peerKeyId()).as("we still send with key 1").isEqualTo(1);
 
         update(pair.a, start.withKey(NEW).sendingWith(2));
         assertStillUpWithoutAChange(ea, eb);
-        assertThat(pair.b.session.snapshot(pair.now()).peerAuthKeyId()).as("the router sees key 2").isEqualTo(2);
+        assertThat(pair.b.session.snapshot(pair.now()).auth().peerKeyId()).as("the router sees key 2").isEqualTo(2);
 
         update(pair.b, start.withKey(NEW).sendingWith(2));
         assertStillUpWithoutAChange(ea, eb);
-        assertThat(pair.a.session.snapshot(pair.now()).peerAuthKeyId()).isEqualTo(2);
+        assertThat(pair.a.session.snapshot(pair.now()).auth().peerKeyId()).isEqualTo(2);
 
         AuthConfig end = AuthConfig.chain(t, List.of(NEW), 2);
         update(pair.a, end);
@@ -93,8 +93,8 @@ class KeyRolloverTest {
         assertThat(pair.a.session.localDiscriminator()).as("the same session throughout").isEqualTo(discrA);
         assertThat(pair.a.session.config().auth()).isEqualTo(end);
         var snap = pair.a.session.snapshot(pair.now());
-        assertThat(snap.authKeyIds()).containsExactly(2);
-        assertThat(snap.authSendKeyId()).isEqualTo(2);
+        assertThat(snap.auth().keyIds()).containsExactly(2);
+        assertThat(snap.auth().sendKeyId()).isEqualTo(2);
         assertThat(snap.counter(Counter.STATE_TRANSITIONS)).isEqualTo(ea);
     }
 

@@ -3,10 +3,11 @@ package dev.xlatsentinel.bfd.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xlatsentinel.bfd.InvalidConfigException;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.codec.ControlPacket;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.codec.State;
+import dev.xlatsentinel.platform.config.FieldException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -128,7 +129,7 @@ class OperatorActionsTest {
         assertThat(f.lastPacket().state()).isEqualTo(State.ADMIN_DOWN);
         assertThat(f.last().at()).isEqualTo(f.now());
         assertThatThrownBy(() -> f.table.add(Fixture.config().build(), 0, 1, null, f.now()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("still being removed");
+                .isInstanceOf(FieldException.class).hasMessageContaining("still being removed");
         f.advance(Duration.ofSeconds(4));
         assertThat(gone[0]).isTrue();
         assertThat(f.table.get(s.key())).isNull();
@@ -171,7 +172,7 @@ class OperatorActionsTest {
     void duplicateKeyIsRefusedAndChangesNothing() {
         f.add(Fixture.config().build());
         assertThatThrownBy(() -> f.table.add(Fixture.config().build(), 0, 2, null, f.now()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("peer: duplicate session key");
+                .isInstanceOf(FieldException.class).hasMessageStartingWith("peer: duplicate session key");
         assertThat(f.table.size()).isEqualTo(1);
     }
 
@@ -179,7 +180,7 @@ class OperatorActionsTest {
     void sameAddressesOnAnotherInterfaceAreRefusedForGlobalAddresses() {
         f.add(Fixture.config().iface("eth0").build());
         assertThatThrownBy(() -> f.table.add(Fixture.config().iface("eth1").build(), 0, 2, null, f.now()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("could not be told apart");
+                .isInstanceOf(FieldException.class).hasMessageContaining("could not be told apart");
     }
 
     @Test

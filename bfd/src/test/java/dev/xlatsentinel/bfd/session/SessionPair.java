@@ -4,7 +4,7 @@ import dev.xlatsentinel.bfd.AuthFailureNotice;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.StateChange;
-import dev.xlatsentinel.bfd.timer.ManualClock;
+import dev.xlatsentinel.platform.time.ManualClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.xlatsentinel.bfd.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.codec.ControlPacket;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.codec.State;

@@ -6,7 +6,7 @@ import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionConfig;
-import dev.xlatsentinel.bfd.session.Counter;
+import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.session.WireAddress;
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Netns;

@@ -2,6 +2,8 @@ package dev.xlatsentinel.frr.bfdd;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
 
 /**
  * The whole desired configuration of one bfdd peer, as the agent reads it from YAML. A null
@@ -41,11 +43,11 @@ public record BfdPeerSpec(String peer, String localAddress, @JsonProperty("inter
         range("detectMultiplier", detectMultiplier, 2, 255);
         range("minimumTtl", minimumTtl, 1, 254);
         if (minimumTtl != null && !multihop) {
-            throw new IllegalArgumentException("minimumTtl: only for multihop peers (single-hop BFD always "
+            throw new FieldException("minimumTtl", "only for multihop peers (single-hop BFD always "
                     + "requires TTL 255, RFC 5881 §5)");
         }
         if (profile != null && (profile.isBlank() || !profile.matches("\\S+"))) {
-            throw new IllegalArgumentException("profile: '" + profile + "' is not a profile name (no spaces)");
+            throw new FieldException("profile", "'" + profile + "' is not a profile name (no spaces)");
         }
     }
 
@@ -113,7 +115,7 @@ public record BfdPeerSpec(String peer, String localAddress, @JsonProperty("inter
 
     private static void range(String field, Integer v, int min, int max) {
         if (v != null && (v < min || v > max)) {
-            throw new IllegalArgumentException(field + ": " + v + " is outside " + min + "-" + max);
+            throw new FieldException(field, Reasons.outside(v, min, max));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.xlatsentinel.frr.bfdd;
 
-import dev.xlatsentinel.frr.addr.IpLiteral;
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.net.IpAddresses;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -20,8 +21,8 @@ public record PeerKey(String peer, boolean multihop, String localAddress, String
     static final String DEFAULT_VRF = "default";
 
     public PeerKey {
-        InetAddress p = IpLiteral.parse("peer", peer);
-        peer = IpLiteral.format(p);
+        InetAddress p = FieldException.parse("peer", peer, IpAddresses::parse);
+        peer = IpAddresses.text(p);
         localAddress = blankToNull(localAddress);
         iface = blankToNull(iface);
         vrf = blankToNull(vrf);
@@ -29,28 +30,29 @@ public record PeerKey(String peer, boolean multihop, String localAddress, String
             vrf = null;
         }
         if (localAddress != null) {
-            localAddress = IpLiteral.canonical("localAddress", localAddress);
-            if (IpLiteral.isIpv6(localAddress) != IpLiteral.isIpv6(peer)) {
-                throw new IllegalArgumentException("localAddress: " + localAddress + " is not of the same family as peer "
+            InetAddress l = FieldException.parse("localAddress", localAddress, IpAddresses::parse);
+            localAddress = IpAddresses.text(l);
+            if (l.getClass() != p.getClass()) {
+                throw new FieldException("localAddress", localAddress + " is not of the same family as peer "
                         + peer);
             }
         }
         if (iface != null && !iface.matches("[^\\s/]{1,15}")) {
-            throw new IllegalArgumentException("interface: '" + iface
+            throw new FieldException("interface", "'" + iface
                     + "' is not a Linux interface name (1-15 characters, no space or '/')");
         }
         if (vrf != null && !vrf.matches("\\S{1,36}")) {
-            throw new IllegalArgumentException("vrf: '" + vrf + "' is not a VRF name");
+            throw new FieldException("vrf", "'" + vrf + "' is not a VRF name");
         }
         if (multihop && localAddress == null) {
-            throw new IllegalArgumentException("localAddress: required for a multihop peer (RFC 5883 sessions are "
+            throw new FieldException("localAddress", "required for a multihop peer (RFC 5883 sessions are "
                     + "keyed by both addresses)");
         }
         if (multihop && iface != null) {
-            throw new IllegalArgumentException("interface: not allowed for a multihop peer");
+            throw new FieldException("interface", "not allowed for a multihop peer");
         }
-        if (IpLiteral.isLinkLocal(p) && iface == null) {
-            throw new IllegalArgumentException("interface: required for the link-local peer " + peer);
+        if (p.isLinkLocalAddress() && iface == null) {
+            throw new FieldException("interface", "required for the link-local peer " + peer);
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.xlatsentinel.frr.route;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.xlatsentinel.frr.addr.IpPrefix;
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
+import dev.xlatsentinel.platform.net.IpPrefix;
 import java.util.List;
 
 /**
@@ -14,9 +16,9 @@ public record BgpNetwork(long asn, String prefix) implements RouteSpec {
 
     public BgpNetwork {
         if (asn < 1 || asn > 4294967295L) {
-            throw new IllegalArgumentException("asn: " + asn + " is outside 1-4294967295");
+            throw new FieldException("asn", Reasons.outside(asn, 1, 4294967295L));
         }
-        prefix = IpPrefix.parse("prefix", prefix).toString();
+        prefix = FieldException.parse("prefix", prefix, IpPrefix::parse).toString();
     }
 
     @Override
@@ -27,7 +29,7 @@ public record BgpNetwork(long asn, String prefix) implements RouteSpec {
     @Override
     @JsonIgnore
     public IpPrefix ipPrefix() {
-        return IpPrefix.parse("prefix", prefix);
+        return IpPrefix.parse(prefix);
     }
 
     @Override

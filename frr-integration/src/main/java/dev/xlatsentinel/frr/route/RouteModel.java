@@ -1,10 +1,10 @@
 package dev.xlatsentinel.frr.route;
 
-import dev.xlatsentinel.frr.addr.IpLiteral;
 import dev.xlatsentinel.frr.config.ConfigConflictException;
 import dev.xlatsentinel.frr.config.DesiredState;
 import dev.xlatsentinel.frr.config.RunningConfig;
 import dev.xlatsentinel.frr.vty.VtySession;
+import dev.xlatsentinel.platform.net.IpAddresses;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -134,7 +134,7 @@ final class RouteModel implements DesiredState.Model<RouteSpec, RouteSpec> {
 
     private static boolean isIp(String s) {
         try {
-            IpLiteral.parse("nexthop", s);
+            IpAddresses.parse(s);
             return true;
         } catch (IllegalArgumentException e) {
             return false;

@@ -2,7 +2,7 @@ package dev.xlatsentinel.frr.route;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import dev.xlatsentinel.frr.addr.IpPrefix;
+import dev.xlatsentinel.platform.net.IpPrefix;
 import java.util.List;
 
 /**

@@ -2,8 +2,11 @@ package dev.xlatsentinel.frr.route;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.xlatsentinel.frr.addr.IpLiteral;
-import dev.xlatsentinel.frr.addr.IpPrefix;
+import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.config.Reasons;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.net.IpPrefix;
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -19,22 +22,23 @@ public record StaticRoute(String prefix, String nexthop, @JsonProperty("interfac
         implements RouteSpec {
 
     public StaticRoute {
-        IpPrefix p = IpPrefix.parse("prefix", prefix);
+        IpPrefix p = FieldException.parse("prefix", prefix, IpPrefix::parse);
         prefix = p.toString();
         if (nexthop != null) {
-            nexthop = IpLiteral.canonical("nexthop", nexthop);
-            if (IpLiteral.isIpv6(nexthop) != p.isIpv6()) {
-                throw new IllegalArgumentException("nexthop: " + nexthop + " is not of the family of " + prefix);
+            InetAddress n = FieldException.parse("nexthop", nexthop, IpAddresses::parse);
+            nexthop = IpAddresses.text(n);
+            if (n.getClass() != p.address().getClass()) {
+                throw new FieldException("nexthop", nexthop + " is not of the family of " + prefix);
             }
         }
         if (iface != null && !iface.matches("[^\\s/]{1,15}")) {
-            throw new IllegalArgumentException("interface: '" + iface + "' is not a Linux interface name");
+            throw new FieldException("interface", "'" + iface + "' is not a Linux interface name");
         }
         if (nexthop == null && iface == null) {
-            throw new IllegalArgumentException("nexthop: a static route needs a next hop or an interface");
+            throw new FieldException("nexthop", "a static route needs a next hop or an interface");
         }
         if (distance != null && (distance < 1 || distance > 255)) {
-            throw new IllegalArgumentException("distance: " + distance + " is outside 1-255");
+            throw new FieldException("distance", Reasons.outside(distance, 1, 255));
         }
         if (distance != null && distance == 1) {
             distance = null; // staticd's default, which it does not print
@@ -53,7 +57,7 @@ public record StaticRoute(String prefix, String nexthop, @JsonProperty("interfac
     @Override
     @JsonIgnore
     public IpPrefix ipPrefix() {
-        return IpPrefix.parse("prefix", prefix);
+        return IpPrefix.parse(prefix);
     }
 
     @Override

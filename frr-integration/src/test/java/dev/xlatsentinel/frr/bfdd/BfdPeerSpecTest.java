@@ -22,7 +22,7 @@ class BfdPeerSpecTest {
     @Test
     void badValuesNameTheirField() {
         assertThatThrownBy(() -> JSON.readValue("{\"peer\": \"2001:db8::1\", \"receiveIntervalMs\": 5}",
-                BfdPeerSpec.class)).hasMessageContaining("receiveIntervalMs: 5 is outside 10-60000");
+                BfdPeerSpec.class)).hasMessageContaining("receiveIntervalMs: 5 is outside 10 to 60000");
         assertThatThrownBy(() -> spec("2001:db8::1", null, null, true)).hasMessageStartingWith("localAddress: required");
         assertThatThrownBy(() -> spec("2001:db8::1", "2001:db8::2", "eth0", true))
                 .hasMessageStartingWith("interface: not allowed");
@@ -36,7 +36,7 @@ class BfdPeerSpecTest {
         assertThatThrownBy(() -> BfdPeerSpec.of(PeerKey.singleHop("2001:db8::1", null, null)).withProfile("a b"))
                 .hasMessageStartingWith("profile:");
         assertThatThrownBy(() -> BfdPeerSpec.of(PeerKey.singleHop("2001:db8::1", null, null)).withTimers(null, null, 1))
-                .hasMessageStartingWith("detectMultiplier: 1 is outside 2-255");
+                .hasMessageStartingWith("detectMultiplier: 1 is outside 2 to 255");
     }
 
     @Test

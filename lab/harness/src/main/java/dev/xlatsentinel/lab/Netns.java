@@ -1,5 +1,7 @@
 package dev.xlatsentinel.lab;
 
+import dev.xlatsentinel.platform.netns.NamespaceException;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +28,7 @@ import java.util.concurrent.TimeoutException;
 public final class Netns implements AutoCloseable {
     private final Lab lab;
     private final String name;
-    private ExecutorService executor;
+    private NetworkNamespace namespace;
 
     Netns(Lab lab, String name) {
         this.lab = lab;
@@ -131,30 +134,15 @@ public final class Netns implements AutoCloseable {
     }
 
     /** A single thread inside this namespace, for opening sockets there. Created on first use. */
-    public synchronized ExecutorService executor() {
-        if (executor == null) {
-            String nsPath = path().toString();
-            ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(() -> {
-                    Setns.enterNetworkNamespace(nsPath);
-                    r.run();
-                }, "netns-" + name);
-                t.setDaemon(true);
-                return t;
-            });
-            // Fail here, not later, if the thread could not enter the namespace.
+    public synchronized Executor executor() {
+        if (namespace == null) {
             try {
-                ex.submit(() -> null).get(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LabException("interrupted entering " + name, e);
-            } catch (ExecutionException | TimeoutException e) {
-                ex.shutdownNow();
+                namespace = NetworkNamespace.open(name);
+            } catch (NamespaceException e) {
                 throw new LabException("cannot enter network namespace " + name, e);
             }
-            executor = ex;
         }
-        return executor;
+        return namespace.executor();
     }
 
     /**
@@ -162,22 +150,14 @@ public final class Netns implements AutoCloseable {
      * shuts it down.
      */
     public ExecutorService threads(int n) {
-        String nsPath = path().toString();
-        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-        return Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(() -> {
-                Setns.enterNetworkNamespace(nsPath);
-                r.run();
-            }, "netns-" + name + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        return Executors.newFixedThreadPool(n, NetworkNamespace.threadFactory(name, "netns-" + name));
     }
 
     /** Runs {@code task} on the namespace's thread and returns its result. */
     public <T> T call(Callable<T> task) {
         try {
-            return executor().submit(task).get(30, TimeUnit.SECONDS);
+            executor();
+            return namespace.call(task).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LabException("interrupted in " + name, e);
@@ -209,8 +189,10 @@ public final class Netns implements AutoCloseable {
     /** Kills whatever still runs inside, then deletes the namespace. */
     @Override
     public void close() {
-        if (executor != null) {
-            executor.shutdownNow();
+        synchronized (this) {
+            if (namespace != null) {
+                namespace.close();
+            }
         }
         for (int round = 0; round < 50; round++) {
             List<Long> pids = pids();

@@ -1,5 +1,7 @@
 package dev.xlatsentinel.systemd.watchdog;
 
+import dev.xlatsentinel.platform.time.Clock;
+import dev.xlatsentinel.platform.time.Durations;
 import java.time.Duration;
 
 /**
@@ -11,31 +13,31 @@ import java.time.Duration;
  * caught too.
  */
 public final class Heartbeat implements LivenessCheck {
-    private final MonotonicClock clock;
+    private final Clock clock;
     private final long maxSilenceNanos;
     private volatile long lastBeat;
 
-    public Heartbeat(MonotonicClock clock, Duration maxSilence) {
+    public Heartbeat(Clock clock, Duration maxSilence) {
         if (maxSilence.isNegative() || maxSilence.isZero()) {
             throw new IllegalArgumentException("heartbeat maxSilence must be positive: " + maxSilence);
         }
         this.clock = clock;
         this.maxSilenceNanos = maxSilence.toNanos();
-        this.lastBeat = clock.nanos();
+        this.lastBeat = clock.nanoTime();
     }
 
     /** The loop ran; cheap enough to call on every iteration. */
     public void beat() {
-        lastBeat = clock.nanos();
+        lastBeat = clock.nanoTime();
     }
 
     @Override
     public Liveness check() {
-        long silence = clock.nanos() - lastBeat;
+        long silence = clock.nanoTime() - lastBeat;
         if (silence <= maxSilenceNanos) {
             return Liveness.ALIVE;
         }
-        return Liveness.stalled("no heartbeat for " + silence / 1_000_000 + " ms, limit " + maxSilenceNanos / 1_000_000
-                + " ms");
+        return Liveness.stalled("no heartbeat for " + Durations.format(Duration.ofNanos(silence)) + ", limit "
+                + Durations.format(Duration.ofNanos(maxSilenceNanos)));
     }
 }

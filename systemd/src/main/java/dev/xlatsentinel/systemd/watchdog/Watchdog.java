@@ -1,5 +1,7 @@
 package dev.xlatsentinel.systemd.watchdog;
 
+import dev.xlatsentinel.platform.time.Clock;
+import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.systemd.notify.SdNotify;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ public final class Watchdog implements AutoCloseable {
 
     private final SdNotify notify;
     private final Duration interval;
-    private final MonotonicClock clock;
+    private final Clock clock;
     private final Map<String, LivenessCheck> checks = new LinkedHashMap<>();
     private List<Stall> lastStalls = List.of();
     private ScheduledExecutorService pinger;
@@ -54,7 +56,7 @@ public final class Watchdog implements AutoCloseable {
      * @param interval systemd's {@code WatchdogSec=}, or null when the watchdog is off (checks
      *                 can still be evaluated, nothing is sent)
      */
-    public Watchdog(SdNotify notify, Duration interval, MonotonicClock clock) {
+    public Watchdog(SdNotify notify, Duration interval, Clock clock) {
         if (interval != null && (interval.isNegative() || interval.isZero())) {
             throw new IllegalArgumentException("watchdog interval must be positive: " + interval);
         }
@@ -65,11 +67,11 @@ public final class Watchdog implements AutoCloseable {
 
     /** From this process's {@code WATCHDOG_USEC} / {@code WATCHDOG_PID}, on the system clock. */
     public static Watchdog fromEnvironment(SdNotify notify) {
-        return fromEnvironment(notify, System.getenv(), ProcessHandle.current().pid(), MonotonicClock.SYSTEM);
+        return fromEnvironment(notify, System.getenv(), ProcessHandle.current().pid(), Clock.SYSTEM);
     }
 
     public static Watchdog fromEnvironment(SdNotify notify, Map<String, String> env, long ourPid,
-            MonotonicClock clock) {
+            Clock clock) {
         return new Watchdog(notify, WatchdogSettings.interval(env, ourPid).orElse(null), clock);
     }
 
@@ -89,7 +91,7 @@ public final class Watchdog implements AutoCloseable {
     }
 
     /** The clock checks should measure with (the one {@link #heartbeat} uses). */
-    public MonotonicClock clock() {
+    public Clock clock() {
         return clock;
     }
 
@@ -154,7 +156,7 @@ public final class Watchdog implements AutoCloseable {
         if (!names(stalls).equals(names(previous))) {
             LOG.warn("watchdog: not pinging systemd: {}; systemd aborts the service after {} without a ping",
                     stalls.stream().map(Stall::toString).collect(Collectors.joining("; ")),
-                    interval == null ? "WatchdogSec" : human(interval));
+                    interval == null ? "WatchdogSec" : Durations.format(interval));
         }
         return false;
     }
@@ -176,7 +178,7 @@ public final class Watchdog implements AutoCloseable {
         long period = pingPeriod().orElseThrow().toNanos();
         pinger.scheduleAtFixedRate(this::tickLogged, 0, period, TimeUnit.NANOSECONDS);
         LOG.info("systemd watchdog on: WatchdogSec {}, {} liveness check(s) run and a ping is sent every {}",
-                human(interval), checks.size(), human(Duration.ofNanos(period)));
+                Durations.format(interval), checks.size(), Durations.format(Duration.ofNanos(period)));
     }
 
     private void tickLogged() {
@@ -186,12 +188,6 @@ public final class Watchdog implements AutoCloseable {
             // A failing round must not end the schedule; the missed ping is the signal.
             LOG.error("watchdog round failed", e);
         }
-    }
-
-    /** Durations the way unit files write them: 10s, 2500ms. */
-    static String human(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     private static List<String> names(List<Stall> stalls) {

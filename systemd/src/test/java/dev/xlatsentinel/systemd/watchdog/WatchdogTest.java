@@ -3,6 +3,9 @@ package dev.xlatsentinel.systemd.watchdog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.xlatsentinel.lab.LogCapture;
+import dev.xlatsentinel.platform.time.Clock;
+import dev.xlatsentinel.platform.time.ManualClock;
 import dev.xlatsentinel.systemd.notify.NotifyReceiver;
 import dev.xlatsentinel.systemd.notify.SdNotify;
 import java.nio.file.Path;
@@ -23,7 +26,7 @@ class WatchdogTest {
     @TempDir
     Path dir;
 
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(1_000_000_000L);
     private NotifyReceiver systemd;
     private Watchdog watchdog;
     private LogCapture log;
@@ -65,9 +68,9 @@ class WatchdogTest {
         assertThat(watchdog.tick()).isFalse();
         assertThat(systemd.receive(NONE)).isNull();
         assertThat(watchdog.stalls()).containsExactly(
-                new Watchdog.Stall("bfd-event-loop", "no heartbeat for 2001 ms, limit 2000 ms"));
+                new Watchdog.Stall("bfd-event-loop", "no heartbeat for 2.001s, limit 2s"));
         assertThat(log.lines()).containsExactly("WARN watchdog: not pinging systemd: bfd-event-loop: no heartbeat "
-                + "for 2001 ms, limit 2000 ms; systemd aborts the service after 10s without a ping");
+                + "for 2.001s, limit 2s; systemd aborts the service after 10s without a ping");
     }
 
     @Test
@@ -108,7 +111,7 @@ class WatchdogTest {
         watchdog.tick();
 
         assertThat(log.lines()).hasSize(2);
-        assertThat(log.lines().get(1)).contains("prober: no heartbeat for 6000 ms, limit 5000 ms")
+        assertThat(log.lines().get(1)).contains("prober: no heartbeat for 6s, limit 5s")
                 .doesNotContain("bfd-event-loop");
     }
 
@@ -184,7 +187,7 @@ class WatchdogTest {
     @Test
     void startedItPingsOnItsOwnThreadUntilALoopStalls() throws Exception {
         Watchdog fast = Watchdog.fromEnvironment(SdNotify.to(systemd.address()),
-                Map.of("WATCHDOG_USEC", "200000"), 1, MonotonicClock.SYSTEM);
+                Map.of("WATCHDOG_USEC", "200000"), 1, Clock.SYSTEM);
         AtomicBoolean alive = new AtomicBoolean(true);
         fast.register("loop", () -> alive.get() ? Liveness.ALIVE : Liveness.stalled("frozen by the test"));
         try (fast) {

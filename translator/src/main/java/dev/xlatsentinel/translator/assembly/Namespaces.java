@@ -1,7 +1,7 @@
 package dev.xlatsentinel.translator.assembly;
 
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.host.Rtnetlink;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.xlatsentinel.translator.assembly;
 
+import dev.xlatsentinel.platform.process.Subprocess;
+import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.config.CommandProbeSpec;
 import dev.xlatsentinel.translator.config.IcmpProbeSpec;
 import dev.xlatsentinel.translator.config.InstanceSpec;
@@ -10,27 +12,20 @@ import dev.xlatsentinel.translator.config.RouteProbeSpec;
 import dev.xlatsentinel.translator.config.SystemdUnitProbeSpec;
 import dev.xlatsentinel.translator.config.TaygaProbeSpec;
 import dev.xlatsentinel.translator.config.TcpProbeSpec;
-import dev.xlatsentinel.translator.datapath.Addresses;
 import dev.xlatsentinel.translator.datapath.IcmpDatapathProbe;
 import dev.xlatsentinel.translator.datapath.IcmpEchoSocket;
-import dev.xlatsentinel.translator.datapath.Nat64Prefix;
 import dev.xlatsentinel.translator.datapath.NativeIcmpProbe;
 import dev.xlatsentinel.translator.datapath.TcpDatapathProbe;
 import dev.xlatsentinel.translator.host.CommandProbe;
 import dev.xlatsentinel.translator.host.InterfaceProbe;
 import dev.xlatsentinel.translator.host.RouteProbe;
-import dev.xlatsentinel.translator.host.Subprocess;
 import dev.xlatsentinel.translator.host.SystemdUnitProbe;
 import dev.xlatsentinel.translator.jool.JoolProbe;
 import dev.xlatsentinel.translator.jool.JoolThresholds;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.tayga.TaygaProbe;
-import dev.xlatsentinel.translator.time.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -55,17 +50,17 @@ final class ProbeFactory {
                 : instance.probeNamespace() == null ? null : instance.probeNamespace().name();
         if (spec instanceof IcmpProbeSpec s) {
             try {
-                IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), source(s.source()));
+                IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), s.source());
                 owned.add(socket);
-                return new IcmpDatapathProbe(name, socket, Nat64Prefix.parse(s.prefix()), targets(s.targets()),
-                        s.required() == null ? 1 : s.required(), scheduler, maxTimeout(instance));
+                return new IcmpDatapathProbe(name, socket, s.prefix(), s.targets(),
+                        s.required() == null ? 1 : s.required(), scheduler, instance.health().maxTimeout());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         if (spec instanceof TcpProbeSpec s) {
-            return new TcpDatapathProbe(name, namespaces.get(probeNs), source(s.source()), Nat64Prefix.parse(s.prefix()),
-                    targets(s.targets()), s.port(), s.required() == null ? 1 : s.required(), scheduler);
+            return new TcpDatapathProbe(name, namespaces.get(probeNs), s.source(), s.prefix(),
+                    s.targets(), s.port(), s.required() == null ? 1 : s.required(), scheduler);
         }
         if (spec instanceof JoolProbeSpec s) {
             boolean siit = s.siit();
@@ -95,9 +90,8 @@ final class ProbeFactory {
         }
         if (spec instanceof RouteProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
-            int slash = s.destination().indexOf('/');
-            return new RouteProbe(name, namespaces.get(ns), literal(s.destination().substring(0, slash)),
-                    Integer.parseInt(s.destination().substring(slash + 1)), s.dev());
+            return new RouteProbe(name, namespaces.get(ns), s.destination().address(), s.destination().length(),
+                    s.dev());
         }
         if (spec instanceof CommandProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
@@ -118,25 +112,9 @@ final class ProbeFactory {
         try {
             IcmpEchoSocket socket = IcmpEchoSocket.openIpv4(namespaces.get(instance.namespace()));
             owned.add(socket);
-            return new NativeIcmpProbe(name, socket, targets(s.targets()), scheduler, maxTimeout(instance));
+            return new NativeIcmpProbe(name, socket, s.targets(), scheduler, instance.health().maxTimeout());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static java.time.Duration maxTimeout(InstanceSpec instance) {
-        return dev.xlatsentinel.translator.config.ConfigValidator.policy(instance.health()).maxTimeout();
-    }
-
-    private static Inet6Address source(String s) {
-        return s == null ? null : Addresses.ipv6(s);
-    }
-
-    private static List<Inet4Address> targets(List<String> t) {
-        return t.stream().map(Addresses::ipv4).toList();
-    }
-
-    private static InetAddress literal(String a) {
-        return a.contains(":") ? Addresses.ipv6(a) : Addresses.ipv4(a);
     }
 }

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.translator.assembly;
 
+import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.config.ConfigValidator;
 import dev.xlatsentinel.translator.config.InstanceSpec;
 import dev.xlatsentinel.translator.config.ProbeNamespaceSpec;
@@ -9,7 +10,6 @@ import dev.xlatsentinel.translator.health.HealthListener;
 import dev.xlatsentinel.translator.health.InstanceHealth;
 import dev.xlatsentinel.translator.netns.ProbeNamespaceSetup;
 import dev.xlatsentinel.translator.probe.Probe;
-import dev.xlatsentinel.translator.time.Scheduler;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -69,7 +69,7 @@ public final class TranslatorHealth implements AutoCloseable {
                         probes.add(evidence);
                     }
                 }
-                built.put(e.getKey(), new InstanceHealth(e.getKey(), ConfigValidator.policy(spec.health()), probes,
+                built.put(e.getKey(), new InstanceHealth(e.getKey(), spec.health().policy(), probes,
                         scheduler));
             }
         } catch (RuntimeException e) {

@@ -1,9 +1,11 @@
 package dev.xlatsentinel.translator.config;
 
-import dev.xlatsentinel.translator.datapath.Addresses;
+import dev.xlatsentinel.platform.config.FieldError;
+import dev.xlatsentinel.platform.config.Reasons;
+import dev.xlatsentinel.platform.net.InterfaceAddress;
 import dev.xlatsentinel.translator.datapath.Nat64Prefix;
 import dev.xlatsentinel.translator.health.HealthPolicy;
-import dev.xlatsentinel.translator.probe.Durations;
+import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,13 +25,13 @@ public final class ConfigValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
 
-    private final List<ConfigError> errors = new ArrayList<>();
+    private final List<FieldError> errors = new ArrayList<>();
 
     private ConfigValidator() {
     }
 
     /** All errors in {@code config}; empty when it is valid. */
-    public static List<ConfigError> validate(TranslatorConfig config) {
+    public static List<FieldError> validate(TranslatorConfig config) {
         ConfigValidator v = new ConfigValidator();
         v.config(config);
         return List.copyOf(v.errors);
@@ -37,38 +39,18 @@ public final class ConfigValidator {
 
     /** Throws {@link InvalidConfigException} listing every error, or returns the config. */
     public static TranslatorConfig check(TranslatorConfig config) {
-        List<ConfigError> e = validate(config);
+        List<FieldError> e = validate(config);
         if (!e.isEmpty()) {
             throw new InvalidConfigException(e);
         }
         return config;
     }
 
-    /**
-     * The policy {@code spec} means, defaults filled in: rise 3, fall 3, interval 1 s,
-     * fast interval min(200 ms, interval), timeout min(500 ms, interval), all probes required.
-     * Call on a validated spec.
-     */
     /** The longest a datapath probe may adapt its deadline to. */
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(10);
 
-    public static HealthPolicy policy(HealthSpec spec) {
-        HealthPolicy d = HealthPolicy.DEFAULTS;
-        HealthSpec s = spec == null ? new HealthSpec(null, null, null, null, null, null, null) : spec;
-        Duration interval = s.interval() == null ? d.interval() : s.interval();
-        Duration fast = s.fastInterval() != null ? s.fastInterval() : min(d.fastInterval(), interval);
-        Duration timeout = s.timeout() != null ? s.timeout() : min(d.timeout(), interval);
-        Duration max = s.maxTimeout() != null ? s.maxTimeout() : HealthPolicy.defaultMaxTimeout(timeout);
-        return new HealthPolicy(s.rise() == null ? d.rise() : s.rise(), s.fall() == null ? d.fall() : s.fall(),
-                interval, fast, timeout, s.required() == null ? 0 : s.required(), max);
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
     private void error(String path, String message) {
-        errors.add(new ConfigError(path, message));
+        errors.add(FieldError.of(path, message));
     }
 
     private void config(TranslatorConfig c) {
@@ -120,18 +102,15 @@ public final class ConfigValidator {
     }
 
     private void health(String path, HealthSpec h, int probes) {
-        if (h == null) {
-            return;
-        }
         range(path + ".rise", h.rise(), 1, MAX_RISE_FALL);
         range(path + ".fall", h.fall(), 1, MAX_RISE_FALL);
         boolean intervalOk = duration(path + ".interval", h.interval(), MIN_TIME, MAX_INTERVAL);
-        Duration interval = h.interval() != null && intervalOk ? h.interval() : HealthPolicy.DEFAULTS.interval();
+        Duration interval = intervalOk ? h.interval() : HealthPolicy.DEFAULTS.interval();
         duration(path + ".fastInterval", h.fastInterval(), MIN_TIME, interval);
-        boolean timeoutOk = duration(path + ".timeout", h.timeout(), MIN_TIME, interval);
-        Duration timeout = h.timeout() != null && timeoutOk ? h.timeout()
-                : h.timeout() == null ? min(HealthPolicy.DEFAULTS.timeout(), interval) : MIN_TIME;
-        duration(path + ".maxTimeout", h.maxTimeout(), timeout, MAX_TIMEOUT);
+        if (duration(path + ".timeout", h.timeout(), MIN_TIME, interval)) {
+            // A left-out maxTimeout follows the timeout: checked only against a valid one.
+            duration(path + ".maxTimeout", h.maxTimeout(), h.timeout(), MAX_TIMEOUT);
+        }
         if (h.required() != null && probes > 0 && h.required() > probes) {
             error(path + ".required", h.required() + " probes required but the instance has " + probes
                     + " (k must be <= n)");
@@ -142,7 +121,7 @@ public final class ConfigValidator {
 
     private void probeNamespace(String path, ProbeNamespaceSpec p) {
         if (p.name() == null) {
-            error(path + ".name", "missing (the probe namespace's ip netns name)");
+            error(path + ".name", Reasons.missing("the probe namespace's ip netns name"));
         } else {
             namespace(path + ".name", p.name());
         }
@@ -151,17 +130,17 @@ public final class ConfigValidator {
         }
         ifname(path + ".probeInterface", p.probeInterface());
         ifname(path + ".translatorInterface", p.translatorInterface());
-        cidr6(path + ".probeAddress", p.probeAddress());
-        cidr6(path + ".translatorAddress", p.translatorAddress());
+        ipv6(path + ".probeAddress", p.probeAddress());
+        ipv6(path + ".translatorAddress", p.translatorAddress());
     }
 
     private void probe(String path, ProbeSpec spec) {
         if (spec instanceof IcmpProbeSpec s) {
-            datapath(path, s.prefix(), s.targets(), s.required(), s.source(), s.namespace());
+            datapath(path, s.prefix(), s.targets(), s.required(), s.namespace());
         } else if (spec instanceof TcpProbeSpec s) {
-            datapath(path, s.prefix(), s.targets(), s.required(), s.source(), s.namespace());
+            datapath(path, s.prefix(), s.targets(), s.required(), s.namespace());
             if (s.port() == null) {
-                error(path + ".port", "missing (the TCP port to connect to)");
+                error(path + ".port", Reasons.missing("the TCP port to connect to"));
             } else {
                 range(path + ".port", s.port(), 1, 65535);
             }
@@ -183,8 +162,8 @@ public final class ConfigValidator {
             ifname(path + ".interface", s.interfaceName());
             optionalNamespace(path, s.namespace());
         } else if (spec instanceof RouteProbeSpec s) {
-            if (required(path + ".destination", s.destination(), "a prefix such as 0.0.0.0/0")) {
-                cidr(path + ".destination", s.destination());
+            if (s.destination() == null) {
+                error(path + ".destination", Reasons.missing("a prefix such as 0.0.0.0/0"));
             }
             if (s.dev() != null) {
                 ifname(path + ".dev", s.dev());
@@ -193,11 +172,11 @@ public final class ConfigValidator {
         } else if (spec instanceof CommandProbeSpec s) {
             if (s.command() == null || s.command().isEmpty() || s.command().get(0) == null
                     || s.command().get(0).isBlank()) {
-                error(path + ".command", "missing (the command and its arguments, as a list)");
+                error(path + ".command", Reasons.missing("the command and its arguments, as a list"));
             }
             optionalNamespace(path, s.namespace());
         } else if (spec instanceof UnknownProbeSpec s) {
-            error(path + ".type", s.type() == null ? "missing (one of " + ProbeSpec.TYPES + ")"
+            error(path + ".type", s.type() == null ? Reasons.missing("one of " + ProbeSpec.TYPES)
                     : "unknown probe type '" + s.type() + "' (one of " + ProbeSpec.TYPES + ")");
         }
     }
@@ -209,10 +188,11 @@ public final class ConfigValidator {
         required(path + ".instance", s.instance(), "the Jool instance name, as in jool -i NAME");
         optionalNamespace(path, s.namespace());
         if (s.failedRoutesMax() != null && s.failedRoutesMax() < 0) {
-            error(path + ".failedRoutesMax", "must be >= 0");
+            error(path + ".failedRoutesMax", s.failedRoutesMax() + " is below 0");
         }
         if (s.receivedWithoutSuccess() != null && s.receivedWithoutSuccess() < 0) {
-            error(path + ".receivedWithoutSuccess", "must be >= 0 (0 disables the condition)");
+            error(path + ".receivedWithoutSuccess", s.receivedWithoutSuccess()
+                    + " is below 0 (0 disables the condition)");
         }
         if (s.bibUsageMax() != null && !(s.bibUsageMax() > 0 && s.bibUsageMax() <= 1)) {
             error(path + ".bibUsageMax", s.bibUsageMax() + " is not a fraction in (0, 1]");
@@ -222,37 +202,19 @@ public final class ConfigValidator {
         }
     }
 
-    private void datapath(String path, String prefix, List<String> targets, Integer required, String source,
+    private void datapath(String path, Nat64Prefix prefix, List<Inet4Address> targets, Integer required,
             String namespace) {
-        if (required(path + ".prefix", prefix, "the NAT64 prefix (pool6), e.g. 64:ff9b::/96")) {
-            try {
-                Nat64Prefix.parse(prefix);
-            } catch (IllegalArgumentException e) {
-                error(path + ".prefix", e.getMessage());
-            }
+        if (prefix == null) {
+            error(path + ".prefix", Reasons.missing("the NAT64 prefix (pool6), e.g. 64:ff9b::/96"));
         }
         int n = targets == null ? 0 : targets.size();
         if (n == 0) {
             error(path + ".targets", "missing target (at least one IPv4 address to reach through the translator)");
         }
-        for (int i = 0; i < n; i++) {
-            try {
-                Addresses.ipv4(targets.get(i));
-            } catch (IllegalArgumentException e) {
-                error(path + ".targets[" + i + "]", e.getMessage());
-            }
-        }
         if (required != null && n > 0 && required > n) {
             error(path + ".required", required + " targets required but only " + n + " configured (k must be <= n)");
         } else if (required != null && required < 1) {
-            error(path + ".required", "must be >= 1");
-        }
-        if (source != null) {
-            try {
-                Addresses.ipv6(source);
-            } catch (IllegalArgumentException e) {
-                error(path + ".source", e.getMessage());
-            }
+            error(path + ".required", Reasons.outside(required, 1, n));
         }
         optionalNamespace(path, namespace);
     }
@@ -271,7 +233,7 @@ public final class ConfigValidator {
 
     private boolean required(String path, String value, String what) {
         if (value == null || value.isBlank()) {
-            error(path, "missing (" + what + ")");
+            error(path, Reasons.missing(what));
             return false;
         }
         return true;
@@ -279,7 +241,7 @@ public final class ConfigValidator {
 
     private void ifname(String path, String name) {
         if (name == null || name.isBlank()) {
-            error(path, "missing (an interface name)");
+            error(path, Reasons.missing("an interface name"));
         } else if (!IFNAME.matcher(name).matches()) {
             error(path, "'" + name + "' is not an interface name (1-15 characters, no '/' or spaces)");
         }
@@ -287,53 +249,24 @@ public final class ConfigValidator {
 
     private void range(String path, Integer value, int min, int max) {
         if (value != null && (value < min || value > max)) {
-            error(path, value + " is out of range " + min + ".." + max);
+            error(path, Reasons.outside(value, min, max));
         }
     }
 
     private boolean duration(String path, Duration d, Duration min, Duration max) {
         if (d != null && (d.compareTo(min) < 0 || d.compareTo(max) > 0)) {
-            error(path, Durations.human(d) + " is out of range " + Durations.human(min) + ".." + Durations.human(max));
+            error(path, Reasons.outside(d, min, max));
             return false;
         }
         return true;
     }
 
-    private void cidr6(String path, String cidr) {
-        if (cidr == null) {
-            error(path, "missing (an IPv6 address with prefix length, e.g. 2001:db8:ffff::2/64)");
-            return;
-        }
-        if (!cidr.contains(":")) {
-            error(path, "'" + cidr + "' is not an IPv6 address with prefix length");
-            return;
-        }
-        cidr(path, cidr);
-    }
-
-    private void cidr(String path, String cidr) {
-        int slash = cidr.indexOf('/');
-        if (slash < 0) {
-            error(path, "'" + cidr + "' has no prefix length (write e.g. 0.0.0.0/0)");
-            return;
-        }
-        String addr = cidr.substring(0, slash);
-        boolean v6 = addr.contains(":");
-        try {
-            int len = Integer.parseInt(cidr.substring(slash + 1));
-            if (len < 0 || len > (v6 ? 128 : 32)) {
-                error(path, "prefix length " + len + " is out of range in '" + cidr + "'");
-                return;
-            }
-            if (v6) {
-                Addresses.ipv6(addr);
-            } else {
-                Addresses.ipv4(addr);
-            }
-        } catch (NumberFormatException e) {
-            error(path, "prefix length is not a number in '" + cidr + "'");
-        } catch (IllegalArgumentException e) {
-            error(path, e.getMessage());
+    /** An interface address with its subnet length, IPv6 ({@code 2001:db8:ffff::2/64}). */
+    private void ipv6(String path, InterfaceAddress a) {
+        if (a == null) {
+            error(path, Reasons.missing("an IPv6 address with prefix length, e.g. 2001:db8:ffff::2/64"));
+        } else if (!a.isIpv6()) {
+            error(path, a + " is not an IPv6 address with prefix length");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.xlatsentinel.translator.config;
 
+import dev.xlatsentinel.platform.net.InterfaceAddress;
+
 /**
  * The namespace datapath probes start from.
  *
@@ -11,5 +13,5 @@ package dev.xlatsentinel.translator.config;
  * @param translatorAddress   IPv6 address/length on the translator side, the probe namespace's gateway (create only)
  */
 public record ProbeNamespaceSpec(String name, Boolean create, String probeInterface, String translatorInterface,
-        String probeAddress, String translatorAddress) {
+        InterfaceAddress probeAddress, InterfaceAddress translatorAddress) {
 }

@@ -1,11 +1,12 @@
 package dev.xlatsentinel.translator.datapath;
 
-import dev.xlatsentinel.translator.probe.Durations;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.time.Durations;
+import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.probe.KOfN;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import dev.xlatsentinel.translator.probe.Signal;
-import dev.xlatsentinel.translator.time.Scheduler;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.time.Duration;
@@ -61,7 +62,7 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
         });
         for (Inet4Address t : this.targets) {
             destinations.add(prefix.embed(t));
-            labels.add(t.getHostAddress());
+            labels.add(IpAddresses.text(t));
         }
     }
 
@@ -131,7 +132,7 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
             sent.add(echo);
             echo.outcome().thenAccept(o -> {
                 switch (o.kind()) {
-                    case REPLY -> round.answered(index, o.rtt(), "answered in " + Durations.human(o.rtt()));
+                    case REPLY -> round.answered(index, o.rtt(), "answered in " + Durations.format(o.rtt()));
                     case TIMEOUT -> {
                         // The deadline (round.expire) decides; another attempt may still be answered.
                     }

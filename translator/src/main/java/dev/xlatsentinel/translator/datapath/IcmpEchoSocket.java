@@ -1,7 +1,9 @@
 package dev.xlatsentinel.translator.datapath;
 
-import dev.xlatsentinel.translator.nativeio.LibC;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.libc.Libc;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.time.Durations;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IcmpEchoSocket implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IcmpEchoSocket.class);
-    private static final LibC C = LibC.INSTANCE;
+    private static final Libc C = Libc.INSTANCE;
     private static final SecureRandom RANDOM = new SecureRandom();
     static final int MAX_PENDING = 4096;
     private static final int ICMP6_FILTER = 1;
@@ -109,9 +111,9 @@ public final class IcmpEchoSocket implements AutoCloseable {
     }
 
     private static int openIpv4Here() throws IOException {
-        int fd = C.socket(LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_ICMP);
+        int fd = C.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.IPPROTO_ICMP);
         if (fd < 0) {
-            throw new IOException("socket(AF_INET, SOCK_RAW, IPPROTO_ICMP): " + LibC.lastError()
+            throw new IOException("socket(AF_INET, SOCK_RAW, IPPROTO_ICMP): " + Libc.lastError()
                     + " (needs CAP_NET_RAW)");
         }
         // ICMP_FILTER (raw(7)): a set bit blocks the type; pass replies and the errors.
@@ -119,7 +121,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
                 | (1 << Icmp4.PARAMETER_PROBLEM));
         byte[] filter = {(byte) mask, (byte) (mask >>> 8), (byte) (mask >>> 16), (byte) (mask >>> 24)};
         if (C.setsockopt(fd, SOL_RAW, ICMP_FILTER, filter, filter.length) != 0) {
-            String err = LibC.lastError();
+            String err = Libc.lastError();
             C.close(fd);
             throw new IOException("setsockopt(ICMP_FILTER): " + err);
         }
@@ -128,7 +130,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
 
     static byte[] sockaddr4(java.net.Inet4Address a) {
         byte[] sa = new byte[SOCKADDR_IN];
-        sa[0] = (byte) LibC.AF_INET; // sa_family, host order
+        sa[0] = (byte) Libc.AF_INET; // sa_family, host order
         System.arraycopy(a.getAddress(), 0, sa, 4, 4);
         return sa;
     }
@@ -139,9 +141,9 @@ public final class IcmpEchoSocket implements AutoCloseable {
     }
 
     private static int openHere(Inet6Address source) throws IOException {
-        int fd = C.socket(LibC.AF_INET6, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_ICMPV6);
+        int fd = C.socket(Libc.AF_INET6, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.IPPROTO_ICMPV6);
         if (fd < 0) {
-            throw new IOException("socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6): " + LibC.lastError()
+            throw new IOException("socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6): " + Libc.lastError()
                     + " (needs CAP_NET_RAW)");
         }
         byte[] filter = new byte[32];
@@ -151,17 +153,17 @@ public final class IcmpEchoSocket implements AutoCloseable {
             // Linux: a set bit blocks the type; words are host-order u32.
             filter[(type >> 5) * 4 + ((type & 31) >> 3)] &= (byte) ~(1 << (type & 7));
         }
-        if (C.setsockopt(fd, LibC.IPPROTO_ICMPV6, ICMP6_FILTER, filter, filter.length) != 0) {
-            String err = LibC.lastError();
+        if (C.setsockopt(fd, Libc.IPPROTO_ICMPV6, ICMP6_FILTER, filter, filter.length) != 0) {
+            String err = Libc.lastError();
             C.close(fd);
             throw new IOException("setsockopt(ICMP6_FILTER): " + err);
         }
         if (source != null) {
             byte[] sa = sockaddr(source);
             if (C.bind(fd, sa, sa.length) != 0) {
-                String err = LibC.lastError();
+                String err = Libc.lastError();
                 C.close(fd);
-                throw new IOException("cannot bind ICMPv6 socket to " + Addresses.text(source) + ": " + err);
+                throw new IOException("cannot bind ICMPv6 socket to " + IpAddresses.text(source) + ": " + err);
             }
         }
         return fd;
@@ -169,7 +171,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
 
     static byte[] sockaddr(Inet6Address a) {
         byte[] sa = new byte[SOCKADDR_IN6];
-        sa[0] = (byte) LibC.AF_INET6; // sa_family is host order (little-endian here)
+        sa[0] = (byte) Libc.AF_INET6; // sa_family is host order (little-endian here)
         System.arraycopy(a.getAddress(), 0, sa, 8, 16);
         int scope = a.getScopeId();
         sa[24] = (byte) scope;
@@ -206,10 +208,10 @@ public final class IcmpEchoSocket implements AutoCloseable {
         });
         byte[] pkt = ipv4 ? Icmp4.echoRequest(id, s, now) : Icmp6.echoRequest(id, s, now);
         byte[] sa = ipv4 ? sockaddr4((java.net.Inet4Address) dst) : sockaddr((Inet6Address) dst);
-        long n = C.sendto(fd, pkt, pkt.length, LibC.MSG_DONTWAIT, sa, sa.length);
+        long n = C.sendto(fd, pkt, pkt.length, Libc.MSG_DONTWAIT, sa, sa.length);
         if (n < 0) {
-            int errno = LibC.lastErrno();
-            f.complete(new EchoOutcome(EchoOutcome.Kind.SEND_ERROR, null, "send failed: " + LibC.lastError(),
+            int errno = Libc.lastErrno();
+            f.complete(new EchoOutcome(EchoOutcome.Kind.SEND_ERROR, null, "send failed: " + Libc.lastError(),
                     Duration.ZERO, localErrno(errno)));
         }
         return new Echo(s, f);
@@ -222,13 +224,13 @@ public final class IcmpEchoSocket implements AutoCloseable {
     /** The outcome to complete a request with when its time is up. */
     public static EchoOutcome timeout(Duration after) {
         return new EchoOutcome(EchoOutcome.Kind.TIMEOUT, null, "timed out after "
-                + dev.xlatsentinel.translator.probe.Durations.human(after), after);
+                + Durations.format(after), after);
     }
 
     /** The gateway itself cannot send there: no route, network or link down (ip(7), raw(7) errors). */
     private static boolean localErrno(int errno) {
-        return errno == LibC.ENETUNREACH || errno == LibC.EHOSTUNREACH || errno == LibC.ENETDOWN
-                || errno == LibC.EINVAL;
+        return errno == Libc.ENETUNREACH || errno == Libc.EHOSTUNREACH || errno == Libc.ENETDOWN
+                || errno == Libc.EINVAL;
     }
 
     private void rememberLate(int s, long sentNanos) {
@@ -252,7 +254,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
         byte[] from = new byte[SOCKADDR_IN6];
         while (!closed) {
             IntByReference fromLen = new IntByReference(from.length);
-            long n = C.recvfrom(fd, buf, buf.length, LibC.MSG_DONTWAIT, from, fromLen);
+            long n = C.recvfrom(fd, buf, buf.length, Libc.MSG_DONTWAIT, from, fromLen);
             if (n < 0) {
                 return;
             }
@@ -275,7 +277,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
         pfd[1] = (byte) (fd >>> 8);
         pfd[2] = (byte) (fd >>> 16);
         pfd[3] = (byte) (fd >>> 24);
-        pfd[4] = (byte) LibC.POLLIN;
+        pfd[4] = (byte) Libc.POLLIN;
         byte[] buf = new byte[1500];
         byte[] from = new byte[SOCKADDR_IN6];
         try {
@@ -283,8 +285,8 @@ public final class IcmpEchoSocket implements AutoCloseable {
                 pfd[6] = 0;
                 pfd[7] = 0;
                 int r = C.poll(pfd, 1, POLL_MILLIS);
-                if (r < 0 && LibC.lastErrno() != LibC.EINTR) {
-                    LOG.error("poll on ICMPv6 socket in {} failed: {}", where, LibC.lastError());
+                if (r < 0 && Libc.lastErrno() != Libc.EINTR) {
+                    LOG.error("poll on ICMPv6 socket in {} failed: {}", where, Libc.lastError());
                     return;
                 }
                 if (r <= 0) {
@@ -292,7 +294,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
                 }
                 while (!closed) {
                     IntByReference fromLen = new IntByReference(SOCKADDR_IN6);
-                    long n = C.recvfrom(fd, buf, buf.length, LibC.MSG_DONTWAIT, from, fromLen);
+                    long n = C.recvfrom(fd, buf, buf.length, Libc.MSG_DONTWAIT, from, fromLen);
                     if (n < 0) {
                         break; // EAGAIN: drained
                     }
@@ -332,7 +334,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
             String what = m.type() >= 1000 ? Icmp4.describe(m.type() - 1000, m.code())
                     : Icmp6.describe(m.type(), m.code());
             p.future().complete(new EchoOutcome(EchoOutcome.Kind.ICMP_ERROR, src,
-                    what + " from " + Addresses.text(src), rtt));
+                    what + " from " + IpAddresses.text(src), rtt));
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.xlatsentinel.translator.datapath;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.net.IpPrefix;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -35,45 +38,27 @@ public record Nat64Prefix(Inet6Address address, int length) {
             throw new IllegalArgumentException("NAT64 prefix length must be one of 32, 40, 48, 56, 64, 96"
                     + " (RFC 6052 §2.2), not /" + length);
         }
+        new IpPrefix(address, length); // host bits zero, or it says so
         byte[] b = address.getAddress();
-        for (int bit = length; bit < 128; bit++) {
-            if ((b[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
-                throw new IllegalArgumentException("NAT64 prefix " + Addresses.text(address) + "/" + length
-                        + " has bits set after the prefix length");
-            }
-        }
         if (b[U_OCTET] != 0) {
-            throw new IllegalArgumentException("NAT64 prefix " + Addresses.text(address) + "/" + length
+            throw new IllegalArgumentException("NAT64 prefix " + IpAddresses.text(address) + "/" + length
                     + " sets bits 64-71, which RFC 6052 §2.2 requires to be zero");
         }
     }
 
-    /** Parses {@code 64:ff9b::/96}; throws IllegalArgumentException naming what is wrong. */
+    /** Parses {@code 64:ff9b::/96}; throws IllegalArgumentException naming what is wrong. Config binds through it. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Nat64Prefix parse(String cidr) {
-        int slash = cidr == null ? -1 : cidr.indexOf('/');
-        if (slash < 0) {
-            throw new IllegalArgumentException("NAT64 prefix must look like 64:ff9b::/96, got '" + cidr + "'");
-        }
-        String addr = cidr.substring(0, slash);
-        int len;
+        IpPrefix p;
         try {
-            len = Integer.parseInt(cidr.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("NAT64 prefix length is not a number in '" + cidr + "'");
+            p = IpPrefix.parse(cidr);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("NAT64 prefix: " + e.getMessage(), e);
         }
-        if (!addr.contains(":")) {
+        if (!(p.address() instanceof Inet6Address a6)) {
             throw new IllegalArgumentException("NAT64 prefix must be an IPv6 prefix, got '" + cidr + "'");
         }
-        try {
-            InetAddress a = InetAddress.getByName(addr);
-            if (!(a instanceof Inet6Address a6)) {
-                // getByName maps ::ffff:a.b.c.d to IPv4.
-                throw new IllegalArgumentException("NAT64 prefix must be an IPv6 prefix, got '" + cidr + "'");
-            }
-            return new Nat64Prefix(a6, len);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("NAT64 prefix '" + cidr + "' is not an IPv6 address");
-        }
+        return new Nat64Prefix(a6, p.length());
     }
 
     /** The IPv4-embedded IPv6 address of {@code v4} under this prefix (RFC 6052 §2.2). */
@@ -114,6 +99,6 @@ public record Nat64Prefix(Inet6Address address, int length) {
 
     @Override
     public String toString() {
-        return Addresses.text(address) + "/" + length;
+        return IpAddresses.text(address) + "/" + length;
     }
 }

@@ -1,10 +1,11 @@
 package dev.xlatsentinel.translator.datapath;
 
-import dev.xlatsentinel.translator.probe.Durations;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.translator.probe.KOfN;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.Scheduler;
+import dev.xlatsentinel.platform.time.Scheduler;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class NativeIcmpProbe implements Probe, AutoCloseable {
         this.scheduler = scheduler;
         this.maxTimeout = maxTimeout;
         for (Inet4Address t : targets) {
-            labels.add(t.getHostAddress());
+            labels.add(IpAddresses.text(t));
         }
         socket.onReply((d, late) -> rtt.sample(d));
     }
@@ -69,7 +70,7 @@ public final class NativeIcmpProbe implements Probe, AutoCloseable {
             sent.add(echo);
             echo.outcome().thenAccept(o -> {
                 switch (o.kind()) {
-                    case REPLY -> round.answered(index, o.rtt(), "answered natively in " + Durations.human(o.rtt()));
+                    case REPLY -> round.answered(index, o.rtt(), "answered natively in " + Durations.format(o.rtt()));
                     case TIMEOUT -> {
                         lastLossNanos = scheduler.nanoTime();
                         round.failed(index, "silent natively (" + o.text() + ")", true);

@@ -1,6 +1,6 @@
 package dev.xlatsentinel.translator.datapath;
 
-import dev.xlatsentinel.translator.probe.Durations;
+import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.translator.probe.KOfN;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import java.time.Duration;
@@ -59,7 +59,7 @@ final class TargetRound {
             // Done as soon as enough answered: say so, or "1/2" reads as a dead target.
             String rest = passed < targets.size() ? ", the rest not awaited" : "";
             result.complete(ProbeResult.pass(probe, passed + "/" + targets.size() + " targets answered (" + rule
-                    + " required" + rest + "), best rtt " + Durations.human(best)).withDetails(details()));
+                    + " required" + rest + "), best rtt " + Durations.format(best)).withDetails(details()));
         }
     }
 
@@ -79,7 +79,7 @@ final class TargetRound {
     synchronized void expire(Duration timeout) {
         for (int i = 0; i < outcome.length; i++) {
             if (outcome[i] == null) {
-                failed(i, "timed out after " + Durations.human(timeout), true);
+                failed(i, "timed out after " + Durations.format(timeout), true);
             }
         }
     }

@@ -1,11 +1,12 @@
 package dev.xlatsentinel.translator.datapath;
 
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
-import dev.xlatsentinel.translator.probe.Durations;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.time.Durations;
+import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.probe.KOfN;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.Scheduler;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
@@ -44,7 +45,7 @@ public final class TcpDatapathProbe implements Probe {
         this.scheduler = scheduler;
         for (Inet4Address t : targets) {
             destinations.add(new InetSocketAddress(prefix.embed(t), port));
-            labels.add(t.getHostAddress() + ":" + port);
+            labels.add(IpAddresses.text(t) + ":" + port);
         }
     }
 
@@ -72,7 +73,7 @@ public final class TcpDatapathProbe implements Probe {
             ch.connect(destinations.get(i), null, new CompletionHandler<Void, Void>() {
                 @Override
                 public void completed(Void v, Void a) {
-                    round.answered(index, elapsed(start), "connected in " + Durations.human(elapsed(start)));
+                    round.answered(index, elapsed(start), "connected in " + Durations.format(elapsed(start)));
                     closeQuietly(ch);
                 }
 
@@ -80,7 +81,7 @@ public final class TcpDatapathProbe implements Probe {
                 public void failed(Throwable e, Void a) {
                     if (e instanceof ConnectException && String.valueOf(e.getMessage()).contains("refused")) {
                         round.answered(index, elapsed(start), "refused (RST came back) in "
-                                + Durations.human(elapsed(start)));
+                                + Durations.format(elapsed(start)));
                     } else {
                         round.failed(index, "connect failed: " + e.getMessage(), false);
                     }
@@ -102,7 +103,7 @@ public final class TcpDatapathProbe implements Probe {
                 ch.bind(new InetSocketAddress(source, 0));
             } catch (IOException e) {
                 ch.close();
-                throw new IOException("cannot bind to " + Addresses.text(source) + ": " + e.getMessage(), e);
+                throw new IOException("cannot bind to " + IpAddresses.text(source) + ": " + e.getMessage(), e);
             }
         }
         return ch;

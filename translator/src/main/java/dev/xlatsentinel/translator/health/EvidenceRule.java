@@ -1,5 +1,6 @@
 package dev.xlatsentinel.translator.health;
 
+import dev.xlatsentinel.platform.time.Durations;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import dev.xlatsentinel.translator.probe.Signal;
 import java.time.Duration;
@@ -151,6 +152,6 @@ final class EvidenceRule {
     }
 
     private static String ms(long nanos) {
-        return nanos == Long.MAX_VALUE ? "never" : String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
+        return nanos == Long.MAX_VALUE ? "never" : Durations.format(Duration.ofNanos(nanos));
     }
 }

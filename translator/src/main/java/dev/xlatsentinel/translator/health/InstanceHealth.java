@@ -1,10 +1,10 @@
 package dev.xlatsentinel.translator.health;
 
+import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.probe.KOfN;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import dev.xlatsentinel.translator.probe.ProbeRunner;
-import dev.xlatsentinel.translator.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.xlatsentinel.translator.host;
 
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.process.Subprocess;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,14 +14,14 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class CommandProbe implements Probe {
     private final String name;
-    private final List<String> argv;
+    private final NetworkNamespace ns;
+    private final List<String> command;
     private final Subprocess subprocess;
 
     public CommandProbe(String name, NetworkNamespace ns, List<String> command, Subprocess subprocess) {
         this.name = name;
-        List<String> a = new ArrayList<>(ns == null ? List.of() : ns.commandPrefix());
-        a.addAll(command);
-        this.argv = List.copyOf(a);
+        this.ns = ns;
+        this.command = List.copyOf(command);
         this.subprocess = subprocess;
     }
 
@@ -30,13 +30,9 @@ public final class CommandProbe implements Probe {
         return name;
     }
 
-    public List<String> argv() {
-        return argv;
-    }
-
     @Override
     public CompletableFuture<ProbeResult> run(Duration timeout) {
-        return subprocess.run(argv, timeout).thenApply(r -> {
+        return subprocess.run(ns, command, timeout).thenApply(r -> {
             if (r.ok()) {
                 String first = Subprocess.firstLine(r.stdout());
                 return ProbeResult.pass(name, first.isEmpty() ? "exit 0" : first);

@@ -1,6 +1,6 @@
 package dev.xlatsentinel.translator.host;
 
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import java.time.Duration;

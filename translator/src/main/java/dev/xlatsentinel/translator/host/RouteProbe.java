@@ -1,7 +1,7 @@
 package dev.xlatsentinel.translator.host;
 
-import dev.xlatsentinel.translator.datapath.Addresses;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import java.net.Inet4Address;
@@ -44,7 +44,7 @@ public final class RouteProbe implements Probe {
     @Override
     public CompletableFuture<ProbeResult> run(Duration timeout) {
         boolean v4 = destination instanceof Inet4Address;
-        String want = Addresses.text(destination) + "/" + length + (dev == null ? "" : " dev " + dev);
+        String want = IpAddresses.text(destination) + "/" + length + (dev == null ? "" : " dev " + dev);
         return ns.call(() -> {
             List<RouteTable.Route> routes = v4 ? RouteTable.parseIpv4(Files.readString(V4))
                     : RouteTable.parseIpv6(Files.readString(V6));

@@ -1,6 +1,6 @@
 package dev.xlatsentinel.translator.host;
 
-import dev.xlatsentinel.translator.datapath.Addresses;
+import dev.xlatsentinel.platform.net.IpAddresses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -19,8 +19,8 @@ public final class RouteTable {
     public record Route(InetAddress destination, int length, InetAddress gateway, String dev) {
         @Override
         public String toString() {
-            return Addresses.text(destination) + "/" + length
-                    + (gateway == null ? "" : " via " + Addresses.text(gateway)) + " dev " + dev;
+            return IpAddresses.text(destination) + "/" + length
+                    + (gateway == null ? "" : " via " + IpAddresses.text(gateway)) + " dev " + dev;
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.xlatsentinel.translator.host;
 
-import dev.xlatsentinel.translator.nativeio.LibC;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.libc.Libc;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionException;
  * </pre>
  */
 public final class Rtnetlink implements LinkSource, AutoCloseable {
-    private static final LibC C = LibC.INSTANCE;
+    private static final Libc C = Libc.INSTANCE;
     private static final int RTM_NEWLINK = 16;
     private static final int RTM_GETLINK = 18;
     private static final int NLMSG_ERROR = 2;
@@ -53,9 +53,9 @@ public final class Rtnetlink implements LinkSource, AutoCloseable {
     public static Rtnetlink open(NetworkNamespace ns) throws IOException {
         try {
             int fd = ns.call(() -> {
-                int s = C.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
+                int s = C.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
                 if (s < 0) {
-                    throw new IOException("socket(AF_NETLINK, NETLINK_ROUTE): " + LibC.lastError());
+                    throw new IOException("socket(AF_NETLINK, NETLINK_ROUTE): " + Libc.lastError());
                 }
                 return s;
             }).join();
@@ -80,18 +80,18 @@ public final class Rtnetlink implements LinkSource, AutoCloseable {
         req.put(new byte[IFINFOMSG]);
         req.putShort((short) attrLen).putShort((short) IFLA_IFNAME).put(nameBytes);
         byte[] kernel = new byte[12];
-        kernel[0] = (byte) LibC.AF_NETLINK;
+        kernel[0] = (byte) Libc.AF_NETLINK;
         if (C.sendto(fd, req.array(), len, 0, kernel, kernel.length) < 0) {
-            throw new IOException("netlink send in " + where + ": " + LibC.lastError());
+            throw new IOException("netlink send in " + where + ": " + Libc.lastError());
         }
         while (true) {
             awaitReadable();
-            long n = C.recv(fd, buf, buf.length, LibC.MSG_DONTWAIT);
+            long n = C.recv(fd, buf, buf.length, Libc.MSG_DONTWAIT);
             if (n < 0) {
-                if (LibC.lastErrno() == LibC.EAGAIN || LibC.lastErrno() == LibC.EINTR) {
+                if (Libc.lastErrno() == Libc.EAGAIN || Libc.lastErrno() == Libc.EINTR) {
                     continue;
                 }
-                throw new IOException("netlink receive in " + where + ": " + LibC.lastError());
+                throw new IOException("netlink receive in " + where + ": " + Libc.lastError());
             }
             ByteBuffer b = ByteBuffer.wrap(buf, 0, (int) n).order(ByteOrder.nativeOrder());
             for (int off = 0; off + NLMSG_HDR <= n; ) {
@@ -120,13 +120,13 @@ public final class Rtnetlink implements LinkSource, AutoCloseable {
 
     private void awaitReadable() throws IOException {
         byte[] pfd = new byte[8];
-        ByteBuffer.wrap(pfd).order(ByteOrder.nativeOrder()).putInt(fd).putShort(LibC.POLLIN);
+        ByteBuffer.wrap(pfd).order(ByteOrder.nativeOrder()).putInt(fd).putShort(Libc.POLLIN);
         int r = C.poll(pfd, 1, TIMEOUT_MILLIS);
         if (r == 0) {
             throw new IOException("no netlink answer in " + where + " within " + TIMEOUT_MILLIS + " ms");
         }
-        if (r < 0 && LibC.lastErrno() != LibC.EINTR) {
-            throw new IOException("poll on netlink socket in " + where + ": " + LibC.lastError());
+        if (r < 0 && Libc.lastErrno() != Libc.EINTR) {
+            throw new IOException("poll on netlink socket in " + where + ": " + Libc.lastError());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.xlatsentinel.translator.host;
 
+import dev.xlatsentinel.platform.process.Subprocess;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import java.nio.file.Files;

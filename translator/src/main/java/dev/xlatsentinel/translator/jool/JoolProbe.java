@@ -1,10 +1,10 @@
 package dev.xlatsentinel.translator.jool;
 
-import dev.xlatsentinel.translator.host.Subprocess;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.process.Subprocess;
+import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -28,6 +28,7 @@ public final class JoolProbe implements Probe {
 
     private final String name;
     private final String instance;
+    private final NetworkNamespace ns;
     private final List<String> base;
     private final JoolThresholds thresholds;
     private final JoolConditions conditions;
@@ -44,9 +45,8 @@ public final class JoolProbe implements Probe {
             Subprocess subprocess, Scheduler scheduler) {
         this.name = name;
         this.instance = instance;
-        List<String> b = new ArrayList<>(ns == null ? List.of() : ns.commandPrefix());
-        b.addAll(List.of(binary, "-i", instance));
-        this.base = List.copyOf(b);
+        this.ns = ns;
+        this.base = List.of(binary, "-i", instance);
         this.thresholds = thresholds;
         this.conditions = new JoolConditions(thresholds);
         this.subprocess = subprocess;
@@ -176,7 +176,7 @@ public final class JoolProbe implements Probe {
         List<String> argv = new ArrayList<>(base);
         argv.addAll(List.of(args));
         long left = Math.max(1_000_000, deadline - scheduler.nanoTime());
-        return subprocess.run(argv, Duration.ofNanos(left));
+        return subprocess.run(ns, argv, Duration.ofNanos(left));
     }
 
     /** Why a jool command failed, in the operator's words; null if it ran fine. */

@@ -1,6 +1,10 @@
 package dev.xlatsentinel.translator.netns;
 
-import dev.xlatsentinel.translator.host.Subprocess;
+import dev.xlatsentinel.platform.net.InterfaceAddress;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.netns.NamespaceException;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.process.Subprocess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -36,7 +40,7 @@ public final class ProbeNamespaceSetup {
      * @param translatorAddress   IPv6 address with length on the translator side, e.g. 2001:db8:ffff::1/64
      */
     public record Plan(String probeNamespace, String translatorNamespace, String probeInterface,
-            String translatorInterface, String probeAddress, String translatorAddress) {
+            String translatorInterface, InterfaceAddress probeAddress, InterfaceAddress translatorAddress) {
     }
 
     private ProbeNamespaceSetup() {
@@ -60,10 +64,11 @@ public final class ProbeNamespaceSetup {
             run(concat(pr, "link", "set", "lo", "up"));
             run(concat(pr, "link", "set", p.probeInterface(), "up"));
             run(concat(t, "link", "set", p.translatorInterface(), "up"));
-            run(concat(pr, "-6", "addr", "add", p.probeAddress(), "dev", p.probeInterface(), "nodad"));
-            run(concat(t, "-6", "addr", "add", p.translatorAddress(), "dev", p.translatorInterface(), "nodad"));
-            String gw = p.translatorAddress().substring(0, p.translatorAddress().indexOf('/'));
-            run(concat(pr, "-6", "route", "add", "default", "via", gw, "dev", p.probeInterface()));
+            run(concat(pr, "-6", "addr", "add", p.probeAddress().toString(), "dev", p.probeInterface(), "nodad"));
+            run(concat(t, "-6", "addr", "add", p.translatorAddress().toString(), "dev", p.translatorInterface(),
+                    "nodad"));
+            run(concat(pr, "-6", "route", "add", "default", "via", IpAddresses.text(p.translatorAddress().address()),
+                    "dev", p.probeInterface()));
             awaitUp(pr, p.probeInterface());
             awaitUp(t, p.translatorInterface());
         } catch (NamespaceException e) {

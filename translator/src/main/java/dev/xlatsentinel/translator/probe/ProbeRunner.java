@@ -1,6 +1,7 @@
 package dev.xlatsentinel.translator.probe;
 
-import dev.xlatsentinel.translator.time.Scheduler;
+import dev.xlatsentinel.platform.time.Durations;
+import dev.xlatsentinel.platform.time.Scheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,7 +31,7 @@ public final class ProbeRunner {
         CompletableFuture<ProbeResult> out = new CompletableFuture<>();
         Duration deadline = probe.deadline(timeout);
         Scheduler.Timer cut = scheduler.schedule(deadline.plus(grace(deadline)),
-                () -> out.complete(ProbeResult.fail(probe.name(), "no result within " + Durations.human(deadline)
+                () -> out.complete(ProbeResult.fail(probe.name(), "no result within " + Durations.format(deadline)
                         + " (probe hung; cut)").withLatency(elapsed(start)).withSignal(new Signal.Hung())));
         CompletableFuture<ProbeResult> running;
         try {

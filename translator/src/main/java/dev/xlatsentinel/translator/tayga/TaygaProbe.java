@@ -1,8 +1,8 @@
 package dev.xlatsentinel.translator.tayga;
 
-import dev.xlatsentinel.translator.host.LinkState;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.host.LinkSource;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
+import dev.xlatsentinel.translator.host.LinkState;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import dev.xlatsentinel.translator.probe.Signal;

@@ -1,12 +1,12 @@
 package dev.xlatsentinel.translator.bench;
 
 import dev.xlatsentinel.lab.Lab;
+import dev.xlatsentinel.platform.time.SystemScheduler;
 import dev.xlatsentinel.translator.assembly.TranslatorHealth;
 import dev.xlatsentinel.translator.health.HealthChange;
 import dev.xlatsentinel.translator.health.HealthState;
 import dev.xlatsentinel.translator.lab.Fault;
 import dev.xlatsentinel.translator.lab.TaygaGateway;
-import dev.xlatsentinel.translator.time.SystemScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,9 +3,10 @@ package dev.xlatsentinel.translator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.xlatsentinel.platform.config.ConfigReader;
+import dev.xlatsentinel.platform.config.FieldError;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.translator.datapath.Nat64Prefix;
 import dev.xlatsentinel.translator.health.HealthPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -17,21 +18,31 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad config: each error names its field path; and the records bind from the agent's config text. */
 class ConfigValidatorTest {
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ConfigReader READER = new ConfigReader();
 
     private static final String GOOD_PROBES = """
             [ {"type": "icmp", "prefix": "64:ff9b::/96", "targets": ["192.0.2.1", "198.51.100.1"], "required": 1},
               {"type": "tayga", "pidFile": "/run/tayga.pid", "tun": "nat64"} ]""";
 
-    static TranslatorConfig parse(String json) throws Exception {
-        return JSON.readValue(json, TranslatorConfig.class);
+    static TranslatorConfig parse(String json) {
+        ConfigReader.Result<TranslatorConfig> r = READER.read(json.getBytes(), TranslatorConfig.class);
+        assertThat(r.errors()).isEmpty();
+        return r.value();
+    }
+
+    /** Every problem of {@code json} as the pipeline finds it (binding, then checks), without line and column. */
+    static List<String> problems(String json) {
+        ConfigReader.Result<TranslatorConfig> r = READER.read(json.getBytes(), TranslatorConfig.class);
+        if (r.value() != null) {
+            r = r.with(ConfigValidator.validate(r.value()));
+        }
+        return r.errors().stream().map(e -> e.path() + ": " + e.reason()).toList();
     }
 
     /** A config with one instance "lower" whose probes (and health) are {@code probes} ({@code health}). */
-    static TranslatorConfig lower(String probes, String health) throws Exception {
-        return parse("{\"instances\": {\"lower\": {\"namespace\": \"lower\", "
-                + (health == null ? "" : "\"health\": " + health + ", ") + "\"probes\": " + probes + "}}}");
+    static String lower(String probes, String health) {
+        return "{\"instances\": {\"lower\": {\"namespace\": \"lower\", "
+                + (health == null ? "" : "\"health\": " + health + ", ") + "\"probes\": " + probes + "}}}";
     }
 
     @Test
@@ -61,11 +72,13 @@ class ConfigValidatorTest {
         InstanceSpec lower = c.instances().get("lower");
         assertThat(lower.probes()).hasSize(7);
         assertThat(lower.probes().get(4)).isEqualTo(new InterfaceProbeSpec(null, "eth1", null));
-        assertThat(ConfigValidator.policy(lower.health())).isEqualTo(new HealthPolicy(2, 2, Duration.ofMillis(100),
+        assertThat(lower.health().policy()).isEqualTo(new HealthPolicy(2, 2, Duration.ofMillis(100),
                 Duration.ofMillis(20), Duration.ofMillis(50), 2, Duration.ofMillis(500)));
-        // Defaults, and defaults clipped to a short interval.
-        assertThat(ConfigValidator.policy(null)).isEqualTo(HealthPolicy.DEFAULTS);
-        assertThat(ConfigValidator.policy(new HealthSpec(null, 2, Duration.ofMillis(10), null, null, null)))
+        assertThat(lower.probes().get(0)).isEqualTo(new IcmpProbeSpec("icmp", Nat64Prefix.parse("64:ff9b::/96"),
+                List.of(IpAddresses.ipv4("192.0.2.1")), null, null, null));
+        // Defaults, filled where the file is bound, and clipped to a short interval.
+        assertThat(c.instances().get("siit").health().policy()).isEqualTo(HealthPolicy.DEFAULTS);
+        assertThat(new HealthSpec(null, 2, Duration.ofMillis(10), null, null, null).policy())
                 .isEqualTo(new HealthPolicy(3, 2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(10),
                         0, Duration.ofMillis(100)));
     }
@@ -85,8 +98,8 @@ class ConfigValidatorTest {
                 Arguments.of("bad target", """
                         [ {"type": "tcp", "prefix": "64:ff9b::/96", "targets": ["192.0.2.1", "example.org"],
                            "port": 70000} ]""", null,
-                        List.of("instances.lower.probes[0].targets[1]: not an IPv4 address: 'example.org'",
-                                "instances.lower.probes[0].port: 70000 is out of range 1..65535")),
+                        List.of("instances.lower.probes[0].targets[1]: 'example.org' is not an IPv4 address",
+                                "instances.lower.probes[0].port: 70000 is outside 1 to 65535")),
                 Arguments.of("prefix not an RFC 6052 length", """
                         [ {"type": "icmp", "prefix": "64:ff9b::/80", "targets": ["192.0.2.1"]} ]""", null,
                         List.of("instances.lower.probes[0].prefix: NAT64 prefix length must be one of 32, 40, 48,"
@@ -102,25 +115,25 @@ class ConfigValidatorTest {
                 Arguments.of("timings out of range", GOOD_PROBES, """
                         {"rise": 0, "fall": 101, "interval": "PT0.1S", "fastInterval": "PT0.2S",
                          "timeout": "PT0S"}""",
-                        List.of("instances.lower.health.rise: 0 is out of range 1..100",
-                                "instances.lower.health.fall: 101 is out of range 1..100",
-                                "instances.lower.health.fastInterval: 200 ms is out of range 1 ms..100 ms",
-                                "instances.lower.health.timeout: 0 us is out of range 1 ms..100 ms")),
+                        List.of("instances.lower.health.rise: 0 is outside 1 to 100",
+                                "instances.lower.health.fall: 101 is outside 1 to 100",
+                                "instances.lower.health.fastInterval: 200ms is outside 1ms to 100ms",
+                                "instances.lower.health.timeout: 0s is outside 1ms to 100ms")),
                 Arguments.of("interval too long", GOOD_PROBES, "{\"interval\": \"PT2H\"}",
-                        List.of("instances.lower.health.interval: 7200 s is out of range 1 ms..3600 s")),
+                        List.of("instances.lower.health.interval: 2h is outside 1ms to 1h")),
                 Arguments.of("jool and tayga fields", """
                         [ {"type": "jool", "flavor": "nat46", "bibUsageMax": 1.5},
                           {"type": "tayga", "pidFile": "run/tayga.pid", "tun": "a/b"},
                           {"type": "route", "destination": "0.0.0.0"},
                           {"type": "command", "command": []} ]""", null,
-                        List.of("instances.lower.probes[0].flavor: 'nat46' is not nat64 or siit",
-                                "instances.lower.probes[0].instance: missing (the Jool instance name, as in jool -i NAME)",
+                        List.of("instances.lower.probes[0].instance: missing (the Jool instance name, as in jool -i NAME)",
+                                "instances.lower.probes[0].flavor: 'nat46' is not nat64 or siit",
                                 "instances.lower.probes[0].bibUsageMax: 1.5 is not a fraction in (0, 1]",
                                 "instances.lower.probes[1].pidFile: 'run/tayga.pid' is not an absolute path",
                                 "instances.lower.probes[1].tun: 'a/b' is not an interface name (1-15 characters,"
                                         + " no '/' or spaces)",
-                                "instances.lower.probes[2].destination: '0.0.0.0' has no prefix length (write e.g."
-                                        + " 0.0.0.0/0)",
+                                "instances.lower.probes[2].destination: '0.0.0.0' is not ADDRESS/LENGTH (e.g."
+                                        + " 192.0.2.0/24, 2001:db8::/32)",
                                 "instances.lower.probes[3].command: missing (the command and its arguments, as a"
                                         + " list)")),
                 Arguments.of("duplicate probe names", """
@@ -132,26 +145,29 @@ class ConfigValidatorTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badConfigs")
-    void badConfigIsRejectedNamingTheField(String what, String probes, String health, List<String> errors)
-            throws Exception {
-        TranslatorConfig c = lower(probes, health);
-        assertThat(ConfigValidator.validate(c)).extracting(ConfigError::toString).containsExactlyElementsOf(errors);
+    void badConfigIsRejectedNamingTheField(String what, String probes, String health, List<String> errors) {
+        assertThat(problems(lower(probes, health))).containsExactlyElementsOf(errors);
+    }
+
+    @Test
+    void checkThrowsListingEveryError() {
+        TranslatorConfig c = parse(lower("[ {\"type\": \"icmp\", \"prefix\": \"64:ff9b::/96\"} ]", "{\"rise\": 0}"));
         assertThatThrownBy(() -> ConfigValidator.check(c)).isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining(errors.get(0));
+                .hasMessageContaining("instances.lower.health.rise: 0 is outside 1 to 100")
+                .hasMessageContaining("instances.lower.probes[0].targets: missing target");
     }
 
     @Test
     void probeNamespaceToCreateNeedsItsLinkAndAddresses() throws Exception {
-        TranslatorConfig c = parse("""
+        assertThat(problems("""
                 {"instances": {"lower": {"probeNamespace": {"name": "probe", "create": true,
                   "probeInterface": "pr0", "probeAddress": "10.0.0.2/24", "translatorAddress": "2001:db8::1"},
-                  "probes": [{"type": "interface", "interface": "eth0"}]}}}""");
-        assertThat(ConfigValidator.validate(c)).extracting(ConfigError::toString).containsExactly(
+                  "probes": [{"type": "interface", "interface": "eth0"}]}}}""")).containsExactly(
                 "instances.lower.probeNamespace.translatorInterface: missing (an interface name)",
-                "instances.lower.probeNamespace.probeAddress: '10.0.0.2/24' is not an IPv6 address with prefix length",
-                "instances.lower.probeNamespace.translatorAddress: '2001:db8::1' has no prefix length (write e.g."
-                        + " 0.0.0.0/0)");
-        assertThat(ConfigValidator.validate(new TranslatorConfig(null))).extracting(ConfigError::toString)
+                "instances.lower.probeNamespace.probeAddress: 10.0.0.2/24 is not an IPv6 address with prefix length",
+                "instances.lower.probeNamespace.translatorAddress: '2001:db8::1' is not ADDRESS/LENGTH (e.g."
+                        + " 192.0.2.0/24, 2001:db8::/32)");
+        assertThat(ConfigValidator.validate(new TranslatorConfig(null))).extracting(FieldError::toString)
                 .containsExactly("instances: no instance configured");
     }
 }

@@ -3,10 +3,11 @@ package dev.xlatsentinel.translator.datapath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xlatsentinel.lab.Lab;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.time.SystemScheduler;
 import dev.xlatsentinel.translator.lab.TaygaGateway;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.SystemScheduler;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.List;
@@ -37,11 +38,11 @@ class DatapathProbeIT {
     }
 
     private static List<Inet4Address> v4(String... a) {
-        return java.util.Arrays.stream(a).map(Addresses::ipv4).toList();
+        return java.util.Arrays.stream(a).map(IpAddresses::ipv4).toList();
     }
 
     private static IcmpDatapathProbe icmp(int k, String... targets) throws Exception {
-        IcmpEchoSocket s = IcmpEchoSocket.open(probeNs, Addresses.ipv6(TaygaGateway.PROBE_SOURCE));
+        IcmpEchoSocket s = IcmpEchoSocket.open(probeNs, IpAddresses.ipv6(TaygaGateway.PROBE_SOURCE));
         lab.register(s);
         return new IcmpDatapathProbe("icmp", s, Nat64Prefix.parse(TaygaGateway.PREFIX), v4(targets), k, scheduler);
     }
@@ -57,7 +58,7 @@ class DatapathProbeIT {
         IcmpDatapathProbe both = icmp(2, "100.64.9.9", "100.64.9.99");
         ProbeResult r2 = both.run(TIMEOUT).get();
         assertThat(r2.passed()).isFalse();
-        assertThat(r2.reason()).contains("1/2 targets answered (all 2 required): 100.64.9.99 timed out after 500 ms");
+        assertThat(r2.reason()).contains("1/2 targets answered (all 2 required): 100.64.9.99 timed out after 500ms");
     }
 
     @Test
@@ -67,7 +68,7 @@ class DatapathProbeIT {
         try {
             ProbeResult r = probe.run(TIMEOUT).get();
             assertThat(r.passed()).isFalse();
-            assertThat(r.reason()).isEqualTo("2/2 targets timed out after 500 ms");
+            assertThat(r.reason()).isEqualTo("2/2 targets timed out after 500ms");
         } finally {
             gw.undropTranslated();
         }
@@ -85,7 +86,7 @@ class DatapathProbeIT {
 
     @Test
     void tcpConnectThroughTaygaCountsARefusalAsAnswered() throws Exception {
-        TcpDatapathProbe tcp = new TcpDatapathProbe("tcp", probeNs, Addresses.ipv6(TaygaGateway.PROBE_SOURCE),
+        TcpDatapathProbe tcp = new TcpDatapathProbe("tcp", probeNs, IpAddresses.ipv6(TaygaGateway.PROBE_SOURCE),
                 Nat64Prefix.parse(TaygaGateway.PREFIX), v4("100.64.9.9"), 80, 1, scheduler);
         ProbeResult r = tcp.run(TIMEOUT).get();
         assertThat(r.passed()).as(r.toString()).isTrue();
@@ -94,7 +95,7 @@ class DatapathProbeIT {
         try {
             ProbeResult down = tcp.run(TIMEOUT).get();
             assertThat(down.passed()).isFalse();
-            assertThat(down.reason()).isEqualTo("1/1 targets timed out after 500 ms");
+            assertThat(down.reason()).isEqualTo("1/1 targets timed out after 500ms");
         } finally {
             gw.undropTranslated();
         }

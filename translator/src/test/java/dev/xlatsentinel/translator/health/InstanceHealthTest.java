@@ -2,9 +2,9 @@ package dev.xlatsentinel.translator.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xlatsentinel.platform.time.ManualClock;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ class InstanceHealthTest {
     private static final Duration FAST = Duration.ofMillis(200);
     private static final Duration TIMEOUT = Duration.ofMillis(500);
 
-    private ManualScheduler clock;
+    private ManualClock clock;
     private final List<HealthChange> changes = new ArrayList<>();
 
     /** A probe whose outcome the test sets; it answers at once, or never (hang), or throws. */
@@ -56,7 +56,7 @@ class InstanceHealthTest {
 
     @BeforeEach
     void clock() {
-        clock = new ManualScheduler(T0);
+        clock = new ManualClock(T0);
     }
 
     private InstanceHealth health(int rise, int fall, int required, Probe... probes) {
@@ -163,13 +163,13 @@ class InstanceHealthTest {
         clock.advance(TIMEOUT.plusMillis(50)); // cut after timeout + grace (50 ms for 500 ms)
         assertThat(h.state()).as("late by the agent's own lateness: not counted").isEqualTo(HealthState.UP);
         assertThat(h.status().lastResults().get(0).reason()).startsWith(
-                "no result within 500 ms (probe hung; cut): late, not counted (no real result for 1550.0 ms");
+                "no result within 500ms (probe hung; cut): late, not counted (no real result for 1.55s");
         assertThat(h.status().lateProbes()).isEqualTo(1);
         // hungLimit: max(1 s, (fall + 1) x interval) = 2 s; the next cut is 2.55 s after the last real result.
         clock.advance(INTERVAL);
         assertThat(h.state()).isEqualTo(HealthState.DOWN);
         assertThat(changes.get(1).reason()).endsWith(
-                "jool: no result within 500 ms (probe hung; cut): no real result for 2550.0 ms");
+                "jool: no result within 500ms (probe hung; cut): no real result for 2.55s");
         hung.hang = false;
         thrower.explode = true;
         clock.advance(INTERVAL);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xlatsentinel.lab.Cmd;
 import dev.xlatsentinel.lab.Lab;
+import dev.xlatsentinel.platform.time.SystemScheduler;
 import dev.xlatsentinel.translator.assembly.TranslatorHealth;
 import dev.xlatsentinel.translator.lab.Fault;
 import dev.xlatsentinel.translator.lab.TaygaGateway;
-import dev.xlatsentinel.translator.time.SystemScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +58,7 @@ class TranslatorHealthIT {
         "TAYGA_KILLED|tayga: TAYGA (pid ",
         "TAYGA_STOPPED|) is stopped (SIGSTOP)",
         "TUN_DOWN|tayga: TUN nat64 is administratively down",
-        "TRANSLATED_TRAFFIC_DROPPED|icmp: 2/2 targets timed out after 150 ms",
+        "TRANSLATED_TRAFFIC_DROPPED|icmp: 2/2 targets timed out after 150ms",
         "EGRESS_ROUTE_REMOVED|egress: no IPv4 route 0.0.0.0/0 in netns ",
     })
     void faultIsDetectedAndRepairComesBackAfterRise(Fault fault, String reason) throws Exception {

@@ -2,8 +2,9 @@ package dev.xlatsentinel.translator.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xlatsentinel.platform.process.Subprocess;
+import dev.xlatsentinel.platform.time.SystemScheduler;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.SystemScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +41,7 @@ class HostProbeTest {
         ProbeResult slow = command(Duration.ofMillis(200), "sleep", "30");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(slow.passed()).isFalse();
-        assertThat(slow.reason()).isEqualTo("'sleep 30' did not finish within 200 ms (killed)");
+        assertThat(slow.reason()).isEqualTo("'sleep 30' did not finish within 200ms (killed)");
         assertThat(command(Duration.ofSeconds(1), "/nonexistent/check").reason())
                 .isEqualTo("'/nonexistent/check' not found");
     }

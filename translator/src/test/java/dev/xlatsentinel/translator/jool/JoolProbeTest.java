@@ -2,10 +2,10 @@ package dev.xlatsentinel.translator.jool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xlatsentinel.translator.host.Subprocess;
+import dev.xlatsentinel.platform.process.Subprocess;
+import dev.xlatsentinel.platform.time.ManualClock;
+import dev.xlatsentinel.platform.time.SystemScheduler;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.time.ManualScheduler;
-import dev.xlatsentinel.translator.time.SystemScheduler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +66,7 @@ class JoolProbeTest {
     }
 
     private static JoolProbe probe(JoolThresholds t) {
-        return new JoolProbe("jool lower", "jool", "lower", null, t, null, new ManualScheduler(Instant.EPOCH));
+        return new JoolProbe("jool lower", "jool", "lower", null, t, null, new ManualClock(Instant.EPOCH));
     }
 
     private static final Map<JoolOutput.Protocol, CompletableFuture<Subprocess.Result>> NONE = Map.of();

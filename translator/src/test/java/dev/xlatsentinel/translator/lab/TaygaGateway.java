@@ -4,7 +4,9 @@ import dev.xlatsentinel.lab.Cmd;
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Netns;
 import dev.xlatsentinel.lab.Tayga;
-import dev.xlatsentinel.translator.netns.ProbeNamespaceSetup;
+import dev.xlatsentinel.platform.net.InterfaceAddress;
+import dev.xlatsentinel.platform.net.IpAddresses;
+import dev.xlatsentinel.platform.net.IpPrefix;
 import dev.xlatsentinel.translator.config.HealthSpec;
 import dev.xlatsentinel.translator.config.IcmpProbeSpec;
 import dev.xlatsentinel.translator.config.InstanceSpec;
@@ -12,6 +14,8 @@ import dev.xlatsentinel.translator.config.ProbeNamespaceSpec;
 import dev.xlatsentinel.translator.config.RouteProbeSpec;
 import dev.xlatsentinel.translator.config.TaygaProbeSpec;
 import dev.xlatsentinel.translator.config.TranslatorConfig;
+import dev.xlatsentinel.translator.datapath.Nat64Prefix;
+import dev.xlatsentinel.translator.netns.ProbeNamespaceSetup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +61,7 @@ public final class TaygaGateway {
         lab.register(() -> ProbeNamespaceSetup.remove(probeNamespace));
         if (!probeNamespaceFromConfig) {
             ProbeNamespaceSetup.ensure(new ProbeNamespaceSetup.Plan(probeNamespace, gw.name(), "pr0", "p0",
-                    PROBE_SOURCE + "/64", "2001:db8:ffff::1/64"));
+                    InterfaceAddress.parse(PROBE_SOURCE + "/64"), InterfaceAddress.parse("2001:db8:ffff::1/64")));
         }
     }
 
@@ -72,11 +76,13 @@ public final class TaygaGateway {
      */
     public TranslatorConfig config(int rise, int fall, Duration interval, Duration fast, Duration timeout) {
         return new TranslatorConfig(Map.of("tayga", new InstanceSpec(gw.name(),
-                new ProbeNamespaceSpec(probeNamespace, true, "pr0", "p0", PROBE_SOURCE + "/64", "2001:db8:ffff::1/64"),
+                new ProbeNamespaceSpec(probeNamespace, true, "pr0", "p0", InterfaceAddress.parse(PROBE_SOURCE + "/64"),
+                        InterfaceAddress.parse("2001:db8:ffff::1/64")),
                 new HealthSpec(rise, fall, interval, fast, timeout, null),
-                List.of(new IcmpProbeSpec("icmp", PREFIX, TARGETS, 1, PROBE_SOURCE, null),
+                List.of(new IcmpProbeSpec("icmp", Nat64Prefix.parse(PREFIX), TARGETS.stream().map(IpAddresses::ipv4)
+                        .toList(), 1, IpAddresses.ipv6(PROBE_SOURCE), null),
                         new TaygaProbeSpec("tayga", tayga.pidFile().toString(), TUN, null, null),
-                        new RouteProbeSpec("egress", "0.0.0.0/0", null, null)))));
+                        new RouteProbeSpec("egress", IpPrefix.parse("0.0.0.0/0"), null, null)))));
     }
 
     /** Drops translated traffic toward the targets on gw's IPv4 side. */

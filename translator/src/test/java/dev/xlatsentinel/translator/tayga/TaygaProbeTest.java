@@ -2,8 +2,8 @@ package dev.xlatsentinel.translator.tayga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.host.LinkState;
-import dev.xlatsentinel.translator.netns.NetworkNamespace;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import dev.xlatsentinel.translator.probe.Signal;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Nat64Lab;
 import dev.xlatsentinel.lab.UdpStream;
 import dev.xlatsentinel.lab.UpstreamRouter;
+import dev.xlatsentinel.platform.time.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +36,9 @@ public final class Demo {
         say("xlat-sentinel lab: IPv6-only client -> " + routerLabel
                 + " router -> gwa | gwb (TAYGA + xlat-sentinel) -> IPv4 server");
         Nat64Lab.AgentTuning tuning = Nat64Lab.AgentTuning.FAST;
-        say("settings: probes every " + ms(tuning.interval()) + " (timeout " + ms(tuning.timeout()) + ", fall "
-                + tuning.fall() + ", rise " + tuning.rise() + "), BFD " + ms(tuning.bfdInterval()) + " x "
+        say("settings: probes every " + Durations.format(tuning.interval()) + " (timeout "
+                + Durations.format(tuning.timeout()) + ", fall " + tuning.fall() + ", rise " + tuning.rise() + "), BFD "
+                + Durations.format(tuning.bfdInterval()) + " x "
                 + tuning.bfdMultiplier());
         Lab lab = Lab.open("demo");
         Scenario s = null;
@@ -117,10 +119,6 @@ public final class Demo {
             }
         }
         return dflt;
-    }
-
-    private static String ms(Duration d) {
-        return d.toNanos() % 1_000_000 == 0 ? d.toMillis() + " ms" : d.toNanos() / 1000 + " us";
     }
 
     private static void say(String line) {

@@ -278,7 +278,7 @@ class AgentUnitIT {
         bed.systemctl("reload", UNIT).orThrow();
         bed.await(UNIT, WITHIN, "failed reload reported",
                 p -> p.get("StatusText").startsWith("reload failed, running configuration kept: ")
-                        && p.get("StatusText").contains("services.nat64.bfd[0].multiplier: must be 1-255, got 0"),
+                        && p.get("StatusText").contains("services.nat64.bfd[0].multiplier: 0 is outside 1 to 255"),
                 "StatusText");
 
         assertThat(c.show(UNIT, "ActiveState", "SubState", "MainPID", "NRestarts")).containsEntry("ActiveState", "active")

@@ -19,8 +19,11 @@ public final class CheckConfigCommand implements Callable<Integer> {
         try {
             LoadedConfig c = ConfigLoader.load(file);
             int sessions = c.bfdSessions().values().stream().mapToInt(java.util.List::size).sum();
+            var plan = dev.xlatsentinel.agent.config.PartitionsCheck.check(c.config());
             System.out.println(file + ": ok (" + c.config().instances().size() + " instances, "
-                    + c.config().services().size() + " services, " + sessions + " native BFD sessions)");
+                    + c.config().services().size() + " services, " + sessions + " native BFD sessions"
+                    + (plan.plan() == null ? "" : "; partition plan: " + plan.plan().parts().size() + " parts over "
+                            + plan.plan().gateways().size() + " gateways, this one is " + plan.self()) + ")");
             return 0;
         } catch (ConfigException e) {
             System.err.println(e.getMessage());

@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code xlat-sentinel render-router-config --bird|--frr -c FILE}: the router's side. */
-@Command(name = "render-router-config", description = "Print the upstream router's config for this gateway's services.")
+@Command(name = "render-router-config", description = "Print the upstream router's config for this gateway's services, and for every "
+        + "gateway of its partition plan (partitions:) if it has one.")
 public final class RenderRouterConfigCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -18,7 +19,7 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
     Dialect dialect;
 
     @Option(names = "--interface", paramLabel = "IFNAME",
-            description = "The router's interface toward the gateways (BIRD's options are per interface; default: all).")
+            description = "The router's interface toward the gateways (BIRD's options are per interface; FRR's last-resort routes need it; default: all).")
     String routerInterface;
 
     @Option(names = "--with-secrets", description = "Print authentication keys instead of placeholders.")
@@ -44,8 +45,7 @@ public final class RenderRouterConfigCommand implements Callable<Integer> {
             return 1;
         }
         RouterConfig.Options o = new RouterConfig.Options(routerInterface, withSecrets, !noLastResort);
-        System.out.print(dialect.bird ? RouterConfig.bird(c.config().services(), o)
-                : RouterConfig.frr(c.config().services(), o));
+        System.out.print(dialect.bird ? RouterConfig.bird(c.config(), o) : RouterConfig.frr(c.config(), o));
         return 0;
     }
 }

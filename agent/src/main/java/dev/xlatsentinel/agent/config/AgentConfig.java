@@ -9,10 +9,11 @@ import java.util.Map;
 /**
  * The whole config file ({@code /etc/xlat-sentinel/agent.yaml}): the agent's own settings,
  * where FRR is, the translator instances with their probes and health rules, and the
- * services the router sees.
+ * services the router sees; optionally the partition plan this gateway shares the NAT64
+ * prefix in with others (null: none).
  */
 public record AgentConfig(AgentSettings agent, FrrSettings frr, Map<String, InstanceSpec> instances,
-        Map<String, ServiceConfig> services) {
+        Map<String, ServiceConfig> services, PartitionsConfig partitions) {
 
     public AgentConfig {
         agent = agent == null ? AgentSettings.defaults() : agent;

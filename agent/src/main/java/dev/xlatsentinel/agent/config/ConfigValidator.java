@@ -58,6 +58,7 @@ final class ConfigValidator {
             v.error(e.path(), e.message());
         }
         v.services(c);
+        PartitionsCheck.check(c).errors().forEach(e -> v.error(e.path(), e.message()));
         return new Result(List.copyOf(v.errors), v.sessions);
     }
 

@@ -1,8 +1,11 @@
 package dev.xlatsentinel.agent.render;
 
+import dev.xlatsentinel.agent.config.AgentConfig;
 import dev.xlatsentinel.agent.config.BfdSessionConfig;
 import dev.xlatsentinel.agent.config.KeyFile;
+import dev.xlatsentinel.agent.config.PartitionsCheck;
 import dev.xlatsentinel.agent.config.ServiceConfig;
+import dev.xlatsentinel.agent.partition.PartitionPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -21,6 +24,10 @@ import java.util.Objects;
  * track static routes with BFD). Each prefix is routed only via sessions of its own family.
  * The output is applied verbatim by BIRD 2.0.12, 2.17, 3.1 and FRR 10.3 ({@code vtysh -f})
  * in the router matrix tests.
+ *
+ * <p>With a partition plan ({@code partitions:}), the services whose next hops the plan
+ * names are rendered as the plan instead: every part to every gateway of the plan, in the
+ * part's order ({@link PartitionRoutes}); the other services as above.
  *
  * <p>Secrets are not printed unless asked: the placeholder names the file to copy them from.
  */
@@ -56,7 +63,56 @@ public final class RouterConfig {
     private RouterConfig() {
     }
 
+    /** The services on their own (no partition plan). */
     public static String bird(Map<String, ServiceConfig> services, Options o) {
+        return bird(services, Plan.NONE, o);
+    }
+
+    /** The whole config: its partition plan, if any, and its other services. */
+    public static String bird(AgentConfig c, Options o) {
+        return bird(c.services(), Plan.of(c), o);
+    }
+
+    /** The services on their own (no partition plan). */
+    public static String frr(Map<String, ServiceConfig> services, Options o) {
+        return frr(services, Plan.NONE, o);
+    }
+
+    /** The whole config: its partition plan, if any, and its other services. */
+    public static String frr(AgentConfig c, Options o) {
+        return frr(c.services(), Plan.of(c), o);
+    }
+
+    /**
+     * A config's partition plan, with the services it routes and, for each part, this
+     * gateway's session to its next hop for the part (whose timers stand for every gateway's).
+     */
+    private record Plan(PartitionPlan plan, java.util.Set<String> services, String self) {
+        static final Plan NONE = new Plan(null, java.util.Set.of(), null);
+
+        static Plan of(AgentConfig c) {
+            PartitionsCheck.Result r = PartitionsCheck.check(c);
+            if (!r.errors().isEmpty()) {
+                throw new IllegalArgumentException("partitions: " + r.errors());
+            }
+            return r.plan() == null ? NONE : new Plan(r.plan(), r.services(), r.self());
+        }
+
+        BfdSessionConfig session(Map<String, ServiceConfig> all, PartitionPlan.PartRoute part) {
+            String address = part.order().stream().filter(h -> h.gateway().equals(self)).findFirst().orElseThrow()
+                    .address();
+            for (String name : services) {
+                for (BfdSessionConfig b : all.get(name).bfd()) {
+                    if (dev.xlatsentinel.frr.addr.IpLiteral.canonical("local", b.local()).equals(address)) {
+                        return b;
+                    }
+                }
+            }
+            throw new IllegalStateException("no session from " + address);
+        }
+    }
+
+    private static String bird(Map<String, ServiceConfig> services, Plan plan, Options o) {
         StringBuilder b = new StringBuilder();
         b.append("# BIRD 2 configuration for the upstream router, rendered by xlat-sentinel.\n");
         b.append("# One static protocol per service; give them different `preference` values for\n");
@@ -101,7 +157,13 @@ public final class RouterConfig {
             b.append("  };\n");
         }
         b.append("}\n");
+        if (plan.plan() != null) {
+            PartitionRoutes.bird(b, plan.plan(), r -> plan.session(services, r));
+        }
         services.forEach((name, s) -> {
+            if (plan.services().contains(name)) {
+                return;
+            }
             Map<Boolean, List<String>> byFamily = prefixesByFamily(s);
             for (Map.Entry<Boolean, List<String>> family : byFamily.entrySet()) {
                 boolean v6 = family.getKey();
@@ -134,7 +196,13 @@ public final class RouterConfig {
             b.append("\n# Never the last one: if every BFD-tracked route to a prefix is withdrawn (the agents'\n"
                     + "# probes failing everywhere at once is likelier a probe fault), these static routes\n"
                     + "# without BFD at the lowest preference keep it on the gateways (docs/failover.md).\n");
+            if (plan.plan() != null) {
+                PartitionRoutes.birdLastResort(b, plan.plan(), BIRD_LAST_RESORT_PREFERENCE);
+            }
             services.forEach((name, s) -> {
+                if (plan.services().contains(name)) {
+                    return;
+                }
                 Map<Boolean, List<String>> byFamily = prefixesByFamily(s);
                 for (Map.Entry<Boolean, List<String>> family : byFamily.entrySet()) {
                     boolean v6 = family.getKey();
@@ -182,7 +250,7 @@ public final class RouterConfig {
         }
     }
 
-    public static String frr(Map<String, ServiceConfig> services, Options o) {
+    private static String frr(Map<String, ServiceConfig> services, Plan plan, Options o) {
         StringBuilder b = new StringBuilder();
         b.append("! FRR >= 8.5 configuration for the upstream router, rendered by xlat-sentinel.\n");
         b.append("! (FRR 8.4 cannot track static routes with BFD.) Apply with `vtysh -f FILE`.\n");
@@ -210,7 +278,14 @@ public final class RouterConfig {
             b.append(" !\n");
         });
         b.append("!\n");
+        if (plan.plan() != null) {
+            PartitionRoutes.frr(b, plan.plan(), r -> plan.session(services, r),
+                    r -> profiles.get(timers(plan.session(services, r))));
+        }
         services.forEach((name, s) -> {
+            if (plan.services().contains(name)) {
+                return;
+            }
             // A comment is a line of its own: FRR 10 refuses "! ..." after a command (% Unknown command).
             b.append("! service ").append(name).append('\n');
             prefixesByFamily(s).forEach((v6, prefixes) -> {
@@ -234,14 +309,36 @@ public final class RouterConfig {
         if (o.lastResort()) {
             b.append("! Never the last one: static routes without BFD at distance ").append(FRR_LAST_RESORT_DISTANCE)
                     .append(" keep each prefix\n! on the gateways if every BFD-tracked route is withdrawn.\n");
-            services.forEach((name, s) -> prefixesByFamily(s).forEach((v6, prefixes) -> {
-                for (String prefix : prefixes) {
-                    for (BfdSessionConfig bfd : sessionsOfFamily(s, v6)) {
-                        b.append(v6 ? "ipv6" : "ip").append(" route ").append(prefix).append(' ').append(bfd.local())
-                                .append(' ').append(FRR_LAST_RESORT_DISTANCE).append('\n');
+            if (plan.plan() != null) {
+                PartitionRoutes.frrLastResort(b, plan.plan(), FRR_LAST_RESORT_DISTANCE);
+            }
+            boolean anyService = services.keySet().stream().anyMatch(svc -> !plan.services().contains(svc));
+            if (anyService && o.routerInterface().equals("*")) {
+                // staticd keys a path by (prefix, next hop type, gateway, interface): a route to the
+                // same gateway at another distance replaces the BFD-tracked one (FRR 10.3 then tracks
+                // nothing). Naming the interface makes it another next hop, kept beside it.
+                b.append("! WARNING: no last resort for the services: give --interface (the router's interface\n")
+                        .append("! toward the gateways); FRR replaces a BFD-tracked route by a route to the same"
+                                + " next\n")
+                        .append("! hop at another distance, and keeps `ipv6 route P NH IFNAME ")
+                        .append(FRR_LAST_RESORT_DISTANCE).append("` beside it.\n");
+            } else {
+                services.forEach((name, s) -> {
+                    if (plan.services().contains(name)) {
+                        return;
                     }
-                }
-            }));
+                    prefixesByFamily(s).forEach((v6, prefixes) -> {
+                        for (String prefix : prefixes) {
+                            for (BfdSessionConfig bfd : sessionsOfFamily(s, v6)) {
+                                // With the interface: another next hop than the tracked route's (see above).
+                                b.append(v6 ? "ipv6" : "ip").append(" route ").append(prefix).append(' ')
+                                        .append(bfd.local()).append(' ').append(o.routerInterface()).append(' ')
+                                        .append(FRR_LAST_RESORT_DISTANCE).append('\n');
+                            }
+                        }
+                    });
+                });
+            }
         }
         return b.toString();
     }

@@ -56,6 +56,17 @@ class CliTest {
     }
 
     @Test
+    void renderRouterConfigRendersAConfigsPartitionPlanForEveryGatewayOfIt() {
+        Run bird = run("render-router-config", "--bird", "-c", EXAMPLES + "jool-partitioned.yaml");
+        assertThat(bird.exit()).isZero();
+        assertThat(bird.out()).contains("protocol static xlat_partitions_2 {", "via 2001:db8:ff::b2 bfd;",
+                "If gw1 fails, its 1 part goes to gw2 1; no other part moves.");
+        Run check = run("check-config", EXAMPLES + "jool-partitioned.yaml");
+        assertThat(check.exit()).isZero();
+        assertThat(check.out()).contains("partition plan: 2 parts over 2 gateways, this one is gw1");
+    }
+
+    @Test
     void statusWithoutARunningAgentSaysSoAndFails() {
         Run r = run("status", "-s", "/nonexistent/control.sock");
         assertThat(r.exit()).isEqualTo(1);

@@ -36,6 +36,16 @@ class ExampleConfigsTest {
     }
 
     @Test
+    void partitionedSeedIsGatewayGw1OfATwoGatewayPlanWithItsLowerAndUpperServicesInIt() throws Exception {
+        LoadedConfig c = ConfigLoader.load(EXAMPLES.resolve("jool-partitioned.yaml"));
+        PartitionsCheck.Result plan = PartitionsCheck.check(c.config());
+        assertThat(plan.errors()).isEmpty();
+        assertThat(plan.self()).isEqualTo("gw1");
+        assertThat(plan.services()).containsExactlyInAnyOrder("nat64-lower", "nat64-upper");
+        assertThat(plan.plan().gateways()).containsExactly("gw1", "gw2");
+    }
+
+    @Test
     void frrModeExampleHasAPeerAndARouteAndNoNativeSession() throws Exception {
         LoadedConfig c = ConfigLoader.load(EXAMPLES.resolve("frr-mode.yaml"));
         ServiceConfig s = c.config().services().get("nat64");

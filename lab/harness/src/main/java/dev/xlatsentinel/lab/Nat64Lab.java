@@ -378,9 +378,12 @@ public final class Nat64Lab {
                     .append(" bfd profile lab\n");
         }
         if (o.lastResort()) {
-            // As render-router-config renders it: no BFD, distance 250 (below every tracked route).
+            // As render-router-config renders it: no BFD, distance 250 (below every tracked route),
+            // via the gateway on the interface: to the same next hop without it, FRR would replace
+            // the BFD-tracked route instead of keeping both.
             for (Gateway g : gws) {
-                b.append("ipv6 route ").append(PREFIX).append(' ').append(g.lanAddress()).append(" 250\n");
+                b.append("ipv6 route ").append(PREFIX).append(' ').append(g.lanAddress()).append(' ').append(LAN_IF)
+                        .append(" 250\n");
             }
         }
         return b.toString();

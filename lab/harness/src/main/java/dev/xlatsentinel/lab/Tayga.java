@@ -37,6 +37,15 @@ public final class Tayga implements AutoCloseable {
     }
 
     public static Tayga start(Netns ns, Config c) {
+        return start(ns, c, c.prefix());
+    }
+
+    /**
+     * The same, routing only {@code routed6} (a part of the prefix) to the TUN: several
+     * instances in one namespace each take the destinations routed to them, as Jool's
+     * instances take what iptables steers to each.
+     */
+    public static Tayga start(Netns ns, Config c, String routed6) {
         Lab lab = ns.lab();
         String base = ns.name() + "-tayga-" + c.tun();
         Path dataDir = lab.dir().resolve(base + ".d");
@@ -58,7 +67,7 @@ public final class Tayga implements AutoCloseable {
         ns.run("tayga", "-c", conf.toString(), "--mktun");
         ns.up(c.tun());
         ns.ip("route", "add", c.dynamicPool(), "dev", c.tun());
-        ns.ip("-6", "route", "add", c.prefix(), "dev", c.tun());
+        ns.ip("-6", "route", "add", routed6, "dev", c.tun());
         Tayga t = lab.register(new Tayga(ns, c, conf, lab.dir().resolve(base + ".pid")));
         t.startDaemon();
         return t;

@@ -23,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * ({@link RttEstimator}: SRTT + 4 x RTTVAR, at least the instance's timeout, at most
  * {@code maxTimeout}), every answer feeds it, late ones too, and each result carries a
  * {@link Signal.Datapath} (timeouts only? when did the path last answer?) for the health rules.
+ * Each run sends up to {@value #ATTEMPTS} echoes per target, spread over the deadline, to the
+ * targets not answered yet: one probe lost on a lossy path is not a failure, and a broken
+ * translator still fails at the deadline.
  */
 public final class IcmpDatapathProbe implements Probe, AutoCloseable {
     private final String name;
@@ -33,6 +36,8 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
     private final KOfN rule;
     private final Scheduler scheduler;
     private final Duration maxTimeout;
+    /** Echoes per target and run, spread over the deadline (the first at once). */
+    static final int ATTEMPTS = 3;
     private final RttEstimator rtt = new RttEstimator();
     private volatile long lastReplyNanos = Long.MIN_VALUE;
 
@@ -89,30 +94,51 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
     public CompletableFuture<ProbeResult> run(Duration timeout) {
         Duration deadline = deadline(timeout);
         TargetRound round = new TargetRound(name, rule, labels);
-        List<IcmpEchoSocket.Echo> sent = new ArrayList<>();
+        List<IcmpEchoSocket.Echo> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Scheduler.Timer> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Attempt 0 now, the others spread over the deadline, each only to targets still open: a
+        // probe lost on a lossy or congested path is sent again, and any answer counts.
+        long step = deadline.toNanos() / ATTEMPTS;
+        for (int k = 0; k < ATTEMPTS; k++) {
+            Runnable attempt = () -> send(round, sent);
+            if (k == 0) {
+                attempt.run();
+            } else {
+                timers.add(scheduler.schedule(Duration.ofNanos(k * step), attempt));
+            }
+        }
+        timers.add(scheduler.schedule(deadline, () -> {
+            socket.drainNow();
+            round.expire(deadline);
+        }));
+        return round.result().whenComplete((r, e) -> {
+            timers.forEach(Scheduler.Timer::cancel);
+            // Done early (k answered, or lost): stop waiting for the rest (a late answer still counts).
+            for (IcmpEchoSocket.Echo echo : sent) {
+                echo.outcome().complete(IcmpEchoSocket.timeout(deadline));
+            }
+        }).thenApply(r -> r.withSignal(round.signal(lastReplyNanos)));
+    }
+
+    /** One echo to every target that has no outcome yet. A timeout of one attempt decides nothing. */
+    private void send(TargetRound round, List<IcmpEchoSocket.Echo> sent) {
         for (int i = 0; i < destinations.size(); i++) {
+            if (!round.open(i)) {
+                continue;
+            }
             int index = i;
             IcmpEchoSocket.Echo echo = socket.send(destinations.get(i));
             sent.add(echo);
             echo.outcome().thenAccept(o -> {
                 switch (o.kind()) {
                     case REPLY -> round.answered(index, o.rtt(), "answered in " + Durations.human(o.rtt()));
-                    case TIMEOUT -> round.failed(index, o.text(), true);
+                    case TIMEOUT -> {
+                        // The deadline (round.expire) decides; another attempt may still be answered.
+                    }
                     default -> round.failed(index, o.text(), false);
                 }
             });
         }
-        Scheduler.Timer timer = scheduler.schedule(deadline, () -> {
-            socket.drainNow();
-            round.expire(deadline);
-        });
-        return round.result().whenComplete((r, e) -> {
-            timer.cancel();
-            // Done early (k answered, or lost): stop waiting for the rest.
-            for (IcmpEchoSocket.Echo echo : sent) {
-                echo.outcome().complete(IcmpEchoSocket.timeout(deadline));
-            }
-        }).thenApply(r -> r.withSignal(round.signal(lastReplyNanos)));
     }
 
     @Override

@@ -40,6 +40,11 @@ final class TargetRound {
         return result;
     }
 
+    /** Target {@code i} has no outcome yet and the run is not decided. */
+    synchronized boolean open(int i) {
+        return outcome[i] == null && !result.isDone();
+    }
+
     synchronized void answered(int i, Duration rtt, String text) {
         if (outcome[i] != null || result.isDone()) {
             return;

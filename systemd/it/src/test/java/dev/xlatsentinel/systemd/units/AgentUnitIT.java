@@ -156,10 +156,12 @@ class AgentUnitIT {
         JsonNode session = bed.agentStatus().path("services").path(0).path("bfd").path(0);
         assertThat(session.path("state").asText()).isEqualTo("Up");
         assertThat(session.path("counters").path("drop-auth-digest").asLong()).isZero();
-        // The raw ICMPv6 probe (CAP_NET_RAW) crosses TAYGA and back; TAYGA's process and TUN are readable.
+        // The raw ICMPv6 probe (CAP_NET_RAW) crosses TAYGA and back; TAYGA's process and TUN are
+        // readable; the native IPv4 check of the same targets (do no harm) answers with the same two
+        // capabilities.
         bed.await(UNIT, WITHIN, "the instance proven UP", q -> q.get("StatusText").equals(HEALTHY), "StatusText");
         JsonNode probes = bed.agentStatus().path("instances").path(0).path("probes");
-        assertThat(probes.findValuesAsText("name")).containsExactly("icmp", "tayga");
+        assertThat(probes.findValuesAsText("name")).containsExactly("icmp", "tayga", "icmp native");
         assertThat(probes.findValues("passed")).allMatch(JsonNode::asBoolean);
         // Its sockets: the BFD socket bound to the uplink (SO_BINDTODEVICE), the raw ICMPv6 one.
         String owner = "pid=" + pid + ",";

@@ -107,6 +107,13 @@ class EngineIT {
         });
     }
 
+    private static void awaitHeardUp(Listening events, BfdSession s) {
+        Poll.until(UP, "the listener heard " + s.key() + " come Up", () -> {
+            List<State> states = events.statesOf(s.key());
+            return !states.isEmpty() && states.get(states.size() - 1) == State.UP;
+        });
+    }
+
     @Test
     void badInputNamesTheFieldAndChangesNothing() {
         int before = a.snapshots().size();
@@ -356,6 +363,9 @@ class EngineIT {
         BfdSession[] p = pair(c -> c.detectMult(20).auth(AuthType.METICULOUS_KEYED_SHA1, 9, k9.secret()));
         try {
             awaitUp(p);
+            // The listener thread hears of Up after the snapshot shows it: count from there.
+            awaitHeardUp(eventsA, p[0]);
+            awaitHeardUp(eventsB, p[1]);
             int changesA = eventsA.statesOf(p[0].key()).size();
             int changesB = eventsB.statesOf(p[1].key()).size();
             AuthConfig both = AuthConfig.chain(AuthType.METICULOUS_KEYED_SHA1, List.of(k9, k10), 9);

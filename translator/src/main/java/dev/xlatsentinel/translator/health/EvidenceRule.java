@@ -137,7 +137,8 @@ final class EvidenceRule {
             String notUpstream = nat == null ? "no native check"
                     : !nat.local().isEmpty() ? "natively: local error " + nat.local()
                     : "natively " + nat.targets();
-            out.add(r.rejudged(false, r.reason() + " (counted: " + notBusy + "; " + notUpstream + ")"));
+            out.add(r.rejudged(false, r.reason() + " (counted: " + notBusy + "; " + notUpstream
+                    + (d.load() == null ? "" : "; host: " + d.load().describe()) + ")"));
         }
         return new Judged(out, busy, upstream, late, alarm);
     }

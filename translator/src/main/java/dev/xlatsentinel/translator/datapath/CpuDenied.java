@@ -19,7 +19,7 @@ import dev.xlatsentinel.translator.host.HostLoad;
  */
 final class CpuDenied {
     /** The share of the wait the CPU must have been denied for an extension: 1 in {@value}. */
-    static final int SHARE = 4;
+    static final int SHARE = dev.xlatsentinel.translator.probe.Signal.Load.STARVED_SHARE;
 
     private CpuDenied() {
     }

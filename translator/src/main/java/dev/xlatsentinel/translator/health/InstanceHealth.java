@@ -236,7 +236,8 @@ public final class InstanceHealth implements AutoCloseable {
     private static boolean datapathPassedOnItsOwn(List<ProbeResult> results) {
         for (ProbeResult r : results) {
             if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Datapath && r.passed()
-                    && !r.reason().startsWith("upstream") && !r.reason().startsWith("busy")) {
+                    && !r.reason().startsWith("upstream") && !r.reason().startsWith("busy")
+                    && !r.reason().startsWith("lossy") && !r.reason().startsWith("host starved")) {
                 return true;
             }
         }

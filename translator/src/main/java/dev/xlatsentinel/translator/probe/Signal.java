@@ -41,6 +41,17 @@ public sealed interface Signal {
      * @param extendedNanos how much the deadline was extended for the CPU the path was denied
      */
     record Load(long waitedNanos, long cpuWaitNanos, long backlogDrops, long squeezes, long extendedNanos) {
+        /** The share of a run's wait the CPU must have been denied for it to be starved: 1 in {@value}. */
+        public static final int STARVED_SHARE = 4;
+
+        /**
+         * The path was denied the CPU for a quarter or more of the whole wait, extensions
+         * included: a timeout then says the host was busy, not that the path is broken.
+         */
+        public boolean starved() {
+            return cpuWaitNanos >= 0 && waitedNanos > 0 && cpuWaitNanos * STARVED_SHARE >= waitedNanos;
+        }
+
         /** In words, for reasons and logs. */
         public String describe() {
             StringBuilder b = new StringBuilder("waited ").append(waitedNanos / 100_000 / 10.0).append(" ms");

@@ -59,7 +59,7 @@ final class ProbeFactory {
                 owned.add(socket);
                 return new IcmpDatapathProbe(name, socket, s.prefix(), s.targets(),
                         s.required() == null ? 1 : s.required(), scheduler, instance.health().maxTimeout(),
-                        hostLoad(instance));
+                        hostLoad(instance), instance.health().interval());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

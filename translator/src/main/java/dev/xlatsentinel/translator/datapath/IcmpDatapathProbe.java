@@ -42,6 +42,7 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
     static final int ATTEMPTS = 3;
     private final RttEstimator rtt = new RttEstimator();
     private final HostLoad load;
+    private final Duration busyCeiling;
     private volatile long lastReplyNanos = Long.MIN_VALUE;
 
     public IcmpDatapathProbe(String name, IcmpEchoSocket socket, Nat64Prefix prefix, List<Inet4Address> targets,
@@ -52,16 +53,21 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
     /** @param maxTimeout the ceiling of the adaptive deadline (null: the instance's timeout, i.e. fixed) */
     public IcmpDatapathProbe(String name, IcmpEchoSocket socket, Nat64Prefix prefix, List<Inet4Address> targets,
             int required, Scheduler scheduler, Duration maxTimeout) {
-        this(name, socket, prefix, targets, required, scheduler, maxTimeout, HostLoad.NONE);
+        this(name, socket, prefix, targets, required, scheduler, maxTimeout, HostLoad.NONE, Duration.ZERO);
     }
 
     /**
-     * @param maxTimeout the ceiling of the adaptive deadline (null: the instance's timeout, i.e. fixed)
-     * @param load       how busy the host is (for the deadline extension); {@link HostLoad#NONE}: no extension
+     * @param maxTimeout  the ceiling of the adaptive deadline (null: the instance's timeout, i.e. fixed)
+     * @param load        how busy the host is (for the deadline extension); {@link HostLoad#NONE}: no extension
+     * @param busyCeiling the latest a run's deadline moves to for the CPU its path was denied (at most
+     *                    {@code maxTimeout}): the instance's interval, so that a busy host never makes a
+     *                    round outlast the next one's start, nor delays another probe's verdict on a real
+     *                    fault by more than that (a round waits for all its probes)
      */
     public IcmpDatapathProbe(String name, IcmpEchoSocket socket, Nat64Prefix prefix, List<Inet4Address> targets,
-            int required, Scheduler scheduler, Duration maxTimeout, HostLoad load) {
+            int required, Scheduler scheduler, Duration maxTimeout, HostLoad load, Duration busyCeiling) {
         this.load = load;
+        this.busyCeiling = maxTimeout == null || busyCeiling.compareTo(maxTimeout) < 0 ? busyCeiling : maxTimeout;
         this.name = name;
         this.socket = socket;
         this.targets = List.copyOf(targets);
@@ -100,7 +106,7 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
 
     /**
      * The deadline plus the extensions the host's CPU wait may add ({@link CpuDenied}): up to
-     * the ceiling of the adaptive deadline. The runner cuts the run only after this.
+     * the busy ceiling (the instance's interval). The runner cuts the run only after this.
      */
     @Override
     public Duration longestRun(Duration timeout) {
@@ -108,8 +114,7 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
     }
 
     private Duration ceiling(Duration deadline) {
-        return load == HostLoad.NONE || maxTimeout == null || maxTimeout.compareTo(deadline) <= 0 ? deadline
-                : maxTimeout;
+        return load == HostLoad.NONE || busyCeiling.compareTo(deadline) <= 0 ? deadline : busyCeiling;
     }
 
     /** The estimator (for status). */

@@ -249,17 +249,12 @@ public final class BfdEngine implements AutoCloseable {
         requireRunning();
         requireNotOnLoop();
         Session replaced = replacing != null && replacing.engine() == this ? replacing.session() : null;
+        // The interface first: a missing one is the cause to name, not the clash it would make.
+        int ifindex = config.iface() == null ? 0 : transport.ifindex(config.iface());
         onLoop(() -> {
-            table.checkReplaceable(config, 0, replaced);
+            table.checkReplaceable(config, config.linkLocal() ? ifindex : 0, replaced);
             return null;
         });
-        int ifindex = config.iface() == null ? 0 : transport.ifindex(config.iface());
-        if (config.linkLocal()) {
-            onLoop(() -> {
-                table.checkReplaceable(config, ifindex, replaced);
-                return null;
-            });
-        }
         // Receive sockets are shared by the engine's sessions and stay open like after a removal.
         transport.ensureReceiveSocket(config);
         Channel ch = transport.openSendSocket(config, ifindex);

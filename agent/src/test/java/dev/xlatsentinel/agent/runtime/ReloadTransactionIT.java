@@ -60,7 +60,8 @@ class ReloadTransactionIT {
     private static final String PREFIX = "2001:db8:64::/96";
     /** Debian's "users" group (GID 100): exists on every test machine. */
     private static final String GROUP = "users";
-    private static final String FAULT = "metrics listener 127.0.0.1:";
+    /** The test hook's value: no space (JAVA_TOOL_OPTIONS splits on spaces); only the metrics listener's name has it. */
+    private static final String FAULT = "127.0.0.1:";
 
     private Lab lab;
     private Netns gw;
@@ -180,6 +181,11 @@ class ReloadTransactionIT {
         assertThat(mode(socket)).isEqualTo("rw-------");
         assertThat(asMemberOfUsers().exit()).as("not yet").isEqualTo(1);
 
+        withLog(this::groupApplies);
+    }
+
+    private void groupApplies() throws Exception {
+        Path socket = AgentProcess.socketPath(lab, "gw");
         Baseline before = baseline();
         String withGroup = config(Map.of("controlGroup", GROUP));
         agent.writeConfig(withGroup);
@@ -192,12 +198,14 @@ class ReloadTransactionIT {
         assertThat(member.exit()).as(member.stderr()).isZero();
         sameSession(before);
         stillInCharge(before);
-        // And back to root only, which applies too.
+        // And back to root only, which applies too (BIRD's last change is now the release above).
+        Baseline again = baseline();
         agent.writeConfig(good);
         assertThat(agent.cli("reload").orThrow()).contains("reloaded");
         assertThat(mode(socket)).isEqualTo("rw-------");
         assertThat(asMemberOfUsers().exit()).isEqualTo(1);
-        sameSession(before);
+        sameSession(again);
+        stillInCharge(again);
     }
 
     // ------------------------------------------------------------------ what each case proves
@@ -212,15 +220,33 @@ class ReloadTransactionIT {
         int lines = count(agent.log(), "reload by root:root: rejected");
         agent.writeConfig(config);
         Cmd.Result r = agent.cli("reload");
-        assertThat(r.exit()).as(r.stdout()).isEqualTo(1);
-        assertThat(r.stderr()).contains("reload rejected, running configuration kept: " + cause);
-        sameSession(before);
-        assertThat(count(agent.log(), "reload by root:root: rejected")).as("one log line per reload")
-                .isEqualTo(lines + 1);
-        JsonNode last = status().path("config").path("lastReload");
-        assertThat(last.path("outcome").asText()).isEqualTo("rejected");
-        assertThat(last.path("message").asText()).contains(cause);
-        stillInCharge(before);
+        withLog(() -> {
+            assertThat(r.exit()).as(r.stdout()).isEqualTo(1);
+            assertThat(r.stderr()).contains("reload rejected, running configuration kept: " + cause);
+            sameSession(before);
+            assertThat(count(agent.log(), "reload by root:root: rejected")).as("one log line per reload")
+                    .isEqualTo(lines + 1);
+            JsonNode last = status().path("config").path("lastReload");
+            assertThat(last.path("outcome").asText()).isEqualTo("rejected");
+            assertThat(last.path("message").asText()).contains(cause);
+            stillInCharge(before);
+        });
+    }
+
+    /** Checks that, on failure, say what the agent logged (the lab is gone afterwards). */
+    @FunctionalInterface
+    private interface Checks {
+        void run() throws Exception;
+    }
+
+    private void withLog(Checks checks) throws Exception {
+        try {
+            checks.run();
+        } catch (AssertionError e) {
+            String log = agent.log();
+            throw new AssertionError(e.getMessage() + "\n--- the agent's log (last 60 lines):\n"
+                    + String.join("\n", log.lines().skip(Math.max(0, log.lines().count() - 60)).toList()), e);
+        }
     }
 
     /** What a flap or a recreated session would change: our discriminator, BIRD's last change. */

@@ -77,7 +77,7 @@ final class AgentCore {
     private boolean maintenance;
     private boolean stopping;
     private ReloadRecord lastReload;
-    private final Set<String> reportedLies = new HashSet<>();
+    private final StatusInvariant invariant = new StatusInvariant();
 
     AgentCore(Scheduler loop, Resources resources, HookRunner hooks, List<Agent.Observer> observers) {
         this.loop = loop;
@@ -408,7 +408,7 @@ final class AgentCore {
         if (at != Long.MAX_VALUE) {
             reconsider = loop.schedule(Duration.ofNanos(Math.max(0, at - now)), this::evaluate);
         }
-        reportLies(lies());
+        invariant.report(lies());
     }
 
     private void scheduleMaintenance() {
@@ -434,35 +434,9 @@ final class AgentCore {
 
     // ------------------------------------------------------------------ status never lies
 
-    /**
-     * What status would show wrongly, from what each actuator was last told (free to check):
-     * a service shown announced must have every actuator live and released; one shown withdrawn
-     * must have every actuator holding it down (or gone).
-     */
+    /** What status would show wrongly now, from what each actuator was last told (see {@link StatusInvariant}). */
     List<String> lies() {
-        List<String> out = new ArrayList<>();
-        for (ServiceRuntime s : services.values()) {
-            for (Actuator a : s.actuators) {
-                Actuator.Standing st = a.standing();
-                if (!s.withdrawn && st != Actuator.Standing.RELEASED) {
-                    out.add("service " + s.name + " is shown announced but " + a.describe() + " is "
-                            + st.name().toLowerCase(java.util.Locale.ROOT));
-                } else if (s.withdrawn && st == Actuator.Standing.RELEASED) {
-                    out.add("service " + s.name + " is shown withdrawn but " + a.describe() + " is released");
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Logs each broken invariant loudly, once until it holds again. */
-    void reportLies(List<String> lies) {
-        for (String lie : lies) {
-            if (reportedLies.add(lie)) {
-                LOG.error("STATUS WOULD LIE (a bug; please report it): {}", lie);
-            }
-        }
-        reportedLies.retainAll(lies);
+        return StatusInvariant.lies(services.values());
     }
 
     // ------------------------------------------------------------------ operator
@@ -511,16 +485,8 @@ final class AgentCore {
         AgentSnapshot snap = new AgentSnapshot(config, configLoaded, started, maintenance, instances, services,
                 policy, loop.nanoTime(), bfdReceive, lastReload);
         List<String> lies = lies();
-        for (AgentSnapshot.Service s : snap.services()) {
-            for (AgentSnapshot.Bfd b : s.bfd()) {
-                if (b.snapshot().heldDown() != s.withdrawn()) {
-                    lies.add("service " + s.name() + " is shown " + (s.withdrawn() ? "withdrawn" : "announced")
-                            + " but bfd " + b.snapshot().key() + (b.snapshot().heldDown() ? " is held down"
-                                    : " is not held down"));
-                }
-            }
-        }
-        reportLies(lies);
+        lies.addAll(StatusInvariant.sessionLies(snap));
+        invariant.report(lies);
         return snap;
     }
 

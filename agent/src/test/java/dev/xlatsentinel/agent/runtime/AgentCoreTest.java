@@ -297,6 +297,15 @@ class AgentCoreTest {
     }
 
     @Test
+    void aBrokenInvariantIsLoggedOnceUntilItHoldsAgain() {
+        StatusInvariant invariant = new StatusInvariant();
+        assertThat(invariant.report(List.of("lie a"))).containsExactly("lie a");
+        assertThat(invariant.report(List.of("lie a", "lie b"))).as("a still standing, b new").containsExactly("lie b");
+        assertThat(invariant.report(List.of())).isEmpty();
+        assertThat(invariant.report(List.of("lie a"))).as("broken again after it held").containsExactly("lie a");
+    }
+
+    @Test
     void aSessionMovedToAnotherServiceTakesThatServicesState() throws Exception {
         TwinResources.TwinSession s = announced();
         String moved = f.config("2001:db8:71::b", "gw", null).replace("instances:\n", "instances:\n  other:\n"

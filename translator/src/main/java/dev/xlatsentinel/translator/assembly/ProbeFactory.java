@@ -8,6 +8,9 @@ import dev.xlatsentinel.translator.config.InstanceSpec;
 import dev.xlatsentinel.translator.config.InterfaceProbeSpec;
 import dev.xlatsentinel.translator.config.JoolProbeSpec;
 import dev.xlatsentinel.translator.config.ProbeSpec;
+import dev.xlatsentinel.translator.config.ProcessProbeSpec;
+import dev.xlatsentinel.translator.event.EventMode;
+import dev.xlatsentinel.translator.host.ProcessProbe;
 import dev.xlatsentinel.translator.config.RouteProbeSpec;
 import dev.xlatsentinel.translator.config.SystemdUnitProbeSpec;
 import dev.xlatsentinel.translator.config.TaygaProbeSpec;
@@ -17,6 +20,8 @@ import dev.xlatsentinel.translator.datapath.IcmpEchoSocket;
 import dev.xlatsentinel.translator.datapath.NativeIcmpProbe;
 import dev.xlatsentinel.translator.datapath.TcpDatapathProbe;
 import dev.xlatsentinel.translator.host.CommandProbe;
+import dev.xlatsentinel.translator.host.HostLoad;
+import dev.xlatsentinel.translator.host.ProcHostLoad;
 import dev.xlatsentinel.translator.host.InterfaceProbe;
 import dev.xlatsentinel.translator.host.RouteProbe;
 import dev.xlatsentinel.translator.host.SystemdUnitProbe;
@@ -53,7 +58,8 @@ final class ProbeFactory {
                 IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), s.source());
                 owned.add(socket);
                 return new IcmpDatapathProbe(name, socket, s.prefix(), s.targets(),
-                        s.required() == null ? 1 : s.required(), scheduler, instance.health().maxTimeout());
+                        s.required() == null ? 1 : s.required(), scheduler, instance.health().maxTimeout(),
+                        hostLoad(instance), instance.health().interval());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -78,26 +84,48 @@ final class ProbeFactory {
         }
         if (spec instanceof TaygaProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
-            return new TaygaProbe(name, Path.of(s.pidFile()), namespaces.get(ns), namespaces.rtnetlink(ns), s.tun(),
-                    Boolean.TRUE.equals(s.expectTraffic()));
+            TaygaProbe p = new TaygaProbe(name, Path.of(s.pidFile()), namespaces.get(ns), namespaces.rtnetlink(ns),
+                    s.tun(), Boolean.TRUE.equals(s.expectTraffic()));
+            return s.eventMode() == EventMode.OFF ? p
+                    : p.watching(s.eventMode(), scheduler, namespaces.events(), namespaces.monitor(ns));
+        }
+        if (spec instanceof ProcessProbeSpec s) {
+            ProcessProbe p = new ProcessProbe(name, Path.of(s.pidFile()), s.processName());
+            return s.eventMode() == EventMode.OFF ? p : p.watching(s.eventMode(), scheduler, namespaces.events());
         }
         if (spec instanceof SystemdUnitProbeSpec s) {
             return new SystemdUnitProbe(name, s.unit(), subprocess);
         }
         if (spec instanceof InterfaceProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
-            return new InterfaceProbe(name, namespaces.get(ns), namespaces.rtnetlink(ns), s.interfaceName());
+            InterfaceProbe p = new InterfaceProbe(name, namespaces.get(ns), namespaces.rtnetlink(ns), s.interfaceName());
+            return s.eventMode() == EventMode.OFF ? p : p.watching(s.eventMode(), scheduler, namespaces.monitor(ns));
         }
         if (spec instanceof RouteProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
-            return new RouteProbe(name, namespaces.get(ns), s.destination().address(), s.destination().length(),
-                    s.dev());
+            RouteProbe p = new RouteProbe(name, namespaces.get(ns), s.destination().address(),
+                    s.destination().length(), s.dev());
+            return s.eventMode() == EventMode.OFF ? p : p.watching(s.eventMode(), scheduler, namespaces.monitor(ns));
         }
         if (spec instanceof CommandProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
             return new CommandProbe(name, ns == null ? null : namespaces.get(ns), s.command(), subprocess);
         }
         throw new IllegalArgumentException("probe type '" + spec.type() + "' (validate the config first)");
+    }
+
+    /**
+     * How busy the host is, for the datapath probes' deadline: the host's counters, and the
+     * translator process's wait for a CPU when the instance names one (a {@code tayga} probe's
+     * pid file). Jool translates in the kernel: the host's counters only.
+     */
+    private static HostLoad hostLoad(InstanceSpec instance) {
+        for (ProbeSpec p : instance.probes()) {
+            if (p instanceof TaygaProbeSpec t) {
+                return new ProcHostLoad(Path.of(t.pidFile()));
+            }
+        }
+        return new ProcHostLoad(null);
     }
 
     /**

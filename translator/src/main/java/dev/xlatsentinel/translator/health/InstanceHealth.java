@@ -72,6 +72,8 @@ public final class InstanceHealth implements AutoCloseable {
     private boolean closed;
     /** A round is running (between round() and finish()). */
     private boolean inFlight;
+    /** Held from computing a change to telling it (before {@code this}): changes reach listeners in order. */
+    private final Object publishing = new Object();
     private long lastRoundStart;
     /** Start the next round as soon as allowed: an event asked for a look. */
     private boolean pullNext;
@@ -167,16 +169,18 @@ public final class InstanceHealth implements AutoCloseable {
      * as its probe's {@link EventMode} says; any event pulls the next round forward.
      */
     public void event(ProbeEvent e) {
-        HealthChange change;
-        synchronized (this) {
-            if (closed || !started) {
-                return;
+        synchronized (publishing) {
+            HealthChange change;
+            synchronized (this) {
+                if (closed || !started) {
+                    return;
+                }
+                change = eventLocked(e);
+                pullRound();
             }
-            change = eventLocked(e);
-            pullRound();
-        }
-        if (change != null) {
-            publish(change);
+            if (change != null) {
+                publish(change);
+            }
         }
     }
 
@@ -275,75 +279,79 @@ public final class InstanceHealth implements AutoCloseable {
         String alarmChange = null;
         boolean alarmChanged = false;
         List<ProbeResult> results;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            rounds++;
-            long now = scheduler.nanoTime();
-            for (ProbeResult r : raw) {
-                if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
-                    lastForwarding = f;
-                    lastForwardingAt = now;
+        // Computed and told in one order: an event's change and a round's, computed on two
+        // threads, must not reach the listeners the other way round (DOWN, then a stale UP).
+        synchronized (publishing) {
+            synchronized (this) {
+                if (closed) {
+                    return;
                 }
-            }
-            boolean recent = lastForwarding != null && now - lastForwardingAt <= policy.replyWindow().toNanos();
-            EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, now, policy.replyWindow(),
-                    policy.hungLimit(), recent ? lastForwarding : null);
-            results = j.results();
-            lastResults = results;
-            if (LOG.isDebugEnabled()) {
-                for (int i = 0; i < raw.size(); i++) {
-                    if (!raw.get(i).passed()) {
-                        LOG.debug("{}: round {}: {} -> {}", instance, rounds, raw.get(i).summary(),
-                                results.get(i).passed() ? "not counted: " + results.get(i).reason() : "counted");
+                rounds++;
+                long now = scheduler.nanoTime();
+                for (ProbeResult r : raw) {
+                    if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
+                        lastForwarding = f;
+                        lastForwardingAt = now;
                     }
                 }
-            }
-            busyRounds += j.busy() ? 1 : 0;
-            upstreamRounds += j.upstream() ? 1 : 0;
-            lateProbes += j.late();
-            if (j.upstream() && !j.alarm().equals(alarm)) {
-                alarm = j.alarm();
-                alarmChange = alarm;
-                alarmChanged = true;
-            } else if (!j.upstream() && alarm != null && datapathPassedOnItsOwn(results)) {
-                alarm = null;
-                alarmChanged = true;
-            }
-            int ok = countPassed(results);
-            boolean passed = combine.satisfied(ok);
-            for (Precondition c : preconditions) {
-                String broken = c.violated();
-                if (broken != null) {
-                    // Whatever the probes say: they ran somewhere the translator no longer is.
-                    passed = false;
-                    results = new ArrayList<>(results);
-                    results.add(ProbeResult.fail(c.name(), broken));
-                    lastResults = results;
+                boolean recent = lastForwarding != null && now - lastForwardingAt <= policy.replyWindow().toNanos();
+                EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, now, policy.replyWindow(),
+                        policy.hungLimit(), recent ? lastForwarding : null);
+                results = j.results();
+                lastResults = results;
+                if (LOG.isDebugEnabled()) {
+                    for (int i = 0; i < raw.size(); i++) {
+                        if (!raw.get(i).passed()) {
+                            LOG.debug("{}: round {}: {} -> {}", instance, rounds, raw.get(i).summary(),
+                                    results.get(i).passed() ? "not counted: " + results.get(i).reason() : "counted");
+                        }
+                    }
                 }
+                busyRounds += j.busy() ? 1 : 0;
+                upstreamRounds += j.upstream() ? 1 : 0;
+                lateProbes += j.late();
+                if (j.upstream() && !j.alarm().equals(alarm)) {
+                    alarm = j.alarm();
+                    alarmChange = alarm;
+                    alarmChanged = true;
+                } else if (!j.upstream() && alarm != null && datapathPassedOnItsOwn(results)) {
+                    alarm = null;
+                    alarmChanged = true;
+                }
+                int ok = countPassed(results);
+                boolean passed = combine.satisfied(ok);
+                for (Precondition c : preconditions) {
+                    String broken = c.violated();
+                    if (broken != null) {
+                        // Whatever the probes say: they ran somewhere the translator no longer is.
+                        passed = false;
+                        results = new ArrayList<>(results);
+                        results.add(ProbeResult.fail(c.name(), broken));
+                        lastResults = results;
+                    }
+                }
+                java.util.Arrays.fill(eventCounted, false);
+                inFlight = false;
+                // A round that began before a fault event saw the world before it: its pass proves nothing.
+                boolean stale = passed && start < lastFaultEvent;
+                HealthState before = riseFall.state();
+                HealthState after = stale ? null : riseFall.record(passed);
+                if (after != null) {
+                    since = scheduler.now();
+                    change = new HealthChange(instance, before, after, since, reason(after, ok, results), results);
+                }
+                Duration period = pullNext || stale ? policy.fastInterval()
+                        : riseFall.pending() ? policy.fastInterval() : policy.interval();
+                pullNext = false;
+                now = scheduler.nanoTime();
+                long wait = Math.max(0, start + period.toNanos() - now);
+                plannedStart = now + wait;
+                next = scheduler.schedule(Duration.ofNanos(wait), this::round);
             }
-            java.util.Arrays.fill(eventCounted, false);
-            inFlight = false;
-            // A round that began before a fault event saw the world before it: its pass proves nothing.
-            boolean stale = passed && start < lastFaultEvent;
-            HealthState before = riseFall.state();
-            HealthState after = stale ? null : riseFall.record(passed);
-            if (after != null) {
-                since = scheduler.now();
-                change = new HealthChange(instance, before, after, since, reason(after, ok, results), results);
+            // The decision first: listeners act on it (the agent withdraws) before anything is logged.
+            if (change != null) {
+                publish(change);
             }
-            Duration period = pullNext || stale ? policy.fastInterval()
-                    : riseFall.pending() ? policy.fastInterval() : policy.interval();
-            pullNext = false;
-            now = scheduler.nanoTime();
-            long wait = Math.max(0, start + period.toNanos() - now);
-            plannedStart = now + wait;
-            next = scheduler.schedule(Duration.ofNanos(wait), this::round);
-        }
-        // The decision first: listeners act on it (the agent withdraws) before anything is logged.
-        if (change != null) {
-            publish(change);
         }
         if (alarmChanged) {
             if (alarmChange != null) {
@@ -384,8 +392,7 @@ public final class InstanceHealth implements AutoCloseable {
     private static boolean datapathPassedOnItsOwn(List<ProbeResult> results) {
         for (ProbeResult r : results) {
             if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Datapath && r.passed()
-                    && !r.reason().startsWith("upstream") && !r.reason().startsWith("busy")
-                    && !r.reason().startsWith("lossy") && !r.reason().startsWith("host starved")) {
+                    && !r.reason().startsWith("upstream") && !r.reason().startsWith("busy")) {
                 return true;
             }
         }

@@ -235,7 +235,9 @@ public final class BfdEngine implements AutoCloseable {
      * that does no I/O; {@link PreparedSession#abort} gives the socket back. Blocking.
      *
      * <p>{@code replacing} (nullable): the session this one takes the place of, with other
-     * settings (a type of authentication, a DSCP, a namespace that cannot change live). It
+     * settings (a type of authentication, a DSCP, a namespace that cannot change live), or
+     * with the same addresses on another interface (another key: their packets could not be
+     * told apart while both ran). It
      * runs on until the commit, which drops it without a word to the peer in the same step:
      * the peer hears the new session's packets from then on (its own session sees Down and
      * starts over, RFC 5880 §6.8.6), with no AdminDown and no gap in which the key is held.
@@ -284,6 +286,10 @@ public final class BfdEngine implements AutoCloseable {
                 Session holder = table.get(config.key());
                 if (holder != null && (replacing != null && holder == replacing.session() || holder.removing())) {
                     forgetNow(holder);
+                }
+                Session old = replacing != null && replacing.engine() == this ? replacing.session() : null;
+                if (old != null && old != holder && table.get(old.key()) == old) {
+                    forgetNow(old); // under another key: the same addresses moved to another interface
                 }
                 Session added = table.add(config, p.ifindex(), UdpTransport.sourcePort(ch), ch, now);
                 if (heldDown != null) {

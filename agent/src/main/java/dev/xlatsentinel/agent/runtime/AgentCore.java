@@ -335,9 +335,11 @@ final class AgentCore {
             }
             case ADD -> next.put(ch.id(), p.actuators.get(ch.id()).commit(owner.withdrawn, owner.reason));
             case REMOVE -> {
-                LOG.info("{}: removed", old.describe());
-                follow.add(FollowUp.of(old.describe(), ch.from() instanceof Bfd ? "removed: AdminDown to the peer for"
-                        + " one detection time, then its socket closes" : "removed", old.remove(), loop::now));
+                LOG.info("{}: removed{}", old.describe(), ch.why().isEmpty() ? "" : " (" + ch.why() + ")");
+                String doing = !(ch.from() instanceof Bfd) ? "removed"
+                        : p.plan.moves().containsValue((SessionKey) ch.id()) ? "removed: " + ch.why()
+                        : "removed: AdminDown to the peer for one detection time, then its socket closes";
+                follow.add(FollowUp.of(old.describe(), doing, old.remove(), loop::now));
             }
             default -> throw new IllegalStateException("unknown change " + ch.kind());
         }

@@ -6,6 +6,7 @@ import dev.xlatsentinel.agent.config.LoadedConfig;
 import dev.xlatsentinel.agent.runtime.ReloadPlan.Bfd;
 import dev.xlatsentinel.agent.runtime.ReloadPlan.Change;
 import dev.xlatsentinel.agent.runtime.ReloadPlan.Kind;
+import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
 import dev.xlatsentinel.frr.route.RouteSpec;
 import dev.xlatsentinel.translator.config.InstanceSpec;
@@ -64,7 +65,11 @@ final class PreparedReload {
         }
         for (Change<Bfd> c : plan.sessions()) {
             if (c.kind() == Kind.ADD || c.kind() == Kind.RECREATE) {
-                Actuator replacing = c.kind() == Kind.RECREATE ? running.get(c.id()) : null;
+                // A recreated session replaces the running one with its key; a moved one (the
+                // same addresses on another interface) the one the plan removes for it.
+                SessionKey moved = plan.moves().get((SessionKey) c.id());
+                Actuator replacing = c.kind() == Kind.RECREATE ? running.get(c.id())
+                        : moved == null ? null : running.get(moved);
                 String where = c.to().namespace() == null ? "" : " in namespace " + c.to().namespace();
                 p.actuators.put(c.id(), tx.prepare(c.name() + where,
                         () -> resources.session(c.to().config(), c.to().namespace(), replacing),

@@ -29,8 +29,9 @@ import java.util.Objects;
  * added or removed. At start the running config is {@link #NOTHING}: everything is added.
  */
 record ReloadPlan(boolean first, List<Change<InstanceSpec>> instances, List<Change<ServiceConfig>> services,
-        List<Change<Bfd>> sessions, List<Change<BfdPeerSpec>> frrPeers, List<Change<RouteSpec>> frrRoutes,
-        Endpoint<ControlSocket> control, Endpoint<HostPort> metrics, List<String> settings, List<String> notes) {
+        List<Change<Bfd>> sessions, Map<SessionKey, SessionKey> moves, List<Change<BfdPeerSpec>> frrPeers,
+        List<Change<RouteSpec>> frrRoutes, Endpoint<ControlSocket> control, Endpoint<HostPort> metrics,
+        List<String> settings, List<String> notes) {
 
     /** The running config of an agent that runs nothing yet. */
     static final LoadedConfig NOTHING = new LoadedConfig(Path.of("/dev/null"),
@@ -110,7 +111,9 @@ record ReloadPlan(boolean first, List<Change<InstanceSpec>> instances, List<Chan
             notes.add("frr: settings changed: the FRR clients already open keep theirs until a restart");
         }
         boolean first = running == NOTHING;
-        return new ReloadPlan(first, instances(was, now), services(was, now), sessions(running, next),
+        List<Change<Bfd>> sessions = sessions(running, next);
+        Map<SessionKey, SessionKey> moves = moves(sessions);
+        return new ReloadPlan(first, instances(was, now), services(was, now), named(sessions, moves), moves,
                 frrPeers(was, now), frrRoutes(was, now),
                 new Endpoint<>(first ? null : control(was.agent()), control(now.agent())),
                 new Endpoint<>(first ? null : metrics(was.agent()), metrics(now.agent())),
@@ -248,6 +251,63 @@ record ReloadPlan(boolean first, List<Change<InstanceSpec>> instances, List<Chan
             }
         });
         return out;
+    }
+
+    /**
+     * Added sessions that take the place of a removed one with the same peer and local address
+     * in the same namespace, on another interface: new key -> old key. While both exist their
+     * packets could not be told apart, so the new one is swapped in for the old one in one
+     * step (no AdminDown), as a recreated session is.
+     */
+    private static Map<SessionKey, SessionKey> moves(List<Change<Bfd>> sessions) {
+        Map<SessionKey, SessionKey> out = new LinkedHashMap<>();
+        java.util.Set<SessionKey> taken = new java.util.HashSet<>();
+        for (Change<Bfd> add : sessions) {
+            if (add.kind() != Kind.ADD) {
+                continue;
+            }
+            for (Change<Bfd> rm : sessions) {
+                if (rm.kind() == Kind.REMOVE && !taken.contains(rm.from().key()) && sameAddresses(add.to(), rm.from())) {
+                    out.put(add.to().key(), rm.from().key());
+                    taken.add(rm.from().key());
+                    break;
+                }
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    private static boolean sameAddresses(Bfd a, Bfd b) {
+        SessionKey x = a.key();
+        SessionKey y = b.key();
+        return x.hop() == y.hop() && x.peer().equals(y.peer()) && x.local().equals(y.local())
+                && Objects.equals(a.namespace(), b.namespace());
+    }
+
+    /** The moves said in the changes' words: which session takes whose place. */
+    private static List<Change<Bfd>> named(List<Change<Bfd>> sessions, Map<SessionKey, SessionKey> moves) {
+        if (moves.isEmpty()) {
+            return sessions;
+        }
+        Map<SessionKey, SessionKey> back = new LinkedHashMap<>();
+        moves.forEach((to, from) -> back.put(from, to));
+        List<Change<Bfd>> out = new ArrayList<>();
+        for (Change<Bfd> c : sessions) {
+            SessionKey key = (SessionKey) c.id();
+            if (c.kind() == Kind.ADD && moves.containsKey(key)) {
+                c = new Change<>(c.kind(), c.id(), c.name(), c.service(), c.from(), c.to(), "in place of the one on "
+                        + iface(moves.get(key)) + ", in one step");
+            } else if (c.kind() == Kind.REMOVE && back.containsKey(key)) {
+                c = new Change<>(c.kind(), c.id(), c.name(), c.service(), c.from(), c.to(), "replaced by the one on "
+                        + iface(back.get(key)) + ", no AdminDown");
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static String iface(SessionKey k) {
+        return k.iface() == null ? "no interface" : k.iface();
     }
 
     /** Why a running session cannot take the new settings (null: it can), in the operator's words. */

@@ -170,6 +170,29 @@ class AgentCoreTest {
         stillControls(now);
     }
 
+    /**
+     * The same peer and local address on another interface: while both sessions exist their
+     * packets could not be told apart, so the new one takes the old one's place in the commit's
+     * step (no AdminDown, nothing left to wait for) instead of being refused as a clash.
+     */
+    @Test
+    void anInterfaceMoveTakesTheOldSessionsPlaceInOneStep() throws Exception {
+        TwinResources.TwinSession old = announced();
+        f.twin.interfaces.add("gw/eth1");
+        List<FollowUp> follow = f.reload(f.config().replace("interface: eth0", "interface: eth1"));
+        TwinResources.TwinSession now = f.session("2001:db8:71::a");
+        assertThat(now.config.iface()).isEqualTo("eth1");
+        assertThat(old.replaced).as("dropped in the commit's step").isTrue();
+        assertThat(old.removing).as("no AdminDown").isFalse();
+        assertThat(f.twin.live().values()).containsExactly(now);
+        assertThat(f.twin.openSockets).containsExactly(now.config.key());
+        assertThat(follow).extracting(FollowUp::toString).containsExactly("bfd 2001:db8:71::1 from 2001:db8:71::a"
+                + " dev eth0 single-hop: removed: replaced by the one on eth1, no AdminDown done");
+        assertThat(now.held).as("the service is still announced").isFalse();
+        assertThat(f.core.lies()).isEmpty();
+        stillControls(now);
+    }
+
     @Test
     void timersAndKeysOfTheSameTypeAreAppliedToTheRunningSession() throws Exception {
         TwinResources.TwinSession s = announced();

@@ -89,6 +89,19 @@ class ReloadPlanTest {
     }
 
     @Test
+    void theSameAddressesOnAnotherInterfaceTakeTheOldSessionsPlace() {
+        ReloadPlan p = plan(f.config(), f.config().replace("interface: eth0", "interface: eth1"));
+        assertThat(p.sessions()).extracting(ReloadPlan.Change::kind).containsExactly(Kind.ADD, Kind.REMOVE);
+        assertThat(p.moves()).hasSize(1);
+        assertThat(p.moves().values()).extracting(k -> k.iface()).containsExactly("eth0");
+        assertThat(p.summary()).isEqualTo("bfd 2001:db8:71::1 from 2001:db8:71::a dev eth1 single-hop added"
+                + " (in place of the one on eth0, in one step); bfd 2001:db8:71::1 from 2001:db8:71::a dev eth0"
+                + " single-hop removed (replaced by the one on eth1, no AdminDown)");
+        assertThat(plan(f.config(), f.config("2001:db8:71::b", "gw", null)).moves())
+                .as("another local address is not a move").isEmpty();
+    }
+
+    @Test
     void aChangedInstanceIsRebuiltAndItsServiceKept() {
         ReloadPlan p = plan(f.config(), f.config().replace("rise: 1", "rise: 3"));
         assertThat(p.instances()).extracting(ReloadPlan.Change::toString)

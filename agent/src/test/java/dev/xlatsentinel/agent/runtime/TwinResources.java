@@ -150,6 +150,14 @@ final class TwinResources implements Resources {
             if (s.live() && !s.removing && s.config.key().equals(config.key()) && s != replacing) {
                 throw new IllegalArgumentException("peer: duplicate session key " + config.key());
             }
+            // As the engine: the same addresses on another interface could not be told apart.
+            SessionKey k = s.config.key();
+            if (s.live() && s != replacing && !k.equals(config.key()) && k.hop() == config.key().hop()
+                    && k.peer().equals(config.peer()) && k.local().equals(config.local())
+                    && java.util.Objects.equals(s.namespace, namespace)) {
+                throw new IllegalArgumentException("peer: a session to " + config.key().peer().getHostAddress()
+                        + " from " + local + " exists on another interface; packets could not be told apart");
+            }
         }
         refuseIf("bfd " + config.key());
         openSockets.add(config.key());
@@ -162,8 +170,11 @@ final class TwinResources implements Resources {
             @Override
             public Actuator commit(boolean withdrawn, String reason) {
                 if (replacing instanceof TwinSession old) {
+                    // Dropped in the same step, without AdminDown (as NativeBfdActuator's commit).
                     old.replaced = true;
                     old.standing = Actuator.Standing.REMOVED;
+                    old.removal = CompletableFuture.completedFuture(null);
+                    openSockets.remove(old.config.key());
                 }
                 TwinSession s = new TwinSession(config, namespace, withdrawn);
                 sessions.add(s);

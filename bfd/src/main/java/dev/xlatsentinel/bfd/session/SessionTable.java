@@ -169,12 +169,18 @@ public final class SessionTable implements SessionContext {
         if (other != null && other != replaced && !other.removing()) {
             throw new FieldException("peer", "duplicate session key " + config.key());
         }
-        checkAddress(config, ifindex, other);
+        // The replaced session may have another key (the same addresses on another
+        // interface): it leaves in the same step, so its addresses do not count either.
+        checkAddress(config, ifindex, other, replaced);
     }
 
     private void checkAddress(SessionConfig config, int ifindex, Session leaving) {
+        checkAddress(config, ifindex, leaving, null);
+    }
+
+    private void checkAddress(SessionConfig config, int ifindex, Session leaving, Session alsoLeaving) {
         Session sameAddress = byAddress.get(addressKey(config, ifindex));
-        if (sameAddress != null && sameAddress != leaving) {
+        if (sameAddress != null && sameAddress != leaving && sameAddress != alsoLeaving) {
             throw new FieldException("peer", "a session to " + IpAddresses.text(config.peer())
                     + " from " + IpAddresses.text(config.local())
                     + " exists on another interface; packets could not be told apart");

@@ -155,7 +155,26 @@ public final class SessionTable implements SessionContext {
             throw new FieldException("peer", "duplicate session key " + config.key()
                     + (other.removing() ? " (still being removed)" : ""));
         }
-        if (byAddress.containsKey(addressKey(config, ifindex))) {
+        checkAddress(config, ifindex, null);
+    }
+
+    /**
+     * The same for a session that will take the place of {@code replaced} (may be null) or of
+     * a session with its key that is being removed: the caller drops that one
+     * ({@link #forgetSilently}) in the step that adds the new one, so its key and addresses
+     * do not count. Changes nothing.
+     */
+    public void checkReplaceable(SessionConfig config, int ifindex, Session replaced) {
+        Session other = byKey.get(config.key());
+        if (other != null && other != replaced && !other.removing()) {
+            throw new FieldException("peer", "duplicate session key " + config.key());
+        }
+        checkAddress(config, ifindex, other);
+    }
+
+    private void checkAddress(SessionConfig config, int ifindex, Session leaving) {
+        Session sameAddress = byAddress.get(addressKey(config, ifindex));
+        if (sameAddress != null && sameAddress != leaving) {
             throw new FieldException("peer", "a session to " + IpAddresses.text(config.peer())
                     + " from " + IpAddresses.text(config.local())
                     + " exists on another interface; packets could not be told apart");

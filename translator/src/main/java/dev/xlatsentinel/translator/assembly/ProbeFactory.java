@@ -20,6 +20,8 @@ import dev.xlatsentinel.translator.datapath.IcmpEchoSocket;
 import dev.xlatsentinel.translator.datapath.NativeIcmpProbe;
 import dev.xlatsentinel.translator.datapath.TcpDatapathProbe;
 import dev.xlatsentinel.translator.host.CommandProbe;
+import dev.xlatsentinel.translator.host.HostLoad;
+import dev.xlatsentinel.translator.host.ProcHostLoad;
 import dev.xlatsentinel.translator.host.InterfaceProbe;
 import dev.xlatsentinel.translator.host.RouteProbe;
 import dev.xlatsentinel.translator.host.SystemdUnitProbe;
@@ -56,7 +58,8 @@ final class ProbeFactory {
                 IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), s.source());
                 owned.add(socket);
                 return new IcmpDatapathProbe(name, socket, s.prefix(), s.targets(),
-                        s.required() == null ? 1 : s.required(), scheduler, instance.health().maxTimeout());
+                        s.required() == null ? 1 : s.required(), scheduler, instance.health().maxTimeout(),
+                        hostLoad(instance), instance.health().interval());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -109,6 +112,20 @@ final class ProbeFactory {
             return new CommandProbe(name, ns == null ? null : namespaces.get(ns), s.command(), subprocess);
         }
         throw new IllegalArgumentException("probe type '" + spec.type() + "' (validate the config first)");
+    }
+
+    /**
+     * How busy the host is, for the datapath probes' deadline: the host's counters, and the
+     * translator process's wait for a CPU when the instance names one (a {@code tayga} probe's
+     * pid file). Jool translates in the kernel: the host's counters only.
+     */
+    private static HostLoad hostLoad(InstanceSpec instance) {
+        for (ProbeSpec p : instance.probes()) {
+            if (p instanceof TaygaProbeSpec t) {
+                return new ProcHostLoad(Path.of(t.pidFile()));
+            }
+        }
+        return new ProcHostLoad(null);
     }
 
     /**

@@ -103,7 +103,8 @@ final class TargetRound {
     }
 
     /** What the health rules need of this run (call once it completed). */
-    synchronized dev.xlatsentinel.translator.probe.Signal.Datapath signal(long lastReplyNanos) {
+    synchronized dev.xlatsentinel.translator.probe.Signal.Datapath signal(long lastReplyNanos,
+            dev.xlatsentinel.translator.probe.Signal.Load load) {
         boolean onlyTimeouts = passed < rule.required() && failed > 0;
         List<String> timed = new ArrayList<>();
         for (int i = 0; i < outcome.length; i++) {
@@ -114,7 +115,7 @@ final class TargetRound {
                 }
             }
         }
-        return new dev.xlatsentinel.translator.probe.Signal.Datapath(onlyTimeouts, timed, lastReplyNanos);
+        return new dev.xlatsentinel.translator.probe.Signal.Datapath(onlyTimeouts, timed, lastReplyNanos, load);
     }
 
     /** Each target's outcome as the native check reports it (call once it completed). */

@@ -30,6 +30,12 @@ import java.util.List;
  * window when native echoes from the gateway went unanswered within {@code replyWindow}: the
  * IPv4 side itself is losing packets (congestion upstream), and losing a probe through the
  * translator there proves nothing while the path still answers.</li>
+ * <li><b>A starved host is not a broken translator.</b> Otherwise, a datapath run that timed out
+ * at its ceiling while its path was denied the CPU for a quarter or more of its wait
+ * ({@link Signal.Load#starved()}: the host's CPU pressure or the translator's own run delay;
+ * the probe already extended its deadline by that time) is not counted while the path answered,
+ * even late, within {@code hungLimit}: the same bound as the agent's own lateness. On a host that
+ * stays starved, a path that stops answering is counted {@code hungLimit} after its last answer.</li>
  * </ol>
  * An ICMP error or a send error never is excused: the path answered "broken". Pure: time is
  * passed in.
@@ -128,6 +134,12 @@ final class EvidenceRule {
                         + ms(sinceReply) + " ago"));
                 continue;
             }
+            if (d.load() != null && d.load().starved() && sinceReply <= hungLimit.toNanos()) {
+                busy = true;
+                out.add(r.rejudged(true, "host starved, not broken: " + r.reason() + ", but the path was denied the CPU "
+                        + "(" + d.load().describe() + ") and answered " + ms(sinceReply) + " ago"));
+                continue;
+            }
             // Counted: say why neither excuse held, so that the log line explains the decision.
             String notBusy = sinceReply > replyWindow.toNanos() ? "no answer through the path for " + ms(sinceReply)
                     : fwd == null ? "no forwarding counters"
@@ -137,7 +149,9 @@ final class EvidenceRule {
             String notUpstream = nat == null ? "no native check"
                     : !nat.local().isEmpty() ? "natively: local error " + nat.local()
                     : "natively " + nat.targets();
-            out.add(r.rejudged(false, r.reason() + " (counted: " + notBusy + "; " + notUpstream + ")"));
+            String host = d.load() == null ? "" : "; host: " + d.load().describe()
+                    + (!d.load().starved() ? "" : ", starved but no answer through the path for " + ms(sinceReply));
+            out.add(r.rejudged(false, r.reason() + " (counted: " + notBusy + "; " + notUpstream + host + ")"));
         }
         return new Judged(out, busy, upstream, late, alarm);
     }

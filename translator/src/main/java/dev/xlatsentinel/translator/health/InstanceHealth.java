@@ -299,6 +299,14 @@ public final class InstanceHealth implements AutoCloseable {
                         policy.hungLimit(), recent ? lastForwarding : null);
                 results = j.results();
                 lastResults = results;
+                if (LOG.isDebugEnabled()) {
+                    for (int i = 0; i < raw.size(); i++) {
+                        if (!raw.get(i).passed()) {
+                            LOG.debug("{}: round {}: {} -> {}", instance, rounds, raw.get(i).summary(),
+                                    results.get(i).passed() ? "not counted: " + results.get(i).reason() : "counted");
+                        }
+                    }
+                }
                 busyRounds += j.busy() ? 1 : 0;
                 upstreamRounds += j.upstream() ? 1 : 0;
                 lateProbes += j.late();

@@ -13,6 +13,7 @@ import java.util.Set;
  */
 public final class JoolConditions {
     static final String RECEIVED6 = "JSTAT_RECEIVED6";
+    static final String RECEIVED4 = "JSTAT_RECEIVED4";
     static final String SUCCESS = "JSTAT_SUCCESS";
     static final String ENOMEM = "JSTAT_ENOMEM";
     static final String XLATOR_DISABLED = "JSTAT_XLATOR_DISABLED";

@@ -5,6 +5,7 @@ import dev.xlatsentinel.platform.process.Subprocess;
 import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
+import dev.xlatsentinel.translator.probe.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -35,6 +36,7 @@ public final class JoolProbe implements Probe {
     private final Subprocess subprocess;
     private final Scheduler scheduler;
     private JoolSnapshot previous;
+    private long previousAt;
 
     /**
      * @param binary   {@code jool} (stateful NAT64) or {@code jool_siit}, or a path to one
@@ -157,7 +159,10 @@ public final class JoolProbe implements Probe {
         if (before != null && JoolConditions.wentBackwards(before, snap)) {
             before = null; // instance recreated: a new baseline
         }
+        long now = scheduler.nanoTime();
+        Signal.Forwarding forwarding = before == null ? null : forwarding(before, snap, now - previousAt);
         previous = snap;
+        previousAt = now;
         List<String> problems = conditions.evaluate(before, snap);
         Map<String, String> details = new LinkedHashMap<>();
         for (String c : required) {
@@ -165,11 +170,30 @@ public final class JoolProbe implements Probe {
         }
         snap.bibEntries().forEach((p, n) -> details.put("bib_" + p, Long.toString(n)));
         snap.pool4Capacity().forEach((p, n) -> details.put("pool4_" + p, Long.toString(n)));
-        if (problems.isEmpty()) {
-            return ProbeResult.pass(name, "instance " + instance + " running"
-                    + (before == null ? " (first counters read)" : ", counters normal")).withDetails(details);
-        }
-        return ProbeResult.fail(name, String.join("; ", problems)).withDetails(details);
+        ProbeResult r = problems.isEmpty()
+                ? ProbeResult.pass(name, "instance " + instance + " running"
+                        + (before == null ? " (first counters read)" : ", counters normal")).withDetails(details)
+                : ProbeResult.fail(name, String.join("; ", problems)).withDetails(details);
+        return forwarding == null ? r : r.withSignal(forwarding);
+    }
+
+    /**
+     * Jool's traffic since the previous run, for the health rules' "busy is not broken"
+     * (translator.md "Do no harm"): packets received from both sides in, packets translated
+     * out. Jool translates in the kernel's packet path: it has no queue of its own and no
+     * process to starve, so queue drops are 0 and starved is false; a Jool moving
+     * {@link Signal.Forwarding#BUSY_RATE} packets a second or more is saturated by rate alone.
+     */
+    static Signal.Forwarding forwarding(JoolSnapshot before, JoolSnapshot now, long elapsedNanos) {
+        long in = delta(before, now, JoolConditions.RECEIVED6) + delta(before, now, JoolConditions.RECEIVED4);
+        long out = delta(before, now, JoolConditions.SUCCESS);
+        return new Signal.Forwarding(in, out, 0, false, elapsedNanos);
+    }
+
+    private static long delta(JoolSnapshot before, JoolSnapshot now, String counter) {
+        Long a = before.stats().get(counter);
+        Long b = now.stats().get(counter);
+        return a == null || b == null || b < a ? 0 : b - a;
     }
 
     private CompletableFuture<Subprocess.Result> cli(long deadline, String... args) {

@@ -24,6 +24,14 @@ public interface Probe {
     }
 
     /**
+     * The longest this run may take, its deadline extensions included (a datapath probe waits
+     * longer while its path was denied the CPU): the runner cuts it only after this.
+     */
+    default Duration longestRun(Duration timeout) {
+        return deadline(timeout);
+    }
+
+    /**
      * Evidence only: its result informs the health rules (e.g. the native check of the
      * datapath targets) but is not one of the k of n probes a round needs.
      */

@@ -29,7 +29,9 @@ public final class ProbeRunner {
     public CompletableFuture<ProbeResult> run(Probe probe, Duration timeout) {
         long start = scheduler.nanoTime();
         CompletableFuture<ProbeResult> out = new CompletableFuture<>();
-        Duration deadline = probe.deadline(timeout);
+        // Cut after the longest the run may take (its deadline extended for a busy host), not
+        // its first deadline: an extension must not turn into a cut, which is excused as late.
+        Duration deadline = probe.longestRun(timeout);
         Scheduler.Timer cut = scheduler.schedule(deadline.plus(grace(deadline)),
                 () -> out.complete(ProbeResult.fail(probe.name(), "no result within " + Durations.format(deadline)
                         + " (probe hung; cut)").withLatency(elapsed(start)).withSignal(new Signal.Hung())));

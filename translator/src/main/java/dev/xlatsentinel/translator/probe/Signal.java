@@ -17,10 +17,55 @@ public sealed interface Signal {
      * @param timedOut       the targets (IPv4, as configured) that timed out this run
      * @param lastReplyNanos scheduler time of the latest answer to any request of this probe,
      *                       on time or late; {@link Long#MIN_VALUE} if none yet
+     * @param load           how busy the host was while this run waited (null: not measured)
      */
-    record Datapath(boolean onlyTimeouts, List<String> timedOut, long lastReplyNanos) implements Signal {
+    record Datapath(boolean onlyTimeouts, List<String> timedOut, long lastReplyNanos, Load load) implements Signal {
         public Datapath {
             timedOut = List.copyOf(timedOut);
+        }
+
+        public Datapath(boolean onlyTimeouts, List<String> timedOut, long lastReplyNanos) {
+            this(onlyTimeouts, timedOut, lastReplyNanos, null);
+        }
+    }
+
+    /**
+     * How busy the host was while a datapath probe waited for its answers (from its send to
+     * its last deadline); -1 marks what the host does not provide.
+     *
+     * @param waitedNanos  how long the run waited in all, its deadline extensions included
+     * @param cpuWaitNanos the longer of the host's CPU pressure (some task waited for a CPU) and
+     *                     the translator process's own wait for a CPU, over the whole wait
+     * @param backlogDrops packets the host dropped for a full input backlog meanwhile
+     * @param squeezes     times the host's packet processing ran out of budget meanwhile
+     * @param extendedNanos how much the deadline was extended for the CPU the path was denied
+     */
+    record Load(long waitedNanos, long cpuWaitNanos, long backlogDrops, long squeezes, long extendedNanos) {
+        /** The share of a run's wait the CPU must have been denied for it to be starved: 1 in {@value}. */
+        public static final int STARVED_SHARE = 4;
+
+        /**
+         * The path was denied the CPU for a quarter or more of the whole wait, extensions
+         * included: a timeout then says the host was busy, not that the path is broken.
+         */
+        public boolean starved() {
+            return cpuWaitNanos >= 0 && waitedNanos > 0 && cpuWaitNanos * STARVED_SHARE >= waitedNanos;
+        }
+
+        /** In words, for reasons and logs. */
+        public String describe() {
+            StringBuilder b = new StringBuilder("waited ").append(waitedNanos / 100_000 / 10.0).append(" ms");
+            b.append(", CPU wait ").append(cpuWaitNanos < 0 ? "unknown" : cpuWaitNanos / 100_000 / 10.0 + " ms");
+            if (backlogDrops > 0) {
+                b.append(", ").append(backlogDrops).append(" backlog drops");
+            }
+            if (squeezes > 0) {
+                b.append(", ").append(squeezes).append(" squeezes");
+            }
+            if (extendedNanos > 0) {
+                b.append(", deadline extended ").append(extendedNanos / 100_000 / 10.0).append(" ms");
+            }
+            return b.toString();
         }
     }
 

@@ -137,4 +137,42 @@ class EvidenceRuleTest {
         assertThat(clean.results().get(0).passed()).isFalse();
         assertThat(clean.results().get(0).reason()).contains("and the IPv4 side lost no native echo");
     }
+
+    private static ProbeResult timedOutOn(long lastReply, long waitedMs, long cpuWaitMs) {
+        return ProbeResult.fail("icmp", "2/2 targets timed out after 50 ms").withSignal(new Signal.Datapath(true,
+                List.of("100.64.100.10", "100.64.100.11"), lastReply,
+                new Signal.Load(waitedMs * MS, cpuWaitMs * MS, 0, 1, 0)));
+    }
+
+    @Test
+    void aTimeoutOnAStarvedHostIsNotCountedWhileThePathAnsweredWithinTheHungLimit() {
+        // The idle backup on a host whose CPUs another gateway's flood takes: 0 packets in.
+        EvidenceRule.Judged j = judge(timedOutOn(NOW - 300 * MS, 52, 51), tayga(0, 0, 0, false),
+                nat(Signal.NativeOutcome.ANSWERED, Signal.NativeOutcome.ANSWERED, ""));
+        assertThat(j.busy()).isTrue();
+        assertThat(j.results().get(0).passed()).isTrue();
+        assertThat(j.results().get(0).reason()).startsWith("host starved, not broken: 2/2 targets timed out after "
+                + "50 ms, but the path was denied the CPU (waited 52.0 ms, CPU wait 51.0 ms, 1 squeezes) and "
+                + "answered 300ms ago");
+    }
+
+    @Test
+    void aStarvedHostDoesNotHideAPathSilentForTheHungLimitNorAnUnstarvedTimeout() {
+        // Starved, but nothing came back through the path for longer than the hung limit: a real fault.
+        EvidenceRule.Judged silent = judge(timedOutOn(NOW - 1100 * MS, 52, 51), tayga(0, 0, 0, false),
+                nat(Signal.NativeOutcome.ANSWERED, Signal.NativeOutcome.ANSWERED, ""));
+        assertThat(silent.results().get(0).passed()).isFalse();
+        assertThat(silent.results().get(0).reason()).endsWith("host: waited 52.0 ms, CPU wait 51.0 ms, 1 squeezes, "
+                + "starved but no answer through the path for 1.1s)");
+        // The path had the CPU (a tenth of the wait denied): the timeout counts at once.
+        EvidenceRule.Judged idle = judge(timedOutOn(NOW - 300 * MS, 50, 5), tayga(0, 0, 0, false),
+                nat(Signal.NativeOutcome.ANSWERED, Signal.NativeOutcome.ANSWERED, ""));
+        assertThat(idle.results().get(0).passed()).isFalse();
+        // Unknown CPU wait is not starvation.
+        assertThat(new Signal.Load(50 * MS, -1, 0, 0, 0).starved()).isFalse();
+        // An ICMP error on a starved host is still counted.
+        ProbeResult unreachable = ProbeResult.fail("icmp", "2/2 targets unreachable").withSignal(new Signal.Datapath(
+                false, List.of(), NOW - 10 * MS, new Signal.Load(50 * MS, 50 * MS, 0, 0, 0)));
+        assertThat(judge(unreachable, tayga(0, 0, 0, false)).results().get(0).passed()).isFalse();
+    }
 }

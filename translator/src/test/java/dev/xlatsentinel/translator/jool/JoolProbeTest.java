@@ -6,6 +6,7 @@ import dev.xlatsentinel.platform.process.Subprocess;
 import dev.xlatsentinel.platform.time.ManualClock;
 import dev.xlatsentinel.platform.time.SystemScheduler;
 import dev.xlatsentinel.translator.probe.ProbeResult;
+import dev.xlatsentinel.translator.probe.Signal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -290,5 +291,29 @@ class JoolProbeTest {
             assertThat(r.passed()).isFalse();
             assertThat(r.reason()).isEqualTo("'/nonexistent/jool' not found: Jool's userspace client is not installed");
         }
+    }
+
+    @Test
+    void itsCountersAreTheTranslatorsTrafficForTheHealthRulesBusyOrQuiet() {
+        ManualClock clock = new ManualClock(Instant.EPOCH);
+        JoolProbe p = new JoolProbe("jool lower", "jool", "lower", null, JoolThresholds.NAT64_DEFAULTS, null, clock);
+        String base = fixture("stats-all-4.1.15.csv");
+        ProbeResult first = p.evaluate(out(base), NONE, NONE);
+        assertThat(first.signal()).as("no rate from one reading").isNull();
+        clock.advance(java.time.Duration.ofMillis(10));
+        // 10 ms of a flood: 1000 packets from the IPv6 side, 800 from the IPv4 side, 1790 translated.
+        String busy = plus("JSTAT_RECEIVED6", 1000).andThen(plus("JSTAT_RECEIVED4", 800))
+                .andThen(plus("JSTAT_SUCCESS", 1790)).apply(base);
+        ProbeResult r = p.evaluate(out(busy), NONE, NONE);
+        assertThat(r.passed()).as(r.reason()).isTrue();
+        assertThat(r.signal()).isEqualTo(new Signal.Forwarding(1800, 1790, 0, false, 10_000_000));
+        assertThat(((Signal.Forwarding) r.signal()).saturated()).as("180 000 packets a second").isTrue();
+        // One second of a test stream: 2 000 packets a second is traffic, not saturation.
+        clock.advance(java.time.Duration.ofSeconds(1));
+        String quiet = plus("JSTAT_RECEIVED6", 1000).andThen(plus("JSTAT_RECEIVED4", 1000))
+                .andThen(plus("JSTAT_SUCCESS", 2000)).apply(busy);
+        Signal.Forwarding f = (Signal.Forwarding) p.evaluate(out(quiet), NONE, NONE).signal();
+        assertThat(f.in()).isEqualTo(2000);
+        assertThat(f.saturated()).isFalse();
     }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  * The failover benchmark ({@code lab/bench/failover}): every fault class {@code --runs}
  * times with a 1 ms UDP stream, with xlat-sentinel and with today's setup (FRR bfdd) on the
  * same machine in the same run; medians and worst cases of the loss window, written as a
- * Markdown table. {@code --soak MINUTES}: steady traffic at the same settings, counting
+ * Markdown table. {@code --soak MINUTES [--logs DIR]}: steady traffic at the same settings, counting
  * false withdrawals. Never part of the test command.
  */
 public final class FailoverBench {
@@ -58,7 +58,8 @@ public final class FailoverBench {
             md.append(trials(runs, faults, withBaseline, tuning, router, upstream, spec));
         }
         if (soakMinutes > 0) {
-            md.append('\n').append(soak(tuning, router, upstream, soakMinutes));
+            String logs = option(args, "--logs", "");
+            md.append('\n').append(soak(tuning, router, upstream, soakMinutes, logs.isEmpty() ? null : Path.of(logs)));
         }
         Files.writeString(out, md.toString());
         System.out.println("\n" + md);
@@ -178,7 +179,7 @@ public final class FailoverBench {
 
     /** Steady traffic for {@code minutes} at the benchmark's settings: any withdrawal is a false one. */
     static String soak(Nat64Lab.AgentTuning tuning, Nat64Lab.RouterBfd router, UpstreamRouter.Kind upstream,
-            int minutes) {
+            int minutes, Path logs) throws IOException {
         Lab lab = Lab.open("bench-soak");
         try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, false, upstream)) {
             RouteMonitor routes = RouteMonitor.start(s.lab().router());
@@ -201,6 +202,13 @@ public final class FailoverBench {
                     } else if (l.contains(" -> Down")) {
                         bfdDowns.add(gw + ": " + l);
                     }
+                }
+            }
+            if (logs != null) {
+                // The agents' logs of the soak (--logs DIR): the counted reason behind each withdrawal.
+                Files.createDirectories(logs);
+                for (String gw : List.of("gwa", "gwb")) {
+                    Files.writeString(logs.resolve("soak-" + gw + ".log"), s.agent(gw).log());
                 }
             }
             long lost = UdpStream.lost(packets);

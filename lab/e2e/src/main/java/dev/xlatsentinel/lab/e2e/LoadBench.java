@@ -20,6 +20,7 @@ import java.util.Locale;
  *
  * <pre>
  * lab/bench/load --cases udp,tcp,targets,idle --settings fast,production --seconds 180 [--last-resort] --out lab/out/load.md
+ *     [--logs DIR]   (keeps each case's agent logs there)
  * </pre>
  */
 public final class LoadBench {
@@ -32,6 +33,7 @@ public final class LoadBench {
         Duration length = Duration.ofSeconds(Long.parseLong(option(args, "--seconds", "180")));
         Path out = Path.of(option(args, "--out", "lab/out/load.md"));
         boolean lastResort = List.of(args).contains("--last-resort");
+        Path logs = option(args, "--logs", "").isEmpty() ? null : Path.of(option(args, "--logs", ""));
         Files.createDirectories(out.toAbsolutePath().getParent());
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
@@ -57,6 +59,14 @@ public final class LoadBench {
                         .withBfd(tuning.routerBfd()).withLastResort(lastResort), false)) {
                     LoadTrial.Result r = LoadTrial.run(s, spec);
                     results.add(r);
+                    if (logs != null) {
+                        // The agents' logs of the case, for the reasons behind each count.
+                        Files.createDirectories(logs);
+                        for (Nat64Lab.Gateway g : s.lab().gateways()) {
+                            Files.writeString(logs.resolve(set + "-" + c + "-" + g.name() + ".log"),
+                                    s.agent(g.name()).log());
+                        }
+                    }
                     System.out.println(set + ": " + r);
                     String alarm = r.firstAlarmMicros().isEmpty() ? "-"
                             : String.format(Locale.ROOT, "%.0f ms", (r.firstAlarmMicros().values().stream()
@@ -81,9 +91,9 @@ public final class LoadBench {
     }
 
     /**
-     * A saturated primary that is then killed or frozen must still be withdrawn: {@code runs}
-     * times each, 2 s of UDP saturation first; the time from the fault to the route leaving
-     * gwa at the router.
+     * A saturated primary that is then killed, frozen or has its translated traffic dropped must
+     * still be withdrawn: {@code runs} times each, 2 s of UDP saturation first; the time from
+     * the fault to the route leaving gwa at the router.
      */
     static String faultsUnderLoad(List<String> settings, int runs, boolean lastResort) {
         StringBuilder md = new StringBuilder("| settings | fault under UDP saturation | runs | withdrawn | route moved "
@@ -93,7 +103,9 @@ public final class LoadBench {
             Lab lab = Lab.open("bench-loadfault");
             try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, Nat64Lab.Options.defaults()
                     .withBfd(tuning.routerBfd()).withLastResort(lastResort), false)) {
-                for (Fault f : List.of(Fault.TAYGA_KILLED, Fault.TAYGA_FROZEN)) {
+                // Killed and frozen: TAYGA's own probe sees them. Translated traffic dropped: only the
+                // datapath probe does, on a host the flood starves (the "host starved" excuse's bound).
+                for (Fault f : List.of(Fault.TAYGA_KILLED, Fault.TAYGA_FROZEN, Fault.IPV4_DROPPED)) {
                     List<Double> moved = new ArrayList<>();
                     for (int r = 0; r < runs; r++) {
                         double ms = LoadTrial.faultUnderLoad(s, f, LoadTrial.IPERF_PORT + 10 + r);

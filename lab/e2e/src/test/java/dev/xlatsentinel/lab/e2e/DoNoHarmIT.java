@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Do no harm (issue 12), in seconds rather than minutes: a saturated working translator is
- * not withdrawn; both probe targets dropped upstream withdraw nothing, traffic to them keeps
+ * not withdrawn (nor is the idle backup, on the host the flood starves); both probe targets dropped upstream withdraw nothing, traffic to them keeps
  * flowing and the alarm is raised within a second; a saturated translator that is then
- * killed is still withdrawn. Production-like settings (probes every 100 ms, BFD 50 ms x 3):
+ * killed or frozen is still withdrawn. Production-like settings (probes every 100 ms, BFD 50 ms x 3):
  * the lab's 10 ms settings are measured by {@code lab/bench/load}, not asserted on a shared
  * 2-core machine. The figures are in docs/failover.md "Load and correlated failure".
  */
@@ -45,6 +45,11 @@ class DoNoHarmIT {
             }
 
             killedUnderLoadIsWithdrawn(s);
+            // Frozen under load: busy-host evidence extends the datapath probe's deadline, but
+            // a frozen TAYGA waits for no CPU (stopped, not runnable): its stall is a fault.
+            double frozen = LoadTrial.faultUnderLoad(s, Fault.TAYGA_FROZEN, LoadTrial.IPERF_PORT + 2);
+            assertThat(frozen).as("route left gwa within a second of freezing its saturated TAYGA (ms; -1: never)")
+                    .isBetween(0.0, 1000.0);
         }
         assertThat(lab.leftovers()).isEmpty();
     }

@@ -226,6 +226,130 @@ public final class BfdEngine implements AutoCloseable {
     }
 
     /**
+     * The first half of adding a session, for a caller that must know the session can run
+     * before it changes anything (a reload): checks the key, looks the interface up, opens the
+     * receive sockets of the session's family and hop mode if they are not open yet, and opens
+     * the session's send socket (bound to its local address and a source port, connected to
+     * the peer, TTL 255, DSCP, SO_BINDTODEVICE): everything that can fail. Nothing is sent and
+     * no session changes. {@link PreparedSession#commit} then adds it in one event-loop step
+     * that does no I/O; {@link PreparedSession#abort} gives the socket back. Blocking.
+     *
+     * <p>{@code replacing} (nullable): the session this one takes the place of, with other
+     * settings (a type of authentication, a DSCP, a namespace that cannot change live), or
+     * with the same addresses on another interface (another key: their packets could not be
+     * told apart while both ran). It
+     * runs on until the commit, which drops it without a word to the peer in the same step:
+     * the peer hears the new session's packets from then on (its own session sees Down and
+     * starts over, RFC 5880 §6.8.6), with no AdminDown and no gap in which the key is held.
+     * Its key may be taken here; so may the key of a session that is being removed (the commit
+     * drops that one too).
+     *
+     * @throws FieldException naming the field (duplicate key, unknown interface, unusable
+     *     local address), with nothing changed
+     */
+    public PreparedSession prepareSession(SessionConfig config, BfdSession replacing) {
+        requireRunning();
+        requireNotOnLoop();
+        Session replaced = replacing != null && replacing.engine() == this ? replacing.session() : null;
+        // The interface first: a missing one is the cause to name, not the clash it would make.
+        int ifindex = config.iface() == null ? 0 : transport.ifindex(config.iface());
+        onLoop(() -> {
+            table.checkReplaceable(config, config.linkLocal() ? ifindex : 0, replaced);
+            return null;
+        });
+        // Receive sockets are shared by the engine's sessions and stay open like after a removal.
+        transport.ensureReceiveSocket(config);
+        Channel ch = transport.openSendSocket(config, ifindex);
+        return new PreparedSession(this, config, ifindex, ch, replacing);
+    }
+
+    /**
+     * {@link PreparedSession#commit}: queues one step on the event loop (no I/O) and returns
+     * its handle at once; actions on the handle run after that step.
+     */
+    BfdSession commit(PreparedSession p, Diagnostic heldDown) {
+        if (heldDown == Diagnostic.NONE || heldDown == Diagnostic.RESERVED) {
+            throw new FieldException("heldDown", "hold-down needs a diagnostic that says why, got " + heldDown);
+        }
+        requireRunning();
+        SessionConfig config = p.config();
+        Channel ch = (Channel) p.channel();
+        BfdSession replacing = p.replacing();
+        BfdSession handle = new BfdSession(this, config);
+        if (replacing != null && replacing.engine() != this) {
+            // A namespace move: the old session is another engine's; it goes silent there.
+            replacing.engine().forget(replacing);
+        }
+        loop.execute(() -> {
+            try {
+                long now = clock.nanoTime();
+                Session holder = table.get(config.key());
+                if (holder != null && (replacing != null && holder == replacing.session() || holder.removing())) {
+                    forgetNow(holder);
+                }
+                Session old = replacing != null && replacing.engine() == this ? replacing.session() : null;
+                if (old != null && old != holder && table.get(old.key()) == old) {
+                    forgetNow(old); // under another key: the same addresses moved to another interface
+                }
+                Session added = table.add(config, p.ifindex(), UdpTransport.sourcePort(ch), ch, now);
+                if (heldDown != null) {
+                    table.holdDown(added, heldDown, now);
+                }
+                ch.attr(UdpTransport.SESSION).set(added);
+                transport.sessionAdded(config);
+                handle.bind(added);
+                rearm();
+                LOG.info("BFD session added: {}{}", config, replacing == null ? "" : " (in place of the previous one)");
+            } catch (RuntimeException e) {
+                // Only a bug gets here: prepare checked what can fail.
+                transport.closeSendSocket(ch);
+                handle.fail(e);
+                LOG.error("BFD session {} did not start after it was prepared", config.key(), e);
+            }
+        });
+        return handle;
+    }
+
+    /** {@link PreparedSession#abort}: closes the send socket (nothing was sent on it); returns once closed. */
+    void abort(PreparedSession p) {
+        Channel ch = (Channel) p.channel();
+        if (closed || !started) {
+            ch.close();
+            return;
+        }
+        onLoop(() -> {
+            transport.closeSendSocket(ch);
+            return null;
+        });
+    }
+
+    /** Drops a session of this engine at once, without a word to the peer (not blocking). */
+    void forget(BfdSession h) {
+        if (closed || !started) {
+            return;
+        }
+        loop.execute(() -> {
+            Session s = h.session();
+            if (s != null && table.get(s.key()) == s) {
+                forgetNow(s);
+                rearm();
+            }
+        });
+    }
+
+    /** Event loop: out of every table now; a removal in progress completes, the socket closes. */
+    private void forgetNow(Session s) {
+        boolean removing = s.removing();
+        // A removal in progress closes the socket and completes its future when dropped.
+        table.forgetSilently(s);
+        if (!removing) {
+            transport.closeSendSocket((Channel) s.attachment());
+            transport.sessionRemoved(s.config());
+        }
+        LOG.info("BFD session dropped for its replacement: {}", s.key());
+    }
+
+    /**
      * Removes a session: AdminDown at once (RFC 5880 §6.8.16), AdminDown for one of the
      * peer's detection times, then its socket closes and the future completes. The key stays
      * taken until then.
@@ -239,15 +363,19 @@ public final class BfdEngine implements AutoCloseable {
                 done.complete(null);
                 return;
             }
-            table.remove(key, clock.nanoTime(), () -> {
-                transport.closeSendSocket((Channel) s.attachment());
-                transport.sessionRemoved(s.config());
-                LOG.info("BFD session removed: {}", key);
-                done.complete(null);
-            });
-            rearm();
+            removeOnLoop(s, done);
         });
         return done;
+    }
+
+    private void removeOnLoop(Session s, CompletableFuture<Void> done) {
+        table.remove(s.key(), clock.nanoTime(), () -> {
+            transport.closeSendSocket((Channel) s.attachment());
+            transport.sessionRemoved(s.config());
+            LOG.info("BFD session removed: {}", s.key());
+            done.complete(null);
+        });
+        rearm();
     }
 
     /** The session with {@code key}, if any; blocking. */
@@ -287,15 +415,22 @@ public final class BfdEngine implements AutoCloseable {
 
     // ---------------------------------------------------------------- for BfdSession
 
-    CompletableFuture<Void> act(Session s, java.util.function.LongConsumer action) {
+    /** An action on one session, on the event loop. */
+    @FunctionalInterface
+    interface SessionAction {
+        void apply(Session s, long now);
+    }
+
+    CompletableFuture<Void> act(BfdSession h, SessionAction action) {
         requireRunning();
         CompletableFuture<Void> f = new CompletableFuture<>();
         loop.execute(() -> {
             try {
+                Session s = h.live();
                 if (table.get(s.key()) != s) {
                     throw new IllegalStateException("session " + s.key() + " was removed");
                 }
-                action.accept(clock.nanoTime());
+                action.apply(s, clock.nanoTime());
                 rearm();
                 f.complete(null);
             } catch (RuntimeException e) {
@@ -309,9 +444,30 @@ public final class BfdEngine implements AutoCloseable {
         return table;
     }
 
-    SessionSnapshot snapshot(Session s) {
+    SessionSnapshot snapshot(BfdSession h) {
         requireRunning();
-        return onLoop(() -> table.snapshot(s, clock.nanoTime()));
+        return onLoop(() -> table.snapshot(h.live(), clock.nanoTime()));
+    }
+
+    /** Removes the session behind {@code h} if it is still in the table (see {@link #removeSession}). */
+    CompletableFuture<Void> removeSession(BfdSession h) {
+        requireRunning();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            Session s;
+            try {
+                s = h.live();
+            } catch (RuntimeException e) {
+                done.complete(null); // it never started: nothing to remove
+                return;
+            }
+            if (table.get(s.key()) != s) {
+                done.complete(null);
+                return;
+            }
+            removeOnLoop(s, done);
+        });
+        return done;
     }
 
     // ---------------------------------------------------------------- timers

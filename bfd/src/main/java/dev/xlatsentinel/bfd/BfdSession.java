@@ -11,25 +11,67 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A handle on one session of a {@link BfdEngine}. Actions run on the engine's event loop;
  * each returns a future that completes once applied (the packet it implies has been sent).
+ * A handle from {@link PreparedSession#commit} exists before its session starts on the loop;
+ * actions queue behind that start, so they apply to the session in order.
  */
 public final class BfdSession {
     private final BfdEngine engine;
     private final SessionKey key;
-    private final Session session;
+    private final SessionConfig initial;
+    /** Set on the event loop when the session starts; null before (or if it could not). */
+    private volatile Session session;
+    private volatile RuntimeException failed;
 
     BfdSession(BfdEngine engine, SessionKey key, Session session) {
         this.engine = engine;
         this.key = key;
+        this.initial = session.config();
         this.session = session;
+    }
+
+    /** A handle whose session starts later on the event loop ({@link #bind}). */
+    BfdSession(BfdEngine engine, SessionConfig config) {
+        this.engine = engine;
+        this.key = config.key();
+        this.initial = config;
+    }
+
+    /** Event loop: the session started. */
+    void bind(Session s) {
+        this.session = s;
+    }
+
+    /** Event loop: the session could not start (a bug: prepare checked what can fail). */
+    void fail(RuntimeException e) {
+        this.failed = e;
+    }
+
+    /** Event loop: the session behind this handle, or why there is none. */
+    Session live() {
+        Session s = session;
+        if (s == null) {
+            throw failed != null ? new IllegalStateException("session " + key + " did not start: "
+                    + failed.getMessage(), failed) : new IllegalStateException("session " + key + " has not started");
+        }
+        return s;
     }
 
     public SessionKey key() {
         return key;
     }
 
+    BfdEngine engine() {
+        return engine;
+    }
+
+    Session session() {
+        return session;
+    }
+
     /** The session's configuration now (timers as last changed by {@link #updateTimers}). */
     public SessionConfig config() {
-        return session.config();
+        Session s = session;
+        return s == null ? initial : s.config();
     }
 
     /**
@@ -42,22 +84,22 @@ public final class BfdSession {
         if (diag == Diagnostic.RESERVED || diag == Diagnostic.NONE) {
             throw new FieldException("diag", "hold-down needs a diagnostic that says why, got " + diag);
         }
-        return engine.act(session, now -> engine.table().holdDown(session, diag, now));
+        return engine.act(this, (s, now) -> engine.table().holdDown(s, diag, now));
     }
 
     /** Ends a hold-down; the session comes Up again through the normal handshake. */
     public CompletableFuture<Void> release() {
-        return engine.act(session, now -> engine.table().release(session, now));
+        return engine.act(this, (s, now) -> engine.table().release(s, now));
     }
 
     /** Operator shutdown (RFC 5880 §6.8.16): AdminDown with diagnostic 7. */
     public CompletableFuture<Void> adminDown() {
-        return engine.act(session, now -> engine.table().adminDown(session, now));
+        return engine.act(this, (s, now) -> engine.table().adminDown(s, now));
     }
 
     /** Ends an operator shutdown: Down, then the normal handshake. */
     public CompletableFuture<Void> adminUp() {
-        return engine.act(session, now -> engine.table().adminUp(session, now));
+        return engine.act(this, (s, now) -> engine.table().adminUp(s, now));
     }
 
     /**
@@ -68,9 +110,9 @@ public final class BfdSession {
     public CompletableFuture<Void> updateTimers(Duration desiredMinTx, Duration requiredMinRx, int detectMult) {
         // Checked here, so that the caller sees a bad value; applied on the loop to the config
         // as it is then, so that a key change queued just before is not undone.
-        withTimers(session.config(), desiredMinTx, requiredMinRx, detectMult);
-        return engine.act(session, now -> engine.table().updateTimers(session,
-                withTimers(session.config(), desiredMinTx, requiredMinRx, detectMult), now));
+        withTimers(config(), desiredMinTx, requiredMinRx, detectMult);
+        return engine.act(this, (s, now) -> engine.table().updateTimers(s,
+                withTimers(s.config(), desiredMinTx, requiredMinRx, detectMult), now));
     }
 
     private static SessionConfig withTimers(SessionConfig c, Duration tx, Duration rx, int mult) {
@@ -87,22 +129,25 @@ public final class BfdSession {
      */
     public CompletableFuture<Void> updateAuth(AuthConfig next) {
         Objects.requireNonNull(next, "auth");
-        AuthConfig running = session.config().auth();
+        AuthConfig running = config().auth();
         if (next.type() != running.type()) {
             throw new FieldException("auth.type", "authentication type " + running.type() + " cannot become "
                     + next.type() + " on a live session: remove the session and add it again");
         }
-        return engine.act(session, now -> engine.table().updateAuth(session, next, now));
+        return engine.act(this, (s, now) -> engine.table().updateAuth(s, next, now));
     }
 
     /** The session now; blocking (runs on the event loop). */
     public SessionSnapshot snapshot() {
-        return engine.snapshot(session);
+        return engine.snapshot(this);
     }
 
-    /** Same as {@link BfdEngine#removeSession(SessionKey)}. */
+    /**
+     * As {@link BfdEngine#removeSession(SessionKey)}, for this session only: a session that
+     * another took the place of is already gone (the future completes at once).
+     */
     public CompletableFuture<Void> remove() {
-        return engine.removeSession(key);
+        return engine.removeSession(this);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.xlatsentinel.agent.action;
 import dev.xlatsentinel.frr.FrrException;
 import dev.xlatsentinel.frr.route.FrrRoutes;
 import dev.xlatsentinel.frr.route.RouteSpec;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -19,11 +20,38 @@ public final class FrrRouteActuator implements Actuator {
     private final RouteSpec route;
     private final Executor frrThread;
     private final AtomicBoolean applied = new AtomicBoolean();
+    private volatile Standing standing = Standing.RELEASED;
 
-    public FrrRouteActuator(FrrRoutes routes, RouteSpec route, Executor frrThread) {
+    private FrrRouteActuator(FrrRoutes routes, RouteSpec route, Executor frrThread) {
         this.routes = routes;
         this.route = route;
         this.frrThread = frrThread;
+    }
+
+    /** A route to put in the service's state at commit; nothing is sent before. */
+    public static PreparedActuator prepare(FrrRoutes routes, RouteSpec route, Executor frrThread) {
+        return new PreparedActuator() {
+            @Override
+            public String describe() {
+                return "frr " + route.daemon() + " route " + route.ipPrefix();
+            }
+
+            @Override
+            public Actuator commit(boolean withdrawn, String reason) {
+                FrrRouteActuator a = new FrrRouteActuator(routes, route, frrThread);
+                if (withdrawn) {
+                    a.withdraw(reason);
+                } else {
+                    a.release();
+                }
+                return a;
+            }
+
+            @Override
+            public void abort() {
+                // Nothing was sent.
+            }
+        };
     }
 
     public RouteSpec route() {
@@ -37,6 +65,7 @@ public final class FrrRouteActuator implements Actuator {
 
     @Override
     public void withdraw(String reason) {
+        standing = Standing.WITHDRAWN;
         applied.set(false);
         frrThread.execute(() -> {
             if (run("withdraw", () -> routes.withdraw(route))) {
@@ -47,6 +76,7 @@ public final class FrrRouteActuator implements Actuator {
 
     @Override
     public void release() {
+        standing = Standing.RELEASED;
         applied.set(false);
         frrThread.execute(() -> run("restore", () -> routes.restore(route)));
     }
@@ -57,8 +87,15 @@ public final class FrrRouteActuator implements Actuator {
     }
 
     @Override
-    public void close() {
-        // The service is gone from the config: leave the route as the operator configured it.
+    public Standing standing() {
+        return standing;
+    }
+
+    /** The service is gone from the config: the route is left as the operator configured it. */
+    @Override
+    public CompletableFuture<Void> remove() {
+        standing = Standing.REMOVED;
+        return CompletableFuture.completedFuture(null);
     }
 
     private boolean run(String what, FrrPeerActuator.FrrCall call) {

@@ -87,6 +87,12 @@ public final class ControlServer implements AutoCloseable {
     private final Map<Integer, Integer> perClient = new HashMap<>();
     private int open;
 
+    private final Path temp;
+    private volatile boolean published;
+    private volatile boolean retiring;
+    private final java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
+
+    /** Binds under a temporary name and restricts it; {@link #publish} renames it into place. */
     private ControlServer(Path path, String group, ControlHandler handler, Limits limits) throws IOException {
         this.path = path;
         this.group = group;
@@ -95,14 +101,15 @@ public final class ControlServer implements AutoCloseable {
         Files.createDirectories(path.getParent());
         // Bind under a temporary name, restrict it, then rename: the socket is never
         // reachable with the default (umask) permissions.
-        Path temp = path.resolveSibling("." + path.getFileName() + ".new");
+        this.temp = path.resolveSibling("." + path.getFileName() + ".new");
         Files.deleteIfExists(temp);
         this.io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("control-io", true),
                 EpollIoHandler.newFactory());
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED_COMMANDS), new DefaultThreadFactory("control-cmd", true));
+        Channel bound = null;
         try {
-            this.server = new ServerBootstrap().group(io).channel(EpollServerDomainSocketChannel.class)
+            bound = new ServerBootstrap().group(io).channel(EpollServerDomainSocketChannel.class)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                         @Override
@@ -112,7 +119,12 @@ public final class ControlServer implements AutoCloseable {
                     }).bind(new DomainSocketAddress(temp.toString())).syncUninterruptibly().channel();
             PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
             if (group != null) {
-                GroupPrincipal g = temp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+                GroupPrincipal g;
+                try {
+                    g = temp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+                } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+                    throw new IOException("controlGroup: no group '" + group + "' on this host", e);
+                }
                 view.setGroup(g);
                 view.setPermissions(PosixFilePermissions.fromString("rw-rw----"));
                 this.groupId = (Integer) Files.getAttribute(temp, "unix:gid");
@@ -120,13 +132,15 @@ public final class ControlServer implements AutoCloseable {
                 view.setPermissions(PosixFilePermissions.fromString("rw-------"));
                 this.groupId = -1;
             }
-            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
+            if (bound != null) {
+                bound.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
             shutdown();
             Files.deleteIfExists(temp);
             throw e;
         }
-        LOG.info("control socket {} ({})", path, group == null ? "root only" : "root and group " + group);
+        this.server = bound;
     }
 
     /**
@@ -138,7 +152,35 @@ public final class ControlServer implements AutoCloseable {
     }
 
     static ControlServer open(Path path, String group, ControlHandler handler, Limits limits) throws IOException {
-        if (Files.exists(path)) {
+        ControlServer s = prepare(path, group, handler, null, limits);
+        try {
+            s.publish();
+        } catch (IOException | RuntimeException e) {
+            s.abort();
+            throw e;
+        }
+        return s;
+    }
+
+    /**
+     * The first half of a reload that changes the socket (its path or its group): the new
+     * socket is bound under a temporary name beside {@code path} and restricted (the group
+     * looked up, the mode set), and answers nobody until {@link #publish}; {@code running}
+     * keeps serving meanwhile. Refuses a path another live agent answers on ({@code running}'s
+     * own path is ours to replace).
+     *
+     * @throws IOException naming the cause (no such group, a directory that cannot be made,
+     *     another agent on the path), with nothing changed
+     */
+    public static ControlServer prepare(Path path, String group, ControlHandler handler, ControlServer running)
+            throws IOException {
+        return prepare(path, group, handler, running, running == null ? Limits.DEFAULT : running.limits);
+    }
+
+    private static ControlServer prepare(Path path, String group, ControlHandler handler, ControlServer running,
+            Limits limits) throws IOException {
+        boolean ours = running != null && running.path.equals(path);
+        if (!ours && Files.exists(path)) {
             boolean live;
             try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
                 live = probe.isConnected();
@@ -150,6 +192,72 @@ public final class ControlServer implements AutoCloseable {
             }
         }
         return new ControlServer(path, group, handler, limits);
+    }
+
+    /**
+     * Puts the socket in place (an atomic rename over {@code path}): from now on new
+     * connections reach this server; connections to a server it replaced carry on there.
+     */
+    public void publish() throws IOException {
+        Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        published = true;
+        LOG.info("control socket {} ({})", path, group == null ? "root only" : "root and group " + group);
+    }
+
+    /** Gives back a prepared socket that was never published. */
+    public void abort() {
+        server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        shutdown();
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            LOG.debug("removing {}: {}", temp, e.getMessage());
+        }
+    }
+
+    /**
+     * Retires a server a reload replaced, without waiting: it stops accepting at once, the
+     * connections it has (the reload's own among them) get their answers, then its threads
+     * stop. Its path is removed only when {@code pathReplaced} is false (the new server lives
+     * elsewhere). The future completes when it has stopped.
+     */
+    public java.util.concurrent.CompletableFuture<Void> retire(boolean pathReplaced) {
+        retiring = true;
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        server.close();
+        workers.shutdown();
+        Thread t = new Thread(() -> {
+            try {
+                long bound = limits.request().plus(limits.answer()).toMillis() + 1000;
+                workers.awaitTermination(bound, TimeUnit.MILLISECONDS);
+                io.execute(this::drainedIfIdle);
+                try {
+                    drained.get(limits.answer().toMillis() + 1000, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    LOG.warn("control socket {} retired with connections still open", path);
+                }
+                shutdown();
+                if (!pathReplaced) {
+                    Files.deleteIfExists(path);
+                }
+                done.complete(null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done.completeExceptionally(e);
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }, "control-retire");
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    /** I/O thread: a retiring server whose last connection closed may stop. */
+    private void drainedIfIdle() {
+        if (retiring && open == 0) {
+            drained.complete(null);
+        }
     }
 
     public Path path() {
@@ -285,6 +393,7 @@ public final class ControlServer implements AutoCloseable {
                 open--;
                 perClient.computeIfPresent(uid, (k, v) -> v == 1 ? null : v - 1);
                 uid = -1;
+                drainedIfIdle();
             }
         }
 
@@ -341,12 +450,16 @@ public final class ControlServer implements AutoCloseable {
         io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
+    /** Stops serving and removes its socket file (the agent stops). */
     @Override
     public void close() {
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         shutdown();
         try {
-            Files.deleteIfExists(path);
+            if (published && !retiring) {
+                Files.deleteIfExists(path);
+            }
+            Files.deleteIfExists(temp);
         } catch (IOException e) {
             LOG.debug("removing {}: {}", path, e.getMessage());
         }

@@ -30,7 +30,32 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
     private final io.prometheus.metrics.core.metrics.Counter healthChanges;
     private final io.prometheus.metrics.core.metrics.Counter serviceVerdicts;
     private final io.prometheus.metrics.core.metrics.Counter bfdTransitions;
-    private HTTPServer server;
+    private volatile Listener listener;
+
+    /** One HTTP listener serving this registry's {@code /metrics}. */
+    public static final class Listener {
+        private final HTTPServer server;
+        private final HostPort listen;
+
+        private Listener(HTTPServer server, HostPort listen) {
+            this.server = server;
+            this.listen = listen;
+        }
+
+        /** The port it listens on (the kernel's pick for port 0). */
+        public int port() {
+            return server.getPort();
+        }
+
+        public String url() {
+            String host = listen.address() instanceof java.net.Inet6Address ? "[" + listen.host() + "]" : listen.host();
+            return "http://" + host + ":" + port() + "/metrics";
+        }
+
+        public void close() {
+            server.stop();
+        }
+    }
 
     public Metrics(Supplier<AgentSnapshot> snapshot) {
         probeLatency = Histogram.builder().name("xlat_probe_latency_seconds")
@@ -59,12 +84,31 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
 
     /** Serves {@code /metrics} on {@code listen} (port 0: one the kernel picks, see {@link #port()}). */
     public void serve(HostPort listen) throws IOException {
-        server = HTTPServer.builder().inetAddress(listen.address()).port(listen.port()).registry(registry)
+        listener = bind(listen);
+    }
+
+    /**
+     * A listener on {@code listen} serving this registry, bound but not yet the one in use
+     * (a reload moving the exporter: counters carry on); {@link #swap} puts it in use.
+     *
+     * @throws IOException when the address cannot be bound
+     */
+    public Listener bind(HostPort listen) throws IOException {
+        HTTPServer server = HTTPServer.builder().inetAddress(listen.address()).port(listen.port()).registry(registry)
                 .buildAndStart();
+        return new Listener(server, listen);
+    }
+
+    /** Makes {@code next} the listener in use; returns the one it replaced (null: none), still open. */
+    public Listener swap(Listener next) {
+        Listener old = listener;
+        listener = next;
+        return old;
     }
 
     public int port() {
-        return server == null ? -1 : server.getPort();
+        Listener l = listener;
+        return l == null ? -1 : l.port();
     }
 
     public PrometheusRegistry registry() {
@@ -113,8 +157,9 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) {
-            server.stop();
+        Listener l = listener;
+        if (l != null) {
+            l.close();
         }
     }
 }

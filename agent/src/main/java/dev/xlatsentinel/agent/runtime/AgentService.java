@@ -21,8 +21,9 @@ import dev.xlatsentinel.systemd.watchdog.Watchdog;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,9 +43,9 @@ public final class AgentService implements AgentCommands.Service {
     private final Watchdog watchdog;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile LoadedConfig config;
-    private ControlServer control;
-    private Metrics metrics;
-    private HostPort metricsListen;
+    private final Object reloadLock = new Object();
+    private volatile ControlServer control;
+    private volatile Metrics metrics;
 
     private AgentService(Agent agent, LoadedConfig config, SdNotify notify) {
         this.agent = agent;
@@ -143,43 +144,135 @@ public final class AgentService implements AgentCommands.Service {
     public String reload(String who) throws ControlException {
         try {
             return applyReload(who);
-        } catch (Exception e) {
+        } catch (ReloadRejected e) {
             throw new ControlException("reload rejected, running configuration kept: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new ControlException("reload failed: " + e.getMessage());
         }
     }
 
     /**
-     * Rereads the config file and applies it; throws with the bare reason (every config
-     * error, or what could not be started) and changes nothing when it cannot.
+     * Rereads the config file and applies it as one transaction: plan, prepare everything new
+     * (the agent's part, then the listeners), commit, retire. Throws {@link ReloadRejected}
+     * with the bare reason (every config error, or what could not be prepared) with nothing
+     * changed. One log line tells the outcome of every reload.
      */
-    String applyReload(String who) throws Exception {
-        LoadedConfig next;
-        try {
-            next = ConfigLoader.load(config.file());
-        } catch (ConfigException e) {
-            throw new Exception(e.getMessage(), e);
-        }
-        agent.reload(next);
-        AgentSettings before = config.config().agent();
-        AgentSettings after = next.config().agent();
-        if (!before.controlSocket().equals(after.controlSocket())
-                || !Objects.equals(before.controlGroup(), after.controlGroup())) {
-            ControlServer old = control;
-            openControl(after);
-            old.close();
-        }
-        if (!Objects.equals(metricsListen, after.metrics() == null ? null : after.metrics().listen())) {
-            if (metrics != null) {
-                agent.removeObserver(metrics);
-                metrics.close();
-                metrics = null;
+    String applyReload(String who) throws ReloadRejected {
+        synchronized (reloadLock) {
+            long start = System.nanoTime();
+            Agent.Reload r = null;
+            try {
+                LoadedConfig next;
+                try {
+                    next = ConfigLoader.load(config.file());
+                } catch (ConfigException e) {
+                    throw new ReloadRejected(e.getMessage(), e);
+                }
+                r = agent.prepareReload(next);
+                Endpoints e = prepareEndpoints(r, next.config().agent());
+                List<FollowUp> follow = new ArrayList<>(r.commit());
+                config = next;
+                follow.addAll(commitEndpoints(e));
+                agent.record(new ReloadRecord(Instant.now(), who, true, r.summary(), follow));
+                String after = afterCommit(follow);
+                LOG.info("reload by {}: accepted in {} ms: {}{}", who, ms(start), r.summary(), after);
+                publishStatus();
+                return "reloaded " + next.file() + ": " + r.summary() + after + "; " + statusLine();
+            } catch (ReloadRejected e) {
+                agent.record(new ReloadRecord(Instant.now(), who, false, e.getMessage(), List.of()));
+                LOG.warn("reload by {}: rejected in {} ms, running configuration kept: {}", who, ms(start),
+                        e.getMessage());
+                throw e;
+            } catch (RuntimeException e) {
+                // Only a bug gets here: prepare rejects what it can find, commit cannot fail for it.
+                if (r != null) {
+                    r.abort();
+                }
+                String why = ReloadTransaction.reason(e);
+                agent.record(new ReloadRecord(Instant.now(), who, false, "FAILED during commit (a bug; status shows "
+                        + "what runs): " + why, List.of()));
+                LOG.error("reload by {}: FAILED during commit; status shows what runs", who, e);
+                throw e;
             }
-            openMetrics(after);
         }
-        config = next;
-        LOG.info("reload requested by {} done", who);
-        publishStatus();
-        return "reloaded " + next.file() + ": " + statusLine();
+    }
+
+    private static long ms(long since) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+    }
+
+    /** What the reply and the log say of the follow-ups: those not done yet, and any failure. */
+    private static String afterCommit(List<FollowUp> follow) {
+        List<String> open = follow.stream().filter(f -> f.state() != FollowUp.State.DONE).map(FollowUp::toString)
+                .toList();
+        return open.isEmpty() ? "" : "; then: " + String.join("; ", open);
+    }
+
+    /** The control socket and metrics listener a reload brings, prepared in its transaction. */
+    private record Endpoints(ControlServer control, boolean controlPathKept, Metrics metrics,
+            Metrics.Listener metricsListener, boolean metricsOff) {
+    }
+
+    private Endpoints prepareEndpoints(Agent.Reload r, AgentSettings after) throws ReloadRejected {
+        ReloadPlan plan = r.plan();
+        ControlServer newControl = null;
+        if (plan.control().changes()) {
+            ReloadPlan.ControlSocket to = plan.control().to();
+            newControl = r.prepare("control socket " + to, () -> ControlServer.prepare(to.path(), to.group(),
+                    new AgentCommands(() -> this), control), ControlServer::abort);
+        }
+        Metrics newMetrics = null;
+        Metrics.Listener listener = null;
+        boolean off = false;
+        if (plan.metrics().changes()) {
+            HostPort to = plan.metrics().to();
+            if (to == null) {
+                off = true;
+            } else if (metrics == null) {
+                newMetrics = r.prepare("metrics listener " + to, () -> {
+                    Metrics m = new Metrics(agent::snapshot);
+                    m.serve(to);
+                    return m;
+                }, Metrics::close);
+            } else {
+                listener = r.prepare("metrics listener " + to, () -> metrics.bind(to), Metrics.Listener::close);
+            }
+        }
+        boolean kept = newControl != null && newControl.path().equals(control.path());
+        return new Endpoints(newControl, kept, newMetrics, listener, off);
+    }
+
+    /** After the agent's commit: the new listeners in place, the old ones retired. */
+    private List<FollowUp> commitEndpoints(Endpoints e) {
+        List<FollowUp> follow = new ArrayList<>();
+        if (e.control() != null) {
+            ControlServer old = control;
+            try {
+                e.control().publish();
+                control = e.control();
+                follow.add(FollowUp.of("control socket " + old.path() + " (the old one)",
+                        "retired after its connections are answered", old.retire(e.controlPathKept()), Instant::now));
+            } catch (IOException | RuntimeException ex) {
+                e.control().abort();
+                follow.add(FollowUp.done("control socket " + e.control().path(), "put in place", ex, Instant.now()));
+            }
+        }
+        if (e.metrics() != null) {
+            agent.addObserver(e.metrics());
+            metrics = e.metrics();
+            LOG.info("metrics on {}", metricsUrl());
+        } else if (e.metricsListener() != null) {
+            Metrics.Listener old = metrics.swap(e.metricsListener());
+            LOG.info("metrics on {}", metricsUrl());
+            follow.add(FollowUp.run("metrics listener " + old.url() + " (the old one)", "closed", old::close,
+                    Instant.now()));
+        } else if (e.metricsOff()) {
+            Metrics old = metrics;
+            agent.removeObserver(old);
+            metrics = null;
+            follow.add(FollowUp.run("metrics listener (turned off)", "closed", old::close, Instant.now()));
+        }
+        return follow;
     }
 
     private void openControl(AgentSettings a) throws IOException {
@@ -188,16 +281,19 @@ public final class AgentService implements AgentCommands.Service {
 
     private void openMetrics(AgentSettings a) throws IOException {
         if (a.metrics() == null) {
-            metricsListen = null;
             return;
         }
         Metrics m = new Metrics(agent::snapshot);
-        HostPort listen = a.metrics().listen();
-        m.serve(listen);
+        m.serve(a.metrics().listen());
         agent.addObserver(m);
         metrics = m;
-        metricsListen = listen;
-        LOG.info("metrics on http://{}:{}/metrics", listen.host(), m.port());
+        LOG.info("metrics on {}", metricsUrl());
+    }
+
+    private String metricsUrl() {
+        HostPort listen = config.config().agent().metrics().listen();
+        String host = listen.address() instanceof java.net.Inet6Address ? "[" + listen.host() + "]" : listen.host();
+        return "http://" + host + ":" + metrics.port() + "/metrics";
     }
 
     private String statusLine() {

@@ -8,7 +8,6 @@ import dev.xlatsentinel.agent.config.LoadedConfig;
 import dev.xlatsentinel.agent.policy.Policy;
 import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.ReceiveQueue;
-import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
 import dev.xlatsentinel.frr.route.RouteSpec;
@@ -23,7 +22,13 @@ import java.util.Map;
  * snapshots are read from the BFD loop; FRR state is what the FRR client last read.
  */
 public record AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant started, boolean maintenance,
-        List<Instance> instances, List<Service> services, List<BfdReceive> bfdReceive) {
+        List<Instance> instances, List<Service> services, List<BfdReceive> bfdReceive, ReloadRecord lastReload) {
+
+    /** Without a reload yet. */
+    public AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant started, boolean maintenance,
+            List<Instance> instances, List<Service> services, List<BfdReceive> bfdReceive) {
+        this(config, configLoaded, started, maintenance, instances, services, bfdReceive, null);
+    }
 
     /**
      * What one BFD engine (one network namespace; null: the agent's own) received: its
@@ -46,20 +51,19 @@ public record AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant s
     }
 
     AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant started, boolean maintenance,
-            Map<String, InstanceRuntime> instances, Map<String, ServiceRuntime> services, Policy policy,
-            Map<SessionKey, String> namespaces, List<BfdReceive> bfdReceive) {
-        this(config, configLoaded, started, maintenance, instances(instances, policy), services(services,
-                namespaces), bfdReceive);
+            Map<String, InstanceRuntime> instances, Map<String, ServiceRuntime> services, Policy policy, long now,
+            List<BfdReceive> bfdReceive, ReloadRecord lastReload) {
+        this(config, configLoaded, started, maintenance, instances(instances, policy, now), services(services),
+                bfdReceive, lastReload);
     }
 
-    private static List<Instance> instances(Map<String, InstanceRuntime> instances, Policy policy) {
-        long now = System.nanoTime();
+    private static List<Instance> instances(Map<String, InstanceRuntime> instances, Policy policy, long now) {
         List<Instance> list = new ArrayList<>();
         instances.forEach((name, i) -> list.add(new Instance(name, i.status(), policy.instanceView(name, now))));
         return list;
     }
 
-    private static List<Service> services(Map<String, ServiceRuntime> services, Map<SessionKey, String> namespaces) {
+    private static List<Service> services(Map<String, ServiceRuntime> services) {
         List<Service> list = new ArrayList<>();
         services.forEach((name, s) -> {
             List<Bfd> bfd = new ArrayList<>();
@@ -68,7 +72,7 @@ public record AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant s
             for (Actuator a : s.actuators) {
                 if (a instanceof NativeBfdActuator n) {
                     SessionSnapshot snap = n.session().snapshot();
-                    bfd.add(new Bfd(snap, namespaces.get(snap.key())));
+                    bfd.add(new Bfd(snap, n.namespace()));
                 } else if (a instanceof FrrPeerActuator f) {
                     peers.add(f.spec());
                 } else if (a instanceof FrrRouteActuator r) {

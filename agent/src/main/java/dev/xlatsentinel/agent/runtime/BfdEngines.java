@@ -65,6 +65,29 @@ final class BfdEngines implements AutoCloseable {
         return e;
     }
 
+    /** Whether an engine runs for {@code namespace} (null: our own). */
+    synchronized boolean has(String namespace) {
+        return engines.containsKey(namespace == null ? OWN : namespace);
+    }
+
+    /**
+     * Stops the engine of {@code namespace} if no session uses it (a reload that entered the
+     * namespace was rejected), and leaves the namespace.
+     */
+    synchronized void closeIfUnused(String namespace) {
+        String key = namespace == null ? OWN : namespace;
+        BfdEngine e = engines.get(key);
+        if (e == null || !e.snapshots().isEmpty()) {
+            return;
+        }
+        engines.remove(key);
+        e.closeSilently();
+        NetworkNamespace ns = namespaces.remove(key);
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
     synchronized Map<String, BfdEngine> all() {
         return Map.copyOf(engines);
     }

@@ -1,58 +1,22 @@
 package dev.xlatsentinel.agent.runtime;
 
-import dev.xlatsentinel.translator.assembly.TranslatorHealth;
 import dev.xlatsentinel.translator.config.InstanceSpec;
-import dev.xlatsentinel.translator.config.TranslatorConfig;
-import dev.xlatsentinel.translator.health.HealthListener;
 import dev.xlatsentinel.translator.health.HealthStatus;
-import dev.xlatsentinel.translator.health.InstanceHealth;
-import dev.xlatsentinel.platform.time.Scheduler;
-import java.util.Map;
 
 /**
- * One translator instance as the agent runs it: its spec and its health (built alone, so a
- * reload can keep an unchanged instance running with its state while it rebuilds another).
+ * One translator instance as the agent runs it: its spec and its health. Built alone (a
+ * reload keeps an unchanged instance running with its state while it rebuilds another) by
+ * {@link Resources#instance}; nothing runs until {@link #start}.
  */
-final class InstanceRuntime implements AutoCloseable {
-    private final String name;
-    private final InstanceSpec spec;
-    private final TranslatorHealth health;
+interface InstanceRuntime extends AutoCloseable {
+    InstanceSpec spec();
 
-    private InstanceRuntime(String name, InstanceSpec spec, TranslatorHealth health) {
-        this.name = name;
-        this.spec = spec;
-        this.health = health;
-    }
+    HealthStatus status();
 
-    /** Builds the instance's probes (opens namespaces and sockets); nothing runs until {@link #start}. */
-    static InstanceRuntime build(String name, InstanceSpec spec, Scheduler scheduler, HealthListener listener) {
-        TranslatorHealth h = TranslatorHealth.create(new TranslatorConfig(Map.of(name, spec)), scheduler);
-        h.addListener(listener);
-        return new InstanceRuntime(name, spec, h);
-    }
+    /** Starts probing (scheduled rounds; returns at once). */
+    void start();
 
-    String name() {
-        return name;
-    }
-
-    InstanceSpec spec() {
-        return spec;
-    }
-
-    InstanceHealth health() {
-        return health.instance(name);
-    }
-
-    HealthStatus status() {
-        return health().status();
-    }
-
-    void start() {
-        health.start();
-    }
-
+    /** Stops probing and gives back what the probes opened. */
     @Override
-    public void close() {
-        health.close();
-    }
+    void close();
 }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * {@code key 1 removed}. Names key IDs, never keys.
  */
 final class KeyChange {
-    private static final Logger LOG = LoggerFactory.getLogger(ActuatorSet.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
     private KeyChange() {
     }

@@ -19,8 +19,34 @@ public record AgentStatus(int schema, String version, long pid, Instant started,
 
     public static final int SCHEMA = 1;
 
-    /** The running config: which file, when it was loaded. */
-    public record ConfigView(String file, Instant loaded, String maintenanceFile, boolean maintenance) {
+    /** The running config: which file, when it was loaded, and how the last reload went. */
+    @JsonPropertyOrder({"file", "loaded", "maintenanceFile", "maintenance", "lastReload"})
+    public record ConfigView(String file, Instant loaded, String maintenanceFile, boolean maintenance,
+            @JsonInclude(JsonInclude.Include.NON_NULL) ReloadView lastReload) {
+        /** Before any reload. */
+        public ConfigView(String file, Instant loaded, String maintenanceFile, boolean maintenance) {
+            this(file, loaded, maintenanceFile, maintenance, null);
+        }
+    }
+
+    /**
+     * The last reload: when, who asked, {@code accepted} (committed) or {@code rejected}
+     * (nothing changed), the plan in one line or the cause, and what it left to finish.
+     */
+    @JsonPropertyOrder({"at", "by", "outcome", "message", "followUps"})
+    public record ReloadView(Instant at, String by, String outcome, String message, List<FollowUpView> followUps) {
+    }
+
+    /**
+     * One thing a committed reload left to finish: a removed session saying AdminDown, old
+     * probes stopping, the old control socket answering its last connections.
+     *
+     * @param state {@code in progress}, {@code done} or {@code FAILED}
+     */
+    @JsonPropertyOrder({"what", "doing", "state", "failure", "finished"})
+    public record FollowUpView(String what, String doing, String state,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String failure,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant finished) {
     }
 
     /** One translator instance. */

@@ -1,6 +1,8 @@
 package dev.xlatsentinel.agent.status;
 
 import dev.xlatsentinel.agent.runtime.AgentSnapshot;
+import dev.xlatsentinel.agent.runtime.FollowUp;
+import dev.xlatsentinel.agent.runtime.ReloadRecord;
 import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionSnapshot;
@@ -69,8 +71,19 @@ public final class StatusBuilder {
         var cfg = s.config().config().agent();
         return new AgentStatus(AgentStatus.SCHEMA, version, pid, s.started(),
                 new AgentStatus.ConfigView(s.config().file().toString(), s.configLoaded(),
-                        cfg.maintenanceFile().toString(), s.maintenance()),
+                        cfg.maintenanceFile().toString(), s.maintenance(), reload(s.lastReload())),
                 instances, services, bfdReceive(s.bfdReceive()));
+    }
+
+    static AgentStatus.ReloadView reload(ReloadRecord r) {
+        if (r == null) {
+            return null;
+        }
+        List<AgentStatus.FollowUpView> follow = new ArrayList<>();
+        for (FollowUp f : r.followUps()) {
+            follow.add(new AgentStatus.FollowUpView(f.what(), f.doing(), f.state().word(), f.failure(), f.finished()));
+        }
+        return new AgentStatus.ReloadView(r.at(), r.by(), r.accepted() ? "accepted" : "rejected", r.message(), follow);
     }
 
     static List<AgentStatus.BfdReceiveView> bfdReceive(List<AgentSnapshot.BfdReceive> engines) {

@@ -22,6 +22,18 @@ public final class StatusText {
         if (s.config().maintenance()) {
             b.append("  MAINTENANCE: ").append(s.config().maintenanceFile()).append(" exists, everything drained");
         }
+        AgentStatus.ReloadView reload = s.config().lastReload();
+        if (reload != null) {
+            b.append("\nlast reload ").append(age(reload.at(), now)).append(" ago by ").append(reload.by()).append(": ")
+                    .append(reload.outcome().equals("accepted") ? "accepted: " : "REJECTED (nothing changed): ")
+                    .append(reload.message());
+            for (AgentStatus.FollowUpView f : reload.followUps()) {
+                if (!f.state().equals("done")) {
+                    b.append("\n  then ").append(f.what()).append(": ").append(f.doing()).append(' ')
+                            .append(f.state()).append(f.failure() == null ? "" : ": " + f.failure());
+                }
+            }
+        }
         b.append("\n\n");
 
         Table inst = new Table("INSTANCE", "HEALTH", "FOR", "DRAIN", "DAMPING", "LAST PROBES");

@@ -63,6 +63,62 @@ class ControlServerTest {
         }
     }
 
+    /**
+     * A reload that changes the group: the new socket is prepared beside the running one and
+     * answers nobody until it is published over the same path; the old one answers the
+     * request it is serving (the reload's own) after that, then stops, and leaves the path to
+     * the new one. A group the host lacks fails the prepare and leaves the running socket be.
+     */
+    @Test
+    void aReloadReplacesTheSocketAtTheSamePathWithAnotherGroup() throws Exception {
+        Path p = dir.resolve("control.sock");
+        String group = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class).group()
+                .getName();
+        java.util.concurrent.CountDownLatch replaced = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch serving = new java.util.concurrent.CountDownLatch(1);
+        ControlHandler slow = (req, caller) -> {
+            if (req.path("command").asText().equals("reload")) {
+                serving.countDown();
+                try {
+                    replaced.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return TextNode.valueOf("answered by the old socket");
+        };
+        ControlServer old = ControlServer.open(p, null, slow);
+        assertThatThrownBy(() -> ControlServer.prepare(p, "xs-no-such-group", echo, old))
+                .hasMessage("controlGroup: no group 'xs-no-such-group' on this host");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("rw-------");
+        var reply = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new ControlClient(p).call(request("reload")).asText();
+            } catch (ControlException e) {
+                return "error: " + e.getMessage();
+            }
+        });
+        assertThat(serving.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        ControlServer next = ControlServer.prepare(p, group, echo, old);
+        try {
+            assertThat(new ControlClient(p).call(request("status")).asText()).as("not published yet")
+                    .isEqualTo("answered by the old socket");
+            next.publish();
+            var retired = old.retire(true);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("rw-rw----");
+            assertThat(new ControlClient(p).call(request("status")).asText()).startsWith("status by ");
+            replaced.countDown();
+            assertThat(reply.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("answered by the old socket");
+            retired.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(p).as("the new socket's file stays").exists();
+            assertThat(new ControlClient(p).call(request("status")).asText()).startsWith("status by ");
+        } finally {
+            replaced.countDown();
+            next.close();
+        }
+        assertThat(p).doesNotExist();
+    }
+
     @Test
     void malformedRequestsGetAnErrorNotASilentClose() throws Exception {
         try (ControlServer server = ControlServer.open(dir.resolve("control.sock"), null, echo)) {

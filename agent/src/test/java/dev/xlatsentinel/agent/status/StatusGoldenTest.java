@@ -57,7 +57,15 @@ class StatusGoldenTest {
                 drops);
         return new AgentStatus(AgentStatus.SCHEMA, "0.1.0", 4242, NOW.minusSeconds(7400),
                 new AgentStatus.ConfigView("/etc/xlat-sentinel/agent.yaml", NOW.minusSeconds(600),
-                        "/etc/xlat-sentinel/maintenance", false),
+                        "/etc/xlat-sentinel/maintenance", false, new AgentStatus.ReloadView(NOW.minusSeconds(600),
+                                "root:root", "accepted", "bfd 2001:db8:ff::1 from 2001:db8:ff::a3 dev eth0 single-hop"
+                                        + " removed; frr bfdd peer 2001:db8:ff::1 removed",
+                                List.of(new AgentStatus.FollowUpView("bfd 2001:db8:ff::1 from 2001:db8:ff::a3 dev eth0"
+                                        + " single-hop", "removed: AdminDown to the peer for one detection time, then"
+                                        + " its socket closes", "done", null, NOW.minusSeconds(597)),
+                                        new AgentStatus.FollowUpView("frr bfdd peer 2001:db8:ff::1", "removed",
+                                                "FAILED", "bfdd did not answer within 2000 ms",
+                                                NOW.minusSeconds(598))))),
                 List.of(lower, upper),
                 List.of(new AgentStatus.ServiceView("nat64-lower", false, "all of lower UP", NOW.minusSeconds(7300),
                         List.of("lower"), List.of(bfdUp), List.of(), List.of()),

@@ -14,8 +14,6 @@ import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.codec.State;
 import dev.xlatsentinel.bfd.timer.TimerHeap;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One BFD session, sans I/O: the state variables of RFC 5880 §6.8.1, the state machine of
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
  * operator calls. {@link #setState} is the only writer of the state.
  */
 public final class Session {
-    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** RFC 5880 §6.8.3: DesiredMinTxInterval is at least one second while not Up. */
     static final long SLOW_TX_MICROS = 1_000_000;
     private static final int POLL_TX = 1;
@@ -534,12 +531,29 @@ public final class Session {
         }
     }
 
+    /**
+     * Ends a hold-down. The peer's last packet is applied at once (§6.8.6 with
+     * bfd.RemoteSessionState, when it was heard within the Detection Time): a router that
+     * answered our Down with Init makes us Up now, one that is Down makes us Init, and the
+     * packet for the new state leaves at once (§6.8.7 allows a packet on any state change).
+     * Waiting for the peer's next packet instead would cost up to its slow interval while not
+     * Up (§6.8.3: at least 1 s), about half of it on average. Otherwise one Down packet leaves
+     * at once, so the peer learns the diagnostic is gone without waiting for our next one.
+     */
     void release(long now) {
-        if (heldDown) {
-            heldDown = false;
-            heldDownDiag = null;
-            LOG.info("BFD {} released from hold-down", key);
+        if (!heldDown) {
+            return;
         }
+        heldDown = false;
+        heldDownDiag = null;
+        if (state == State.DOWN && detectAt != TimerHeap.NEVER && detectAt > now) {
+            onReceiveWhileDown(now);
+        }
+        if (state == State.DOWN) {
+            setState(now, State.DOWN, Diagnostic.NONE, "released from hold-down");
+            txAt = now;
+        }
+        flush(now);
     }
 
     /** §6.8.16: operator shutdown; AdminDown with diag 7. */

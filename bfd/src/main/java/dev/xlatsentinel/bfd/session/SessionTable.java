@@ -155,7 +155,32 @@ public final class SessionTable implements SessionContext {
             throw new FieldException("peer", "duplicate session key " + config.key()
                     + (other.removing() ? " (still being removed)" : ""));
         }
-        if (byAddress.containsKey(addressKey(config, ifindex))) {
+        checkAddress(config, ifindex, null);
+    }
+
+    /**
+     * The same for a session that will take the place of {@code replaced} (may be null) or of
+     * a session with its key that is being removed: the caller drops that one
+     * ({@link #forgetSilently}) in the step that adds the new one, so its key and addresses
+     * do not count. Changes nothing.
+     */
+    public void checkReplaceable(SessionConfig config, int ifindex, Session replaced) {
+        Session other = byKey.get(config.key());
+        if (other != null && other != replaced && !other.removing()) {
+            throw new FieldException("peer", "duplicate session key " + config.key());
+        }
+        // The replaced session may have another key (the same addresses on another
+        // interface): it leaves in the same step, so its addresses do not count either.
+        checkAddress(config, ifindex, other, replaced);
+    }
+
+    private void checkAddress(SessionConfig config, int ifindex, Session leaving) {
+        checkAddress(config, ifindex, leaving, null);
+    }
+
+    private void checkAddress(SessionConfig config, int ifindex, Session leaving, Session alsoLeaving) {
+        Session sameAddress = byAddress.get(addressKey(config, ifindex));
+        if (sameAddress != null && sameAddress != leaving && sameAddress != alsoLeaving) {
             throw new FieldException("peer", "a session to " + IpAddresses.text(config.peer())
                     + " from " + IpAddresses.text(config.local())
                     + " exists on another interface; packets could not be told apart");

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xlatsentinel.bfd.BfdEngine;
 import dev.xlatsentinel.bfd.BfdSession;
+import dev.xlatsentinel.bfd.PreparedSession;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
+import dev.xlatsentinel.bfd.SessionSnapshot;
 import dev.xlatsentinel.bfd.StateChange;
 import dev.xlatsentinel.bfd.auth.AuthConfig;
 import dev.xlatsentinel.bfd.auth.AuthKey;
@@ -285,6 +287,55 @@ class EngineIT {
         } finally {
             c.close();
             d.close();
+        }
+    }
+
+    /**
+     * A session recreated with settings it cannot take live (DSCP), the way a reload does it:
+     * prepared beside the running one (its socket bound, nothing sent), then committed in one
+     * step that drops the old one without AdminDown; the peer follows the new discriminator
+     * and comes Up with it. A prepare that cannot bind leaves the running session alone; an
+     * aborted one gives its socket back, and the key stays usable.
+     */
+    @Test
+    void aPreparedSessionTakesThePlaceOfTheRunningOneInOneStep() {
+        BfdSession[] p = pair(c -> c);
+        BfdSession old = p[0];
+        BfdSession sb = p[1];
+        BfdSession now = null;
+        try {
+            awaitUp(old, sb);
+            long oldDiscr = old.snapshot().localDiscriminator();
+            assertThatThrownBy(() -> a.prepareSession(v4("100.64.30.2", "100.64.31.1").build(), null))
+                    .isInstanceOf(FieldException.class).hasMessageStartingWith("local: cannot send from 100.64.31.1");
+            assertThatThrownBy(() -> a.prepareSession(v4("100.64.30.2", "100.64.30.1").build(), null))
+                    .as("the same key without naming the session it replaces").isInstanceOf(FieldException.class)
+                    .hasMessageStartingWith("peer: duplicate session key");
+            PreparedSession aborted = a.prepareSession(v4("100.64.30.2", "100.64.30.1").dscp(46).build(), old);
+            aborted.abort();
+            assertThat(old.snapshot().state()).isEqualTo(State.UP);
+            PreparedSession next = a.prepareSession(v4("100.64.30.2", "100.64.30.1").dscp(46).build(), old);
+            assertThat(old.snapshot().state()).as("untouched until the commit").isEqualTo(State.UP);
+            int seenB = eventsB.changes.size();
+            now = next.commit(null);
+            assertThat(now.config().dscp()).isEqualTo(46);
+            assertThat(a.session(old.key()).map(BfdSession::snapshot).map(SessionSnapshot::localDiscriminator))
+                    .contains(now.snapshot().localDiscriminator());
+            assertThat(now.snapshot().localDiscriminator()).isNotEqualTo(oldDiscr);
+            BfdSession fresh = now;
+            awaitUp(fresh, sb);
+            assertThat(sb.snapshot().remote().discriminator()).isEqualTo(fresh.snapshot().localDiscriminator());
+            assertThat(eventsB.changes.subList(seenB, eventsB.changes.size())).as("the peer never heard AdminDown")
+                    .noneMatch(ch -> ch.remoteDiag() == Diagnostic.ADMINISTRATIVELY_DOWN);
+            assertThatThrownBy(() -> old.holdDown(Diagnostic.PATH_DOWN).join())
+                    .hasMessageContaining("was removed");
+        } finally {
+            if (now != null) {
+                now.remove().join();
+            } else {
+                old.remove().join();
+            }
+            sb.remove().join();
         }
     }
 

@@ -70,6 +70,62 @@ class OperatorActionsTest {
     }
 
     @Test
+    void releaseAfterThePeerAnsweredInitGoesUpAndSendsUpAtOnce() {
+        Session s = f.add(Fixture.config().build());
+        f.bringUp(s, PEER);
+        f.table.holdDown(s, Diagnostic.PATH_DOWN, f.now());
+        f.advance(Duration.ofMillis(20));
+        f.deliver(Wire.from(PEER).state(State.INIT).your(s.localDiscriminator()).txRx(1_000_000, 10_000));
+        f.advance(Duration.ofMillis(400));
+        int from = f.sent.size();
+        // No packet from the peer in between: its next one would come up to 1 s later (§6.8.3).
+        f.table.release(s, f.now());
+        assertThat(s.state()).isEqualTo(State.UP);
+        List<Fixture.Sent> out = f.since(from);
+        assertThat(out).isNotEmpty();
+        assertThat(out.get(0).at()).isEqualTo(f.now());
+        assertThat(out.get(0).view().state()).isEqualTo(State.UP);
+        assertThat(out.get(0).view().diag()).isEqualTo(Diagnostic.NONE);
+    }
+
+    @Test
+    void releaseWhileThePeerIsDownGoesInitAndSendsItAtOnce() {
+        Session s = f.add(Fixture.config().build());
+        f.bringUp(s, PEER);
+        f.table.holdDown(s, Diagnostic.PATH_DOWN, f.now());
+        f.deliver(Wire.from(PEER).state(State.DOWN).diag(Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN)
+                .your(s.localDiscriminator()));
+        int from = f.sent.size();
+        f.table.release(s, f.now());
+        assertThat(s.state()).isEqualTo(State.INIT);
+        assertThat(f.since(from)).first().satisfies(x -> {
+            assertThat(x.at()).isEqualTo(f.now());
+            assertThat(x.view().state()).isEqualTo(State.INIT);
+        });
+        // The peer's Up (sent at once on its own change) completes the handshake.
+        f.deliver(Wire.from(PEER).state(State.UP).your(s.localDiscriminator()));
+        assertThat(s.state()).isEqualTo(State.UP);
+    }
+
+    @Test
+    void releaseAfterThePeerWentSilentStaysDownAndSendsDownWithoutTheDiagnosticAtOnce() {
+        Session s = f.add(Fixture.config().build());
+        f.bringUp(s, PEER);
+        f.table.holdDown(s, Diagnostic.PATH_DOWN, f.now());
+        f.deliver(Wire.from(PEER).state(State.INIT).your(s.localDiscriminator()));
+        // Nothing from the peer for longer than the Detection Time: its Init is stale.
+        f.advance(Duration.ofSeconds(10));
+        int from = f.sent.size();
+        f.table.release(s, f.now());
+        assertThat(s.state()).isEqualTo(State.DOWN);
+        assertThat(f.since(from)).first().satisfies(x -> {
+            assertThat(x.at()).isEqualTo(f.now());
+            assertThat(x.view().state()).isEqualTo(State.DOWN);
+            assertThat(x.view().diag()).isEqualTo(Diagnostic.NONE);
+        });
+    }
+
+    @Test
     void holdDownOfADownSessionChangesTheDiagnosticAndSendsAtOnce() {
         Session s = f.add(Fixture.config().build());
         int from = f.sent.size();

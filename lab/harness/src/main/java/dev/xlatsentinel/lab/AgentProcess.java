@@ -22,14 +22,17 @@ public final class AgentProcess implements AutoCloseable {
     private final Path config;
     private final Path socket;
     private final Path launcher;
+    private final java.util.Map<String, String> environment;
     private Daemon daemon;
 
-    private AgentProcess(Lab lab, String name, Path config, Path socket, Path launcher) {
+    private AgentProcess(Lab lab, String name, Path config, Path socket, Path launcher,
+            java.util.Map<String, String> environment) {
         this.lab = lab;
         this.name = name;
         this.config = config;
         this.socket = socket;
         this.launcher = launcher;
+        this.environment = java.util.Map.copyOf(environment);
     }
 
     /** The launcher of the built distribution. */
@@ -51,8 +54,17 @@ public final class AgentProcess implements AutoCloseable {
      * and starts the agent in the root namespace; waits until its control socket answers.
      */
     public static AgentProcess start(Lab lab, String name, String configYaml) {
+        return start(lab, name, configYaml, java.util.Map.of());
+    }
+
+    /**
+     * The same, with {@code environment} added to the agent's (e.g. {@code JAVA_TOOL_OPTIONS}
+     * for a test hook that only a JVM system property reaches).
+     */
+    public static AgentProcess start(Lab lab, String name, String configYaml,
+            java.util.Map<String, String> environment) {
         Path conf = lab.file(name + "-agent.yaml", configYaml);
-        AgentProcess a = new AgentProcess(lab, name, conf, socketPath(lab, name), launcher());
+        AgentProcess a = new AgentProcess(lab, name, conf, socketPath(lab, name), launcher(), environment);
         lab.register(a);
         a.startProcess();
         return a;
@@ -64,8 +76,14 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     private void startProcess() {
-        daemon = lab.start(name + "-agent", launcher.toString(), "run", "-c", config.toString(), "--log-level",
-                "debug".equals(System.getProperty("agent.log")) ? "debug" : "info");
+        List<String> argv = new ArrayList<>();
+        if (!environment.isEmpty()) {
+            argv.add("/usr/bin/env");
+            environment.forEach((k, v) -> argv.add(k + "=" + v));
+        }
+        argv.addAll(List.of(launcher.toString(), "run", "-c", config.toString(), "--log-level",
+                "debug".equals(System.getProperty("agent.log")) ? "debug" : "info"));
+        daemon = lab.start(name + "-agent", argv.toArray(String[]::new));
         Poll.until(Duration.ofSeconds(60), Duration.ofMillis(100), "agent " + name + " answers on its socket",
                 () -> !daemon.isAlive() || cli("status", "--json").ok(), daemon::logText);
         if (!daemon.isAlive()) {

@@ -215,8 +215,11 @@ public final class Nat64Lab {
             b.append("      - {type: icmp, prefix: ").append(PREFIX).append(", targets: [")
                     .append(String.join(", ", TARGETS4)).append("], required: 1}\n");
         }
+        // TAYGA's exit, its TUN going down and the egress route's removal are never ambiguous:
+        // one kernel event (confirmed by the probe's own look) is enough (onEvent: down).
         b.append("      - {type: tayga, pidFile: ").append(g.tayga().pidFile()).append(", tun: ").append(TUN)
-                .append("}\n");
+                .append(", onEvent: down}\n");
+        b.append("      - {type: route, name: egress, destination: 0.0.0.0/0, onEvent: down}\n");
         b.append("services:\n  nat64:\n    dependsOn: [tayga]\n    prefixes: [").append(PREFIX).append("]\n")
                 .append("    bfd:\n      - {peer: ").append(ROUTER_LAN).append(", local: ").append(g.lanAddress())
                 .append(", interface: ").append(LAN_IF).append(", namespace: ").append(g.ns().name())

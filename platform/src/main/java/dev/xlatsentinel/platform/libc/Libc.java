@@ -39,7 +39,34 @@ public interface Libc {
     int MSG_DONTWAIT = 0x40;
     int EINTR = 4;
     int EAGAIN = 11;
+    int ESRCH = 3;
+    int ENOBUFS = 105;
     int SCHED_FIFO = 1;
+    short POLLERR = 0x8;
+    short POLLHUP = 0x10;
+    short POLLNVAL = 0x20;
+    int SOCK_NONBLOCK = 0x800;
+    int SOL_SOCKET = 1;
+    int SO_RCVBUF = 8;
+    /** eventfd(2), inotify_init1(2) and pidfd flags share the O_ values. */
+    int EFD_CLOEXEC = 0x80000;
+    int EFD_NONBLOCK = 0x800;
+    int IN_CLOEXEC = 0x80000;
+    int IN_NONBLOCK = 0x800;
+    /** inotify(7) event masks. */
+    int IN_MOVED_FROM = 0x40;
+    int IN_MOVED_TO = 0x80;
+    int IN_CREATE = 0x100;
+    int IN_DELETE = 0x200;
+    int IN_DELETE_SELF = 0x400;
+    int IN_Q_OVERFLOW = 0x4000;
+    int IN_IGNORED = 0x8000;
+    /**
+     * pidfd_open(2) has the same number on x86-64 and arm64 (system calls added since Linux
+     * 5.1 are numbered alike on every architecture); called through syscall(2) because glibc
+     * wraps it only from 2.36 on.
+     */
+    long SYS_PIDFD_OPEN = 434;
 
     @SaveError
     int open(String path, int flags);
@@ -76,6 +103,39 @@ public interface Libc {
     /** {@code struct pollfd} arrays as bytes: int fd, short events, short revents (8 bytes each). */
     @SaveError
     int poll(@In @Out byte[] fds, long nfds, int timeoutMillis);
+
+    @SaveError
+    long read(int fd, @Out byte[] buf, long count);
+
+    @SaveError
+    long write(int fd, @In byte[] buf, long count);
+
+    /**
+     * syscall(2) with two arguments, for calls glibc may not wrap ({@link #SYS_PIDFD_OPEN}).
+     * Declared with a fixed prototype: syscall(2) is written in assembly and reads its
+     * arguments from the integer registers whatever the caller declared.
+     */
+    @SaveError
+    long syscall(long number, long arg1, long arg2);
+
+    /** eventfd(2): a counter another thread writes to wake a poll(2). */
+    @SaveError
+    int eventfd(int initval, int flags);
+
+    @SaveError
+    int inotify_init1(int flags);
+
+    @SaveError
+    int inotify_add_watch(int fd, String path, int mask);
+
+    /**
+     * pidfd_open(2): a file descriptor that becomes readable (POLLIN) when process
+     * {@code pid} exits, whether or not it has been reaped; -1 with ESRCH when there is no
+     * such process. Linux 5.3+.
+     */
+    static int pidfdOpen(long pid) {
+        return (int) INSTANCE.syscall(SYS_PIDFD_OPEN, pid, 0);
+    }
 
     /** kill(2); a negative {@code pid} signals the whole process group {@code -pid}. */
     @SaveError

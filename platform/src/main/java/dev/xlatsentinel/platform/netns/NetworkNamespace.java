@@ -115,6 +115,20 @@ public final class NetworkNamespace implements AutoCloseable {
         return name;
     }
 
+    /**
+     * The namespace's inode number (what {@code ls -i /run/netns/NAME} and
+     * {@code readlink /proc/PID/ns/net} show): two namespaces are the same iff their inodes
+     * are. Read on this namespace's thread, from the namespace it entered.
+     */
+    public long inode() {
+        return call(() -> inodeOf(Path.of("/proc/thread-self/ns/net"))).join();
+    }
+
+    /** The inode of the namespace file {@code path} (a bind mount under /run/netns, or /proc/PID/ns/net). */
+    public static long inodeOf(Path path) throws java.io.IOException {
+        return ((Number) Files.getAttribute(path, "unix:ino")).longValue();
+    }
+
     /** The namespace file, or null for the host namespace. */
     public Path path() {
         return path;

@@ -14,7 +14,10 @@ import sun.misc.SignalHandler;
  * Reloads run one at a time on the JVM's signal thread; a second SIGHUP during a reload waits.
  */
 public final class ReloadSignal {
-    /** The reload itself: returns the status line to show, or throws why nothing was changed. */
+    /**
+     * The reload itself: returns the status line to show, or throws why nothing was changed.
+     * It logs its own outcome (one line per reload); this class logs only at debug level.
+     */
     @FunctionalInterface
     public interface Action {
         String reload() throws Exception;
@@ -50,15 +53,15 @@ public final class ReloadSignal {
     public static boolean reload(SdNotify notify, Action action) {
         synchronized (LOCK) {
             notify.reloading();
-            LOG.info("reload requested");
+            LOG.debug("reload requested by SIGHUP");
             try {
                 String status = action.reload();
                 notify.ready(status);
-                LOG.info("reload done: {}", status);
+                LOG.debug("reload done: {}", status);
                 return true;
             } catch (Exception e) {
                 String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-                LOG.error("reload failed, running configuration kept: {}", reason, e);
+                LOG.debug("reload failed, running configuration kept: {}", reason, e);
                 notify.ready("reload failed, running configuration kept: " + reason);
                 return false;
             }

@@ -8,6 +8,9 @@ import dev.xlatsentinel.translator.config.InstanceSpec;
 import dev.xlatsentinel.translator.config.InterfaceProbeSpec;
 import dev.xlatsentinel.translator.config.JoolProbeSpec;
 import dev.xlatsentinel.translator.config.ProbeSpec;
+import dev.xlatsentinel.translator.config.ProcessProbeSpec;
+import dev.xlatsentinel.translator.event.EventMode;
+import dev.xlatsentinel.translator.host.ProcessProbe;
 import dev.xlatsentinel.translator.config.RouteProbeSpec;
 import dev.xlatsentinel.translator.config.SystemdUnitProbeSpec;
 import dev.xlatsentinel.translator.config.TaygaProbeSpec;
@@ -81,20 +84,28 @@ final class ProbeFactory {
         }
         if (spec instanceof TaygaProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
-            return new TaygaProbe(name, Path.of(s.pidFile()), namespaces.get(ns), namespaces.rtnetlink(ns), s.tun(),
-                    Boolean.TRUE.equals(s.expectTraffic()));
+            TaygaProbe p = new TaygaProbe(name, Path.of(s.pidFile()), namespaces.get(ns), namespaces.rtnetlink(ns),
+                    s.tun(), Boolean.TRUE.equals(s.expectTraffic()));
+            return s.eventMode() == EventMode.OFF ? p
+                    : p.watching(s.eventMode(), scheduler, namespaces.events(), namespaces.monitor(ns));
+        }
+        if (spec instanceof ProcessProbeSpec s) {
+            ProcessProbe p = new ProcessProbe(name, Path.of(s.pidFile()), s.processName());
+            return s.eventMode() == EventMode.OFF ? p : p.watching(s.eventMode(), scheduler, namespaces.events());
         }
         if (spec instanceof SystemdUnitProbeSpec s) {
             return new SystemdUnitProbe(name, s.unit(), subprocess);
         }
         if (spec instanceof InterfaceProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
-            return new InterfaceProbe(name, namespaces.get(ns), namespaces.rtnetlink(ns), s.interfaceName());
+            InterfaceProbe p = new InterfaceProbe(name, namespaces.get(ns), namespaces.rtnetlink(ns), s.interfaceName());
+            return s.eventMode() == EventMode.OFF ? p : p.watching(s.eventMode(), scheduler, namespaces.monitor(ns));
         }
         if (spec instanceof RouteProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
-            return new RouteProbe(name, namespaces.get(ns), s.destination().address(), s.destination().length(),
-                    s.dev());
+            RouteProbe p = new RouteProbe(name, namespaces.get(ns), s.destination().address(),
+                    s.destination().length(), s.dev());
+            return s.eventMode() == EventMode.OFF ? p : p.watching(s.eventMode(), scheduler, namespaces.monitor(ns));
         }
         if (spec instanceof CommandProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();

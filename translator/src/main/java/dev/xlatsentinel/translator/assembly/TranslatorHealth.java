@@ -7,7 +7,12 @@ import dev.xlatsentinel.translator.config.ProbeNamespaceSpec;
 import dev.xlatsentinel.translator.config.ProbeSpec;
 import dev.xlatsentinel.translator.config.TranslatorConfig;
 import dev.xlatsentinel.translator.health.HealthListener;
+import dev.xlatsentinel.translator.event.DirectoryWatch;
+import dev.xlatsentinel.translator.event.EventMode;
+import dev.xlatsentinel.translator.event.ProbeEvent;
 import dev.xlatsentinel.translator.health.InstanceHealth;
+import dev.xlatsentinel.translator.health.Precondition;
+import dev.xlatsentinel.translator.netns.NamespacePresence;
 import dev.xlatsentinel.translator.netns.ProbeNamespaceSetup;
 import dev.xlatsentinel.translator.probe.Probe;
 import java.util.ArrayList;
@@ -47,7 +52,7 @@ public final class TranslatorHealth implements AutoCloseable {
     /** Validates {@code config} and builds every instance; nothing runs until {@link #start()}. */
     public static TranslatorHealth create(TranslatorConfig config, Scheduler scheduler) {
         ConfigValidator.check(config);
-        Namespaces namespaces = new Namespaces();
+        Namespaces namespaces = new Namespaces(String.join("+", config.instances().keySet()));
         List<AutoCloseable> owned = new ArrayList<>();
         Map<String, InstanceHealth> built = new LinkedHashMap<>();
         try {
@@ -69,8 +74,16 @@ public final class TranslatorHealth implements AutoCloseable {
                         probes.add(evidence);
                     }
                 }
-                built.put(e.getKey(), new InstanceHealth(e.getKey(), spec.health().policy(), probes,
-                        scheduler));
+                List<Precondition> preconditions = new ArrayList<>();
+                if (spec.namespace() != null && !spec.namespace().startsWith("/")) {
+                    preconditions.add(new NamespacePresence(namespaces.get(spec.namespace())));
+                }
+                InstanceHealth health = new InstanceHealth(e.getKey(), spec.health().policy(), probes, preconditions,
+                        scheduler);
+                for (Precondition c : preconditions) {
+                    watchNamespace(namespaces, (NamespacePresence) c, health, scheduler);
+                }
+                built.put(e.getKey(), health);
             }
         } catch (RuntimeException e) {
             closeAll(owned);
@@ -78,6 +91,25 @@ public final class TranslatorHealth implements AutoCloseable {
             throw e;
         }
         return new TranslatorHealth(built, namespaces, owned);
+    }
+
+    /**
+     * Watches the namespace's name in /run/netns: its deletion (or replacement) is seen at once,
+     * not at the end of the next round.
+     */
+    private static void watchNamespace(Namespaces namespaces, NamespacePresence presence, InstanceHealth health,
+            Scheduler scheduler) {
+        DirectoryWatch dir = namespaces.directoryWatch(presence.file().getParent());
+        if (dir == null) {
+            return;
+        }
+        dir.onChange(presence.file().getFileName().toString(), () -> {
+            String broken = presence.violated();
+            if (broken != null) {
+                health.event(new ProbeEvent(presence.name(), true, broken + " (seen by an inotify event)",
+                        EventMode.DOWN, scheduler.nanoTime()));
+            }
+        });
     }
 
     /** Starts every instance's first round. */

@@ -98,6 +98,10 @@ public final class ConfigValidator {
                         + "' (give each probe a distinct name)");
             }
             probe(p, spec);
+            if (spec instanceof WatchedProbeSpec w && w.onEvent() != null
+                    && dev.xlatsentinel.translator.event.EventMode.parse(w.onEvent()) == null) {
+                error(p + ".onEvent", "'" + w.onEvent() + "' is not off, count or down");
+            }
         }
     }
 
@@ -175,6 +179,15 @@ public final class ConfigValidator {
                 error(path + ".command", Reasons.missing("the command and its arguments, as a list"));
             }
             optionalNamespace(path, s.namespace());
+        } else if (spec instanceof ProcessProbeSpec s) {
+            if (required(path + ".pidFile", s.pidFile(), "the process's pid file")
+                    && !s.pidFile().startsWith("/")) {
+                error(path + ".pidFile", "'" + s.pidFile() + "' is not an absolute path");
+            }
+            if (s.processName() != null && !s.processName().matches("[^/\\s]{1,15}")) {
+                error(path + ".processName", "'" + s.processName() + "' is not a process name as /proc/PID/stat "
+                        + "shows it (1-15 characters, no '/' or spaces)");
+            }
         } else if (spec instanceof UnknownProbeSpec s) {
             error(path + ".type", s.type() == null ? Reasons.missing("one of " + ProbeSpec.TYPES)
                     : "unknown probe type '" + s.type() + "' (one of " + ProbeSpec.TYPES + ")");

@@ -18,11 +18,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = InterfaceProbeSpec.class, name = "interface"),
     @JsonSubTypes.Type(value = RouteProbeSpec.class, name = "route"),
     @JsonSubTypes.Type(value = CommandProbeSpec.class, name = "command"),
+    @JsonSubTypes.Type(value = ProcessProbeSpec.class, name = "process"),
 })
 public sealed interface ProbeSpec permits IcmpProbeSpec, TcpProbeSpec, JoolProbeSpec, TaygaProbeSpec,
-        SystemdUnitProbeSpec, InterfaceProbeSpec, RouteProbeSpec, CommandProbeSpec, UnknownProbeSpec {
+        SystemdUnitProbeSpec, InterfaceProbeSpec, RouteProbeSpec, CommandProbeSpec, ProcessProbeSpec,
+        UnknownProbeSpec {
     /** The type names, as written in config. */
-    String TYPES = "icmp, tcp, jool, tayga, systemd-unit, interface, route, command";
+    String TYPES = "icmp, tcp, jool, tayga, systemd-unit, interface, route, command, process";
 
     /** The probe's name in logs and status; null means the type name. */
     String name();

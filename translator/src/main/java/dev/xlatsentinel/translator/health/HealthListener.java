@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Gets every change of an instance's state, in order, on the thread that finished the
- * round. Keep it short; an exception is logged and does not stop the others.
+ * round or reported the event (a watched probe's, on the events thread). Keep it short: the
+ * next listener, and the log line, wait for it; an exception is logged and does not stop the
+ * others.
  */
 @FunctionalInterface
 public interface HealthListener {
@@ -13,7 +15,8 @@ public interface HealthListener {
 
     /**
      * Every finished round's results, change or not (for metrics: probe latency and failures
-     * by reason). Called before {@link #onChange} when the round changed the state.
+     * by reason). Called after {@link #onChange} when the round changed the state: the
+     * decision goes out first.
      */
     default void onRound(String instance, List<ProbeResult> results) {
     }

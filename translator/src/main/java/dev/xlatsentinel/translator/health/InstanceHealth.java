@@ -1,6 +1,9 @@
 package dev.xlatsentinel.translator.health;
 
 import dev.xlatsentinel.platform.time.Scheduler;
+import dev.xlatsentinel.translator.event.EventMode;
+import dev.xlatsentinel.translator.event.ProbeEvent;
+import dev.xlatsentinel.translator.event.Watched;
 import dev.xlatsentinel.translator.probe.KOfN;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
@@ -24,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * started ({@code fastInterval} while a change is pending), or as soon as the previous
  * round ended if that is later. The first round starts at {@link #start()}.
  *
+ * <p>Events ({@link #event}): a watched probe ({@link Watched}) reports between rounds what
+ * the kernel announced and its own look confirmed. A fault counts at once as one failed round
+ * ({@code onEvent: count}; at most one per probe between two rounds) or takes the instance
+ * DOWN ({@code onEvent: down}); any event starts the next round at once (no sooner than
+ * {@code fastInterval} after the last one started), and a round that started before a fault
+ * event cannot count as a pass. Rounds go on as before: a missed event is still seen there.
+ *
  * <pre>{@code
  * InstanceHealth h = new InstanceHealth("lower", policy, probes, scheduler);
  * h.addListener(change -> log.info("{}", change));
@@ -36,6 +46,7 @@ public final class InstanceHealth implements AutoCloseable {
     private final String instance;
     private final HealthPolicy policy;
     private final List<Probe> probes;
+    private final List<Precondition> preconditions;
     private final Scheduler scheduler;
     private final ProbeRunner runner;
     private final KOfN combine;
@@ -59,11 +70,30 @@ public final class InstanceHealth implements AutoCloseable {
     private Scheduler.Timer next;
     private boolean started;
     private boolean closed;
+    /** A round is running (between round() and finish()). */
+    private boolean inFlight;
+    /** Held from computing a change to telling it (before {@code this}): changes reach listeners in order. */
+    private final Object publishing = new Object();
+    private long lastRoundStart;
+    /** Start the next round as soon as allowed: an event asked for a look. */
+    private boolean pullNext;
+    /** Scheduler time of the latest fault event; rounds that started before it do not pass. */
+    private long lastFaultEvent = Long.MIN_VALUE;
+    /** Per probe: a fault event of it already counted since the last round ended. */
+    private final boolean[] eventCounted;
+    private long faultEvents;
 
     public InstanceHealth(String instance, HealthPolicy policy, List<? extends Probe> probes, Scheduler scheduler) {
+        this(instance, policy, probes, List.of(), scheduler);
+    }
+
+    /** With {@code preconditions}, checked at the end of every round: a violated one fails the round. */
+    public InstanceHealth(String instance, HealthPolicy policy, List<? extends Probe> probes,
+            List<? extends Precondition> preconditions, Scheduler scheduler) {
         this.instance = Objects.requireNonNull(instance, "instance");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.probes = List.copyOf(probes);
+        this.preconditions = List.copyOf(preconditions);
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         if (this.probes.isEmpty()) {
             throw new IllegalArgumentException("instance " + instance + " has no probes");
@@ -74,6 +104,7 @@ public final class InstanceHealth implements AutoCloseable {
         }
         this.combine = policy.required() == 0 ? KOfN.all(n) : new KOfN(policy.required(), n);
         this.lastVerdict = new long[this.probes.size()];
+        this.eventCounted = new boolean[this.probes.size()];
         this.runner = new ProbeRunner(scheduler);
         this.riseFall = new RiseFall(policy.rise(), policy.fall());
         this.since = scheduler.now();
@@ -109,24 +140,128 @@ public final class InstanceHealth implements AutoCloseable {
                 Duration.ofNanos(maxLateness));
     }
 
-    /** Starts the first round now. */
-    public synchronized void start() {
-        if (started || closed) {
+    /** Starts watching the watched probes, and the first round now. */
+    public void start() {
+        synchronized (this) {
+            if (started || closed) {
+                return;
+            }
+            started = true;
+            long now = scheduler.nanoTime();
+            java.util.Arrays.fill(lastVerdict, now);
+            plannedStart = now;
+            next = scheduler.schedule(Duration.ZERO, this::round);
+        }
+        for (Probe p : probes) {
+            if (p instanceof Watched w && w.eventMode() != EventMode.OFF) {
+                w.watch(this::event);
+            }
+        }
+    }
+
+    /** Fault events counted since start (each also counted as a failed round or a DOWN). */
+    public synchronized long faultEvents() {
+        return faultEvents;
+    }
+
+    /**
+     * A watched probe's event (any thread; the events thread in production). A fault counts
+     * as its probe's {@link EventMode} says; any event pulls the next round forward.
+     */
+    public void event(ProbeEvent e) {
+        synchronized (publishing) {
+            HealthChange change;
+            synchronized (this) {
+                if (closed || !started) {
+                    return;
+                }
+                change = eventLocked(e);
+                pullRound();
+            }
+            if (change != null) {
+                publish(change);
+            }
+        }
+    }
+
+    private HealthChange eventLocked(ProbeEvent e) {
+        int i = indexOf(e.probe());
+        boolean precondition = i < 0 && preconditions.stream().anyMatch(c -> c.name().equals(e.probe()));
+        if (!e.fault() || (i < 0 && !precondition)) {
+            return null;
+        }
+        lastFaultEvent = Math.max(lastFaultEvent, e.atNanos());
+        if (!precondition && eventCounted[i] && e.mode() != EventMode.DOWN) {
+            return null; // one failed observation per probe between two rounds: a burst of messages is one fault
+        }
+        if (!precondition) {
+            eventCounted[i] = true;
+        }
+        faultEvents++;
+        HealthState before = riseFall.state();
+        HealthState after = e.mode() == EventMode.DOWN ? riseFall.forceDown() : riseFall.record(false);
+        List<ProbeResult> results = new ArrayList<>(lastResults);
+        ProbeResult seen = ProbeResult.fail(e.probe(), e.reason());
+        if (i >= 0 && i < results.size()) {
+            results.set(i, seen);
+        } else if (precondition) {
+            results.add(seen);
+        }
+        lastResults = results;
+        if (after == null) {
+            return null;
+        }
+        since = scheduler.now();
+        String why = e.mode() == EventMode.DOWN ? e.probe() + ": " + e.reason() + " (onEvent: down)"
+                : reason(after, countPassed(results), results) + " (the last one an event)";
+        return new HealthChange(instance, before, after, since, why, results);
+    }
+
+    /** Starts the next round as soon as allowed: now, but not sooner than fastInterval after the last one started. */
+    private void pullRound() {
+        if (inFlight) {
+            pullNext = true;
             return;
         }
-        started = true;
         long now = scheduler.nanoTime();
-        java.util.Arrays.fill(lastVerdict, now);
-        plannedStart = now;
-        next = scheduler.schedule(Duration.ZERO, this::round);
+        long at = Math.max(now, lastRoundStart + policy.fastInterval().toNanos());
+        if (at >= plannedStart) {
+            return; // already due by then
+        }
+        if (next != null) {
+            next.cancel();
+        }
+        plannedStart = at;
+        next = scheduler.schedule(Duration.ofNanos(at - now), this::round);
+    }
+
+    private int indexOf(String probe) {
+        for (int i = 0; i < probes.size(); i++) {
+            if (probes.get(i).name().equals(probe)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int countPassed(List<ProbeResult> results) {
+        int ok = 0;
+        for (int i = 0; i < results.size() && i < probes.size(); i++) {
+            if (!probes.get(i).evidenceOnly() && results.get(i).passed()) {
+                ok++;
+            }
+        }
+        return ok;
     }
 
     private void round() {
         long start = scheduler.nanoTime();
         synchronized (this) {
-            if (closed) {
+            if (closed || inFlight) {
                 return;
             }
+            inFlight = true;
+            lastRoundStart = start;
             // Round lateness: the agent's own (scheduling, GC, CPU), exported so it can be seen.
             lastLateness = Math.max(0, start - plannedStart);
             maxLateness = Math.max(maxLateness, lastLateness);
@@ -144,60 +279,79 @@ public final class InstanceHealth implements AutoCloseable {
         String alarmChange = null;
         boolean alarmChanged = false;
         List<ProbeResult> results;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            rounds++;
-            long now = scheduler.nanoTime();
-            for (ProbeResult r : raw) {
-                if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
-                    lastForwarding = f;
-                    lastForwardingAt = now;
+        // Computed and told in one order: an event's change and a round's, computed on two
+        // threads, must not reach the listeners the other way round (DOWN, then a stale UP).
+        synchronized (publishing) {
+            synchronized (this) {
+                if (closed) {
+                    return;
                 }
-            }
-            boolean recent = lastForwarding != null && now - lastForwardingAt <= policy.replyWindow().toNanos();
-            EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, now, policy.replyWindow(),
-                    policy.hungLimit(), recent ? lastForwarding : null);
-            results = j.results();
-            lastResults = results;
-            if (LOG.isDebugEnabled()) {
-                for (int i = 0; i < raw.size(); i++) {
-                    if (!raw.get(i).passed()) {
-                        LOG.debug("{}: round {}: {} -> {}", instance, rounds, raw.get(i).summary(),
-                                results.get(i).passed() ? "not counted: " + results.get(i).reason() : "counted");
+                rounds++;
+                long now = scheduler.nanoTime();
+                for (ProbeResult r : raw) {
+                    if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
+                        lastForwarding = f;
+                        lastForwardingAt = now;
                     }
                 }
-            }
-            busyRounds += j.busy() ? 1 : 0;
-            upstreamRounds += j.upstream() ? 1 : 0;
-            lateProbes += j.late();
-            if (j.upstream() && !j.alarm().equals(alarm)) {
-                alarm = j.alarm();
-                alarmChange = alarm;
-                alarmChanged = true;
-            } else if (!j.upstream() && alarm != null && datapathPassedOnItsOwn(results)) {
-                alarm = null;
-                alarmChanged = true;
-            }
-            int ok = 0;
-            for (int i = 0; i < results.size(); i++) {
-                if (!probes.get(i).evidenceOnly() && results.get(i).passed()) {
-                    ok++;
+                boolean recent = lastForwarding != null && now - lastForwardingAt <= policy.replyWindow().toNanos();
+                EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, now, policy.replyWindow(),
+                        policy.hungLimit(), recent ? lastForwarding : null);
+                results = j.results();
+                lastResults = results;
+                if (LOG.isDebugEnabled()) {
+                    for (int i = 0; i < raw.size(); i++) {
+                        if (!raw.get(i).passed()) {
+                            LOG.debug("{}: round {}: {} -> {}", instance, rounds, raw.get(i).summary(),
+                                    results.get(i).passed() ? "not counted: " + results.get(i).reason() : "counted");
+                        }
+                    }
                 }
+                busyRounds += j.busy() ? 1 : 0;
+                upstreamRounds += j.upstream() ? 1 : 0;
+                lateProbes += j.late();
+                if (j.upstream() && !j.alarm().equals(alarm)) {
+                    alarm = j.alarm();
+                    alarmChange = alarm;
+                    alarmChanged = true;
+                } else if (!j.upstream() && alarm != null && datapathPassedOnItsOwn(results)) {
+                    alarm = null;
+                    alarmChanged = true;
+                }
+                int ok = countPassed(results);
+                boolean passed = combine.satisfied(ok);
+                for (Precondition c : preconditions) {
+                    String broken = c.violated();
+                    if (broken != null) {
+                        // Whatever the probes say: they ran somewhere the translator no longer is.
+                        passed = false;
+                        results = new ArrayList<>(results);
+                        results.add(ProbeResult.fail(c.name(), broken));
+                        lastResults = results;
+                    }
+                }
+                java.util.Arrays.fill(eventCounted, false);
+                inFlight = false;
+                // A round that began before a fault event saw the world before it: its pass proves nothing.
+                boolean stale = passed && start < lastFaultEvent;
+                HealthState before = riseFall.state();
+                HealthState after = stale ? null : riseFall.record(passed);
+                if (after != null) {
+                    since = scheduler.now();
+                    change = new HealthChange(instance, before, after, since, reason(after, ok, results), results);
+                }
+                Duration period = pullNext || stale ? policy.fastInterval()
+                        : riseFall.pending() ? policy.fastInterval() : policy.interval();
+                pullNext = false;
+                now = scheduler.nanoTime();
+                long wait = Math.max(0, start + period.toNanos() - now);
+                plannedStart = now + wait;
+                next = scheduler.schedule(Duration.ofNanos(wait), this::round);
             }
-            boolean passed = combine.satisfied(ok);
-            HealthState before = riseFall.state();
-            HealthState after = riseFall.record(passed);
-            if (after != null) {
-                since = scheduler.now();
-                change = new HealthChange(instance, before, after, since, reason(after, ok, results), results);
+            // The decision first: listeners act on it (the agent withdraws) before anything is logged.
+            if (change != null) {
+                publish(change);
             }
-            Duration period = riseFall.pending() ? policy.fastInterval() : policy.interval();
-            now = scheduler.nanoTime();
-            long wait = Math.max(0, start + period.toNanos() - now);
-            plannedStart = now + wait;
-            next = scheduler.schedule(Duration.ofNanos(wait), this::round);
         }
         if (alarmChanged) {
             if (alarmChange != null) {
@@ -220,24 +374,25 @@ public final class InstanceHealth implements AutoCloseable {
                 LOG.error("health listener failed on a round of {}", instance, ex);
             }
         }
-        if (change != null) {
-            LOG.info("{}", change);
-            for (HealthListener l : listeners) {
-                try {
-                    l.onChange(change);
-                } catch (RuntimeException ex) {
-                    LOG.error("health listener failed on {}", change, ex);
-                }
+    }
+
+    /** Tells the listeners, then logs: the log line is never on the way to the router. */
+    private void publish(HealthChange change) {
+        for (HealthListener l : listeners) {
+            try {
+                l.onChange(change);
+            } catch (RuntimeException ex) {
+                LOG.error("health listener failed on {}", change, ex);
             }
         }
+        LOG.info("{}", change);
     }
 
     /** Some datapath probe passed without any excuse: the path through the translator answers. */
     private static boolean datapathPassedOnItsOwn(List<ProbeResult> results) {
         for (ProbeResult r : results) {
             if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Datapath && r.passed()
-                    && !r.reason().startsWith("upstream") && !r.reason().startsWith("busy")
-                    && !r.reason().startsWith("lossy") && !r.reason().startsWith("host starved")) {
+                    && !r.reason().startsWith("upstream") && !r.reason().startsWith("busy")) {
                 return true;
             }
         }

@@ -46,6 +46,21 @@ final class RiseFall {
         return next;
     }
 
+    /**
+     * A fault that needs no confirmation ({@code onEvent: down}): DOWN now, whatever the
+     * streaks; returns DOWN if that is a change, else null. Rising again needs {@code rise}
+     * passes from here.
+     */
+    HealthState forceDown() {
+        passes = 0;
+        if (state == HealthState.DOWN) {
+            return null;
+        }
+        state = HealthState.DOWN;
+        fails = 0;
+        return HealthState.DOWN;
+    }
+
     /** A change could come soon: still STARTING, or a streak against the current state has begun. */
     boolean pending() {
         return state == HealthState.STARTING || (state == HealthState.UP && fails > 0)

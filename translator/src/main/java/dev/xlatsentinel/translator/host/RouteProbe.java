@@ -2,8 +2,15 @@ package dev.xlatsentinel.translator.host;
 
 import dev.xlatsentinel.platform.net.IpAddresses;
 import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.time.Clock;
+import dev.xlatsentinel.translator.event.EventMode;
+import dev.xlatsentinel.translator.event.EventReporter;
+import dev.xlatsentinel.translator.event.EventSink;
+import dev.xlatsentinel.translator.event.Watched;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -17,8 +24,12 @@ import java.util.concurrent.CompletableFuture;
  * the translator's egress), optionally through {@code dev}. Read from
  * {@code /proc/thread-self/net/...} on the namespace's thread, which shows that thread's
  * namespace.
+ *
+ * <p>Watched: a route message for the same destination (RTM_DELROUTE when it is removed), and
+ * any link going down or away (Linux removes the IPv4 routes of a link that goes down without
+ * a message per route), make it look again at once, on the namespace's thread.
  */
-public final class RouteProbe implements Probe {
+public final class RouteProbe implements Probe, Watched {
     private static final Path V4 = Path.of("/proc/thread-self/net/route");
     private static final Path V6 = Path.of("/proc/thread-self/net/ipv6_route");
 
@@ -27,6 +38,8 @@ public final class RouteProbe implements Probe {
     private final InetAddress destination;
     private final int length;
     private final String dev;
+    private EventReporter reporter;
+    private RtnetlinkMonitor monitor;
 
     public RouteProbe(String name, NetworkNamespace ns, InetAddress destination, int length, String dev) {
         this.name = name;
@@ -36,24 +49,85 @@ public final class RouteProbe implements Probe {
         this.dev = dev;
     }
 
+    /** Watches route and link events through {@code monitor} (of the same namespace). Returns this. */
+    public RouteProbe watching(EventMode mode, Clock clock, RtnetlinkMonitor monitor) {
+        this.reporter = new EventReporter(name, mode, clock, () -> {
+            try {
+                return problem();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        this.monitor = monitor;
+        return this;
+    }
+
     @Override
     public String name() {
         return name;
     }
 
     @Override
-    public CompletableFuture<ProbeResult> run(Duration timeout) {
-        boolean v4 = destination instanceof Inet4Address;
-        String want = IpAddresses.text(destination) + "/" + length + (dev == null ? "" : " dev " + dev);
-        return ns.call(() -> {
-            List<RouteTable.Route> routes = v4 ? RouteTable.parseIpv4(Files.readString(V4))
-                    : RouteTable.parseIpv6(Files.readString(V6));
-            for (RouteTable.Route r : routes) {
-                if (r.length() == length && r.destination().equals(destination) && (dev == null || dev.equals(r.dev()))) {
-                    return ProbeResult.pass(name, "route " + r);
+    public EventMode eventMode() {
+        return reporter == null ? EventMode.OFF : reporter.mode();
+    }
+
+    @Override
+    public void watch(EventSink sink) {
+        if (reporter == null) {
+            return;
+        }
+        reporter.attach(sink);
+        monitor.addListener(new RtnetlinkMonitor.Listener() {
+            @Override
+            public void message(RtnetlinkMessage m) {
+                if (m instanceof RtnetlinkMessage.Route r && r.length() == length
+                        && r.destination().equals(destination)) {
+                    lookOnNamespaceThread(r.removed() ? "route removal event" : "route event");
+                } else if (m instanceof RtnetlinkMessage.Link l && (l.removed() || !l.state().isUp())) {
+                    lookOnNamespaceThread("link event");
                 }
             }
-            return ProbeResult.fail(name, "no " + (v4 ? "IPv4" : "IPv6") + " route " + want + " in " + ns);
+
+            @Override
+            public void lost() {
+                lookOnNamespaceThread("netlink overrun");
+            }
+        });
+    }
+
+    /** /proc/thread-self/net shows the namespace of the thread that reads it. */
+    private void lookOnNamespaceThread(String what) {
+        ns.executor().execute(() -> reporter.changed(what));
+    }
+
+    /** Null when the route is there; else why not. Call on the namespace's thread. */
+    private String problem() throws IOException {
+        return find() == null ? missing() : null;
+    }
+
+    /** The matching usable route, or null. Call on the namespace's thread. */
+    private RouteTable.Route find() throws IOException {
+        List<RouteTable.Route> routes = destination instanceof Inet4Address
+                ? RouteTable.parseIpv4(Files.readString(V4)) : RouteTable.parseIpv6(Files.readString(V6));
+        for (RouteTable.Route r : routes) {
+            if (r.length() == length && r.destination().equals(destination) && (dev == null || dev.equals(r.dev()))) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private String missing() {
+        String want = IpAddresses.text(destination) + "/" + length + (dev == null ? "" : " dev " + dev);
+        return "no " + (destination instanceof Inet4Address ? "IPv4" : "IPv6") + " route " + want + " in " + ns;
+    }
+
+    @Override
+    public CompletableFuture<ProbeResult> run(Duration timeout) {
+        return ns.call(() -> {
+            RouteTable.Route r = find();
+            return r != null ? ProbeResult.pass(name, "route " + r) : ProbeResult.fail(name, missing());
         });
     }
 }

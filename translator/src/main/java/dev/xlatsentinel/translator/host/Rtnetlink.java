@@ -22,20 +22,11 @@ import java.util.concurrent.CompletionException;
  */
 public final class Rtnetlink implements LinkSource, AutoCloseable {
     private static final Libc C = Libc.INSTANCE;
-    private static final int RTM_NEWLINK = 16;
     private static final int RTM_GETLINK = 18;
-    private static final int NLMSG_ERROR = 2;
     private static final int NLM_F_REQUEST = 1;
-    private static final int NLMSG_HDR = 16;
     private static final int IFINFOMSG = 16;
     private static final int IFLA_IFNAME = 3;
-    private static final int IFLA_OPERSTATE = 16;
-    private static final int IFLA_STATS64 = 23;
-    private static final int IFF_UP = 0x1;
-    private static final int IFF_LOWER_UP = 0x10000;
     private static final int ENODEV = 19;
-    private static final String[] OPERSTATES = {"unknown", "notpresent", "down", "lowerlayerdown", "testing",
-        "dormant", "up"};
     private static final int TIMEOUT_MILLIS = 1000;
 
     private final int fd;
@@ -74,7 +65,7 @@ public final class Rtnetlink implements LinkSource, AutoCloseable {
         int mySeq = seq++;
         byte[] nameBytes = (name + "\0").getBytes(StandardCharsets.UTF_8);
         int attrLen = 4 + nameBytes.length;
-        int len = NLMSG_HDR + IFINFOMSG + align(attrLen);
+        int len = RtnetlinkMessage.NLMSG_HDR + IFINFOMSG + RtnetlinkMessage.align(attrLen);
         ByteBuffer req = ByteBuffer.allocate(len).order(ByteOrder.nativeOrder());
         req.putInt(len).putShort((short) RTM_GETLINK).putShort((short) NLM_F_REQUEST).putInt(mySeq).putInt(0);
         req.put(new byte[IFINFOMSG]);
@@ -94,26 +85,24 @@ public final class Rtnetlink implements LinkSource, AutoCloseable {
                 throw new IOException("netlink receive in " + where + ": " + Libc.lastError());
             }
             ByteBuffer b = ByteBuffer.wrap(buf, 0, (int) n).order(ByteOrder.nativeOrder());
-            for (int off = 0; off + NLMSG_HDR <= n; ) {
+            for (int off = 0; off + RtnetlinkMessage.NLMSG_HDR <= n; ) {
                 int msgLen = b.getInt(off);
-                int type = b.getShort(off + 4) & 0xffff;
-                int msgSeq = b.getInt(off + 8);
-                if (msgLen < NLMSG_HDR || off + msgLen > n) {
+                if (msgLen < RtnetlinkMessage.NLMSG_HDR || off + msgLen > n) {
                     throw new IOException("malformed netlink message in " + where);
                 }
-                if (msgSeq == mySeq) {
-                    if (type == NLMSG_ERROR) {
-                        int err = -b.getInt(off + NLMSG_HDR);
-                        if (err == ENODEV) {
+                if (b.getInt(off + 8) == mySeq) {
+                    RtnetlinkMessage m = RtnetlinkMessage.parseOne(b, off, msgLen);
+                    if (m instanceof RtnetlinkMessage.Error e) {
+                        if (e.errno() == ENODEV) {
                             return Optional.empty();
                         }
-                        throw new IOException("RTM_GETLINK " + name + " in " + where + ": " + C.strerror(err));
+                        throw new IOException("RTM_GETLINK " + name + " in " + where + ": " + C.strerror(e.errno()));
                     }
-                    if (type == RTM_NEWLINK) {
-                        return Optional.of(parseLink(b, off, msgLen));
+                    if (m instanceof RtnetlinkMessage.Link l) {
+                        return Optional.of(l.state());
                     }
                 }
-                off += align(msgLen);
+                off += RtnetlinkMessage.align(msgLen);
             }
         }
     }
@@ -128,54 +117,6 @@ public final class Rtnetlink implements LinkSource, AutoCloseable {
         if (r < 0 && Libc.lastErrno() != Libc.EINTR) {
             throw new IOException("poll on netlink socket in " + where + ": " + Libc.lastError());
         }
-    }
-
-    private static LinkState parseLink(ByteBuffer b, int off, int msgLen) {
-        int ifi = off + NLMSG_HDR;
-        int index = b.getInt(ifi + 4);
-        int flags = b.getInt(ifi + 8);
-        String name = "";
-        String oper = "unknown";
-        long[] stats = new long[8];
-        int end = off + msgLen;
-        for (int a = ifi + IFINFOMSG; a + 4 <= end; ) {
-            int rtaLen = b.getShort(a) & 0xffff;
-            int rtaType = b.getShort(a + 2) & 0x3fff; // strip NLA_F_NESTED / NLA_F_NET_BYTEORDER
-            if (rtaLen < 4 || a + rtaLen > end) {
-                break;
-            }
-            int data = a + 4;
-            switch (rtaType) {
-                case IFLA_IFNAME -> {
-                    int z = data;
-                    while (z < a + rtaLen && b.get(z) != 0) {
-                        z++;
-                    }
-                    byte[] s = new byte[z - data];
-                    b.get(data, s);
-                    name = new String(s, StandardCharsets.UTF_8);
-                }
-                case IFLA_OPERSTATE -> {
-                    int v = b.get(data) & 0xff;
-                    oper = v < OPERSTATES.length ? OPERSTATES[v] : "state " + v;
-                }
-                case IFLA_STATS64 -> {
-                    for (int i = 0; i < stats.length && data + 8 * (i + 1) <= a + rtaLen; i++) {
-                        stats[i] = b.getLong(data + 8 * i);
-                    }
-                }
-                default -> {
-                }
-            }
-            a += align(rtaLen);
-        }
-        // rtnl_link_stats64: rx_packets, tx_packets, rx_bytes, tx_bytes, rx_errors, tx_errors, rx_dropped, tx_dropped
-        return new LinkState(name, index, (flags & IFF_UP) != 0, (flags & IFF_LOWER_UP) != 0, oper, stats[0],
-                stats[1], stats[2], stats[3], stats[6], stats[7]);
-    }
-
-    private static int align(int n) {
-        return (n + 3) & ~3;
     }
 
     @Override

@@ -1,14 +1,23 @@
 package dev.xlatsentinel.translator.tayga;
 
 import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.time.Clock;
+import dev.xlatsentinel.translator.event.EventMode;
+import dev.xlatsentinel.translator.event.EventReporter;
+import dev.xlatsentinel.translator.event.EventSink;
+import dev.xlatsentinel.translator.event.KernelEvents;
+import dev.xlatsentinel.translator.event.Watched;
 import dev.xlatsentinel.translator.host.LinkSource;
 import dev.xlatsentinel.translator.host.LinkState;
+import dev.xlatsentinel.translator.host.PidFileProcess;
+import dev.xlatsentinel.translator.host.ProcessState;
+import dev.xlatsentinel.translator.host.RtnetlinkMessage;
+import dev.xlatsentinel.translator.host.RtnetlinkMonitor;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import dev.xlatsentinel.translator.probe.Signal;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,8 +38,12 @@ import java.util.concurrent.CompletableFuture;
  * nothing (it ran at least half of the period, /proc/PID/schedstat), or was not runnable
  * (sleeping with packets waiting); a TAYGA that was runnable but mostly waiting for a CPU is
  * starved, and says so. Every result carries the counters as a {@link Signal.Forwarding}.
+ *
+ * <p>Watched ({@link #watching}): TAYGA's exit through a pidfd and the TUN's link events
+ * through rtnetlink are looked at the moment the kernel announces them (process and TUN
+ * only: the counters stay the rounds' business).
  */
-public final class TaygaProbe implements Probe {
+public final class TaygaProbe implements Probe, Watched {
     private static final Path PROC = Path.of("/proc");
     /**
      * Packets handed to TAYGA between two checks, with none written back, that count as a
@@ -40,12 +53,17 @@ public final class TaygaProbe implements Probe {
     static final int STALL_PACKETS = 5;
 
     private final String name;
-    private final Path pidFile;
+    private final PidFileProcess process;
     private final NetworkNamespace ns;
     private final LinkSource links;
     private final String tun;
     private final boolean expectTraffic;
     private final Path proc;
+    private EventReporter reporter;
+    private KernelEvents events;
+    private RtnetlinkMonitor monitor;
+    /** The TUN's interface index as last seen, for its address events. */
+    private volatile int tunIndex;
     private long lastToTayga = -1;
     private long lastFromTayga = -1;
     private long lastCheckNanos;
@@ -63,12 +81,23 @@ public final class TaygaProbe implements Probe {
     TaygaProbe(String name, Path pidFile, NetworkNamespace ns, LinkSource links, String tun, boolean expectTraffic,
             Path proc) {
         this.name = name;
-        this.pidFile = pidFile;
+        this.process = new PidFileProcess(pidFile, "tayga", "TAYGA", proc);
         this.ns = ns;
         this.links = links;
         this.tun = tun;
         this.expectTraffic = expectTraffic;
         this.proc = proc;
+    }
+
+    /**
+     * Watches TAYGA's exit (pidfd) and the TUN's link and address events ({@code monitor} of
+     * the TUN's namespace); events count as {@code mode} says. Returns this.
+     */
+    public TaygaProbe watching(EventMode mode, Clock clock, KernelEvents events, RtnetlinkMonitor monitor) {
+        this.reporter = new EventReporter(name, mode, clock, this::look);
+        this.events = events;
+        this.monitor = monitor;
+        return this;
     }
 
     @Override
@@ -77,12 +106,75 @@ public final class TaygaProbe implements Probe {
     }
 
     @Override
+    public EventMode eventMode() {
+        return reporter == null ? EventMode.OFF : reporter.mode();
+    }
+
+    @Override
+    public void watch(EventSink sink) {
+        if (reporter == null) {
+            return;
+        }
+        reporter.attach(sink);
+        monitor.addListener(new RtnetlinkMonitor.Listener() {
+            @Override
+            public void message(RtnetlinkMessage m) {
+                if (m instanceof RtnetlinkMessage.Link l && l.state().name().equals(tun)) {
+                    reporter.changed(l.removed() ? "TUN removal event" : "TUN link event");
+                } else if (m instanceof RtnetlinkMessage.Address a && a.removed() && a.index() == tunIndex) {
+                    reporter.changed("TUN address event");
+                }
+            }
+
+            @Override
+            public void lost() {
+                reporter.changed("netlink overrun");
+            }
+        });
+        // Arm the pidfd now, without reporting: the first round reports what it finds.
+        events.execute(() -> {
+            try {
+                look();
+            } catch (UncheckedIOException e) {
+                // the rounds will say it
+            }
+        });
+    }
+
+    /** Process and TUN only, without touching the counters: null when both are fine. */
+    private synchronized String look() {
+        try {
+            String problem = process.problem();
+            if (problem != null) {
+                return problem;
+            }
+            if (events != null) {
+                process.watchExit(events, () -> reporter.changed("process exit (pidfd)"));
+            }
+            Optional<LinkState> link = links.link(tun);
+            if (link.isEmpty()) {
+                return "TUN " + tun + " does not exist";
+            }
+            tunIndex = link.get().index();
+            return link.get().isUp() ? null : "TUN " + tun + " is " + link.get().downReason();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+
+    @Override
     public CompletableFuture<ProbeResult> run(Duration timeout) {
         return ns.call(this::check);
     }
 
     private synchronized ProbeResult check() throws IOException {
-        String processProblem = processProblem();
+        String processProblem = process.problem();
+        if (processProblem == null && events != null) {
+            process.watchExit(events, () -> reporter.changed("process exit (pidfd)"));
+        }
+        long pid = process.pid();
+        char state = process.state();
         Optional<LinkState> link = links.link(tun);
         if (processProblem != null) {
             forgetCounters();
@@ -126,7 +218,7 @@ public final class TaygaProbe implements Probe {
                         + elapsed / 1000 + " us: starved of CPU, not stuck").withDetails(d)
                         .withSignal(new Signal.Forwarding(in, out, drops, true, elapsed));
             }
-            String why = !runnable ? " (TAYGA is " + describeState() + ")"
+            String why = !runnable ? " (TAYGA is " + new ProcessState(pid, "tayga", state).describe() + ")"
                     : onCpu >= 0 ? " (it ran " + onCpu / 1000 + " us of " + elapsed / 1000 + " us)" : "";
             return ProbeResult.fail(name, stall + why).withDetails(d).withSignal(new Signal.Forwarding(in, out, drops, false, elapsed));
         }
@@ -134,51 +226,9 @@ public final class TaygaProbe implements Probe {
             return ProbeResult.fail(name, "no packet crossed TUN " + tun + " since the last check").withDetails(d)
                     .withSignal(new Signal.Forwarding(0, 0, 0, false, elapsed));
         }
-        ProbeResult ok = ProbeResult.pass(name, "TAYGA " + describePid() + " running, TUN " + tun + " up"
+        ProbeResult ok = ProbeResult.pass(name, "TAYGA pid " + pid + " running, TUN " + tun + " up"
                 + (in < 0 ? "" : ", " + in + " packets in, " + out + " out")).withDetails(d);
         return in < 0 ? ok : ok.withSignal(new Signal.Forwarding(in, out, drops, false, elapsed));
-    }
-
-    private String pidText = "";
-    private long pid;
-    private char state;
-
-    private String describeState() {
-        return new ProcessState(pid, "tayga", state).describe();
-    }
-
-    private String describePid() {
-        return "pid " + pidText;
-    }
-
-    /** What is wrong with the process, or null. */
-    private String processProblem() throws IOException {
-        String text;
-        try {
-            text = Files.readString(pidFile).strip();
-        } catch (NoSuchFileException e) {
-            return "pid file " + pidFile + " does not exist: TAYGA is not running";
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return "pid file " + pidFile + " holds '" + text + "', not a pid";
-        }
-        pidText = Long.toString(pid);
-        this.pid = pid;
-        ProcessState ps = ProcessState.read(proc, pid);
-        if (ps == null) {
-            return "TAYGA (pid " + pid + " from " + pidFile + ") is not running";
-        }
-        if (!ps.comm().equals("tayga")) {
-            return "pid " + pid + " from " + pidFile + " is '" + ps.comm() + "', not tayga (stale pid file)";
-        }
-        if (!ps.alive()) {
-            return "TAYGA (pid " + pid + ") is " + ps.describe();
-        }
-        this.state = ps.state();
-        return null;
     }
 
     private void forgetCounters() {

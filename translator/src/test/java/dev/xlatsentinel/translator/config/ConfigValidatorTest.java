@@ -88,10 +88,10 @@ class ConfigValidatorTest {
                 Arguments.of("unknown probe type", """
                         [ {"type": "icmp", "prefix": "64:ff9b::/96", "targets": ["192.0.2.1"]}, {"type": "icmpx"} ]""",
                         null, List.of("instances.lower.probes[1].type: unknown probe type 'icmpx' (one of icmp, tcp,"
-                                + " jool, tayga, systemd-unit, interface, route, command)")),
+                                + " jool, tayga, systemd-unit, interface, route, command, process)")),
                 Arguments.of("missing probe type", "[ {\"prefix\": \"64:ff9b::/96\"} ]", null,
                         List.of("instances.lower.probes[0].type: missing (one of icmp, tcp, jool, tayga, systemd-unit,"
-                                + " interface, route, command)")),
+                                + " interface, route, command, process)")),
                 Arguments.of("missing target", "[ {\"type\": \"icmp\", \"prefix\": \"64:ff9b::/96\"} ]", null,
                         List.of("instances.lower.probes[0].targets: missing target (at least one IPv4 address to"
                                 + " reach through the translator)")),

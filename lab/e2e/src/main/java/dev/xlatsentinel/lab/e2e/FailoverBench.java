@@ -129,7 +129,38 @@ public final class FailoverBench {
                     component(ts, Trial::agentDownMicros), component(ts, Trial::bfdDownMicros),
                     component(ts, Trial::routeMovedMicros), component(ts, Trial::firstBackupMicros)));
         }
+        md.append("\nDecision to wire (the agent's DOWN decision, from its health-change line, to the first BFD "
+                + "Down captured on the gateway) and repair to route back (the repair command to the route via the "
+                + "primary in the router's kernel), per translator fault, in ms.\n\n");
+        md.append("| fault | decision to wire median | p99 | max | repair to route back median | worst |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        List<Double> allWire = new ArrayList<>();
+        for (Fault f : faults) {
+            List<Trial> ts = agent.get(f);
+            List<Double> wire = ts.stream().filter(t -> t.agentDownMicros() > 0 && t.bfdDownMicros() > 0)
+                    .map(t -> (t.bfdDownMicros() - t.agentDownMicros()) / 1000.0).toList();
+            List<Double> back = ts.stream().filter(t -> t.routeBackMicros() > 0)
+                    .map(t -> (t.routeBackMicros() - t.repairMicros()) / 1000.0).toList();
+            if (wire.isEmpty() && back.isEmpty()) {
+                continue;
+            }
+            allWire.addAll(wire);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", f.label(), fmt(wire, 0.5),
+                    fmt(wire, 0.99), fmt(wire, 1.0), fmt(back, 0.5), fmt(back, 1.0)));
+        }
+        md.append(String.format(Locale.ROOT, "| all translator faults (%d trials) | %s | %s | %s | | |%n",
+                allWire.size(), fmt(allWire, 0.5), fmt(allWire, 0.99), fmt(allWire, 1.0)));
         return md.toString();
+    }
+
+    /** The {@code q} quantile (nearest rank) of {@code v}, formatted; "-" when empty. */
+    private static String fmt(List<Double> v, double q) {
+        if (v.isEmpty()) {
+            return "-";
+        }
+        List<Double> sorted = v.stream().sorted().toList();
+        int rank = (int) Math.ceil(q * sorted.size());
+        return String.format(Locale.ROOT, "%.2f", sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1))));
     }
 
     /** For a planned fault, when each lost datagram was sent (ms after the fault): a planned switch should lose none. */

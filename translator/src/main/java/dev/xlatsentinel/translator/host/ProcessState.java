@@ -1,4 +1,4 @@
-package dev.xlatsentinel.translator.tayga;
+package dev.xlatsentinel.translator.host;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.xlatsentinel.translator.tayga;
+package dev.xlatsentinel.translator.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

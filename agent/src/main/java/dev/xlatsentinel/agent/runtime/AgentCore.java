@@ -1,0 +1,621 @@
+package dev.xlatsentinel.agent.runtime;
+
+import dev.xlatsentinel.agent.action.Actuator;
+import dev.xlatsentinel.agent.config.AgentConfig;
+import dev.xlatsentinel.agent.config.AgentSettings;
+import dev.xlatsentinel.agent.config.LoadedConfig;
+import dev.xlatsentinel.agent.config.ServiceConfig;
+import dev.xlatsentinel.agent.hooks.HookRunner;
+import dev.xlatsentinel.agent.policy.DampingSettings;
+import dev.xlatsentinel.agent.policy.Health;
+import dev.xlatsentinel.agent.policy.Policy;
+import dev.xlatsentinel.agent.policy.Verdict;
+import dev.xlatsentinel.agent.runtime.ReloadPlan.Bfd;
+import dev.xlatsentinel.agent.runtime.ReloadPlan.Change;
+import dev.xlatsentinel.agent.runtime.ReloadPlan.Kind;
+import dev.xlatsentinel.agent.status.StatusBuilder;
+import dev.xlatsentinel.bfd.SessionConfig;
+import dev.xlatsentinel.bfd.SessionKey;
+import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
+import dev.xlatsentinel.frr.route.RouteSpec;
+import dev.xlatsentinel.platform.time.Scheduler;
+import dev.xlatsentinel.translator.config.InstanceSpec;
+import dev.xlatsentinel.translator.health.HealthChange;
+import dev.xlatsentinel.translator.health.HealthListener;
+import dev.xlatsentinel.translator.health.HealthState;
+import dev.xlatsentinel.translator.probe.ProbeResult;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's decisions and its reconcile, on one thread and nothing else: translator health
+ * in, routing actions out, and reloads committed. Every method runs on the agent loop, the
+ * thread of the {@link Scheduler} it is given; it never waits for the network, never sleeps,
+ * and reads time only from that scheduler, so unit tests drive it on a
+ * {@link dev.xlatsentinel.platform.time.ManualClock}. What it acts through is {@link Resources};
+ * {@link Agent} is the shell that gives it a real thread.
+ *
+ * <p>The reload: {@link #plan} (pure, from the running config), prepare off the loop
+ * ({@link PreparedReload}), then {@link #commit}: one step on the loop that swaps everything
+ * prepared in and cannot fail for anything prepare could have found; what the plan removes
+ * is retired without waiting (a removed session says AdminDown for a detection time on the
+ * BFD loop), followed by {@link FollowUp}s.
+ */
+final class AgentCore {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    static final Duration MAINTENANCE_POLL = Duration.ofMillis(250);
+    static final Duration STOP_POLL = Duration.ofMillis(5);
+
+    private final Scheduler loop;
+    private final Resources resources;
+    private final HookRunner hooks;
+    private final Policy policy;
+    private final List<Agent.Observer> observers;
+    private final Instant started;
+    /** When each instance last finished a probe round, and its longest normal silence: read by the watchdog. */
+    private final Map<String, Long> lastRound = new ConcurrentHashMap<>();
+    private final Map<String, Long> roundLimit = new ConcurrentHashMap<>();
+
+    private LoadedConfig config = ReloadPlan.NOTHING;
+    private Instant configLoaded;
+    private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
+    private final Map<String, ServiceRuntime> services = new LinkedHashMap<>();
+    private Scheduler.Timer reconsider;
+    private Scheduler.Timer maintenancePoll;
+    private boolean maintenance;
+    private boolean stopping;
+    private ReloadRecord lastReload;
+    private final StatusInvariant invariant = new StatusInvariant();
+
+    AgentCore(Scheduler loop, Resources resources, HookRunner hooks, List<Agent.Observer> observers) {
+        this.loop = loop;
+        this.resources = resources;
+        this.hooks = hooks;
+        this.observers = observers;
+        this.policy = new Policy(damping(AgentSettings.DampingConfig.DEFAULT));
+        this.started = loop.now();
+    }
+
+    // ------------------------------------------------------------------ reload
+
+    /** The plan from what runs now to {@code next}. */
+    ReloadPlan plan(LoadedConfig next) {
+        if (stopping) {
+            throw new IllegalStateException("the agent is stopping");
+        }
+        return ReloadPlan.between(config, next);
+    }
+
+    /** The running actuators by what names them (session key, FRR peer key, route): for prepare. */
+    Map<Object, Actuator> running() {
+        Map<Object, Actuator> out = new HashMap<>();
+        services.values().forEach(s -> s.actuators.forEach(a -> out.put(identity(a, s), a)));
+        return out;
+    }
+
+    private static Object identity(Actuator a, ServiceRuntime s) {
+        return s.identities.get(a);
+    }
+
+    /** A new instance's health listener: events of an instance that a later commit replaced are ignored. */
+    InstanceListener listener(String name) {
+        return new InstanceListener(name);
+    }
+
+    /** Health events from probe threads, handed to the loop; the instance it belongs to is set once built. */
+    final class InstanceListener implements HealthListener {
+        private final String name;
+        volatile InstanceRuntime owner;
+
+        private InstanceListener(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void onChange(HealthChange change) {
+            observers.forEach(o -> o.health(change));
+            loop.schedule(Duration.ZERO, () -> onHealth(owner, change));
+        }
+
+        @Override
+        public void onRound(String instance, List<ProbeResult> results) {
+            lastRound.computeIfPresent(name, (k, v) -> loop.nanoTime());
+            observers.forEach(o -> o.round(instance, results));
+        }
+    }
+
+    /**
+     * Swaps in everything {@code p} prepared, in one step on the loop: instances, services and
+     * their actuators, agent settings; then decides. Nothing here waits: a removed session's
+     * AdminDown runs on the BFD loop and is followed by the returned {@link FollowUp}s. Only a
+     * bug can make this throw; what was committed until then stays, the rest is given back, and
+     * the caller reports it.
+     */
+    List<FollowUp> commit(PreparedReload p) {
+        ReloadPlan plan = p.plan;
+        AgentConfig c = p.next.config();
+        boolean first = plan.first();
+        List<FollowUp> follow = new ArrayList<>();
+        p.tx.committed();
+        try {
+            commitInstances(p, follow);
+            long now = loop.nanoTime();
+            Map<String, List<String>> deps = new LinkedHashMap<>();
+            c.services().forEach((name, s) -> deps.put(name, s.dependsOn()));
+            // A changed instance is STARTING again: tell the policy before it re-evaluates.
+            policy.define(List.copyOf(c.instances().keySet()), deps, now);
+            for (String name : p.instances.keySet()) {
+                policy.health(name, Health.STARTING, "probes (re)built", now);
+            }
+            policy.damping(damping(c.agent().damping()));
+            commitServices(p, follow);
+            hooks.hooks(hooks(c.agent()));
+            config = p.next;
+            configLoaded = loop.now();
+            observers.forEach(o -> o.configured(Set.copyOf(c.instances().keySet()), Set.copyOf(c.services().keySet()),
+                    sessionAddresses(p.next)));
+            // Start the new probes, then decide.
+            p.instances.values().forEach(InstanceRuntime::start);
+            if (first) {
+                checkMaintenance();
+            }
+            evaluate();
+        } catch (RuntimeException e) {
+            p.actuators.values().forEach(a -> {
+                try {
+                    a.abort();
+                } catch (RuntimeException ignored) {
+                    // Already committed, or nothing to give back.
+                }
+            });
+            throw e;
+        }
+        if (first) {
+            scheduleMaintenance();
+        }
+        return follow;
+    }
+
+    private void commitInstances(PreparedReload p, List<FollowUp> follow) {
+        for (Change<InstanceSpec> ch : p.plan.instances()) {
+            String name = (String) ch.id();
+            switch (ch.kind()) {
+                case REMOVE -> {
+                    lastRound.remove(name);
+                    roundLimit.remove(name);
+                    InstanceRuntime old = instances.remove(name);
+                    follow.add(retire(ch.name(), "probes stopped", old));
+                    LOG.info("instance {} removed", name);
+                }
+                case RECREATE -> {
+                    InstanceRuntime old = instances.put(name, p.instances.get(name));
+                    follow.add(retire(ch.name() + " (old probes)", "probes stopped", old));
+                    LOG.info("instance {} changed: probes rebuilt, STARTING until rise", name);
+                }
+                case ADD -> {
+                    instances.put(name, p.instances.get(name));
+                    if (!p.plan.first()) {
+                        LOG.info("instance {} added", name);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        long now = loop.nanoTime();
+        p.next.config().instances().forEach((name, spec) -> {
+            // The longest normal silence between two rounds of an instance (for the watchdog).
+            var hp = spec.health().policy();
+            roundLimit.put(name, hp.interval().plus(hp.timeout()).multipliedBy(3).plusSeconds(5).toNanos());
+            lastRound.putIfAbsent(name, now);
+        });
+        if (!p.instances.isEmpty()) {
+            p.instances.keySet().forEach(name -> lastRound.put(name, now));
+        }
+    }
+
+    /** Stops an instance's probes off the loop (closing may wait for a probe in flight). */
+    private FollowUp retire(String what, String doing, InstanceRuntime old) {
+        CompletableFuture<Void> done = CompletableFuture.runAsync(old::close);
+        return FollowUp.of(what, doing, done, loop::now);
+    }
+
+    private void commitServices(PreparedReload p, List<FollowUp> follow) {
+        AgentConfig c = p.next.config();
+        boolean first = p.plan.first();
+        // The running actuators by identity, with the service each belongs to now.
+        Map<Object, Actuator> running = new HashMap<>();
+        Map<Object, ServiceRuntime> runningIn = new HashMap<>();
+        for (ServiceRuntime s : services.values()) {
+            for (Actuator a : s.actuators) {
+                Object id = s.identities.get(a);
+                running.put(id, a);
+                runningIn.put(id, s);
+            }
+        }
+        for (Change<ServiceConfig> ch : p.plan.services()) {
+            String name = (String) ch.id();
+            if (ch.kind() == Kind.REMOVE) {
+                services.remove(name);
+                LOG.info("service {} removed", name);
+            } else if (ch.kind() == Kind.ADD) {
+                services.put(name, new ServiceRuntime(name, ch.to(), loop.now()));
+                if (!first) {
+                    LOG.info("service {} added (withdrawn until its instances are UP)", name);
+                }
+            } else {
+                services.get(name).config = ch.to();
+            }
+        }
+        // Keep the config's order of services.
+        Map<String, ServiceRuntime> ordered = new LinkedHashMap<>();
+        c.services().keySet().forEach(n -> ordered.put(n, services.get(n)));
+        services.clear();
+        services.putAll(ordered);
+
+        Map<Object, Actuator> next = new HashMap<>();
+        for (Change<Bfd> ch : p.plan.sessions()) {
+            commitActuator(ch, p, running, runningIn, next, follow);
+        }
+        for (Change<BfdPeerSpec> ch : p.plan.frrPeers()) {
+            commitActuator(ch, p, running, runningIn, next, follow);
+        }
+        for (Change<RouteSpec> ch : p.plan.frrRoutes()) {
+            commitActuator(ch, p, running, runningIn, next, follow);
+        }
+        // Each service's actuators in the order of its config: sessions, FRR peers, FRR routes.
+        c.services().forEach((name, cfg) -> {
+            ServiceRuntime s = services.get(name);
+            s.actuators.clear();
+            s.identities.clear();
+            List<Object> ids = new ArrayList<>();
+            p.next.bfdSessions().getOrDefault(name, List.of()).forEach(sc -> ids.add(sc.key()));
+            cfg.frrPeers().forEach(fp -> ids.add(fp.key()));
+            ids.addAll(cfg.frrRoutes());
+            for (Object id : ids) {
+                Actuator a = next.get(id);
+                s.actuators.add(a);
+                s.identities.put(a, id);
+            }
+        });
+    }
+
+    private void commitActuator(Change<?> ch, PreparedReload p, Map<Object, Actuator> running,
+            Map<Object, ServiceRuntime> runningIn, Map<Object, Actuator> next, List<FollowUp> follow) {
+        Actuator old = running.get(ch.id());
+        ServiceRuntime owner = ch.kind() == Kind.REMOVE ? null : services.get(ch.service());
+        switch (ch.kind()) {
+            case KEEP -> next.put(ch.id(), old);
+            case UPDATE -> {
+                if (ch.to() instanceof Bfd b) {
+                    SessionConfig was = ((Bfd) ch.from()).config();
+                    if (!ReloadPlan.sameTimers(was, b.config())) {
+                        LOG.info("{}: timers changed, applied through a Poll", old.describe());
+                    }
+                    if (!was.auth().equals(b.config().auth())) {
+                        KeyChange.log(old.describe(), was.auth(), b.config().auth());
+                    }
+                    if (!ReloadPlan.sameTimers(was, b.config()) || !was.auth().equals(b.config().auth())) {
+                        follow.add(FollowUp.of(old.describe(), "applied live",
+                                resources.update(old, b.config()), loop::now));
+                    }
+                    next.put(ch.id(), old);
+                    if (runningIn.get(ch.id()) != owner) {
+                        owner.applyTo(old);
+                    }
+                } else if (ch.to() instanceof BfdPeerSpec) {
+                    // bfdd applies the difference; the old object is dropped without removing the peer.
+                    next.put(ch.id(), p.actuators.get(ch.id()).commit(owner.withdrawn, owner.reason));
+                } else {
+                    next.put(ch.id(), old);
+                    owner.applyTo(old);
+                }
+            }
+            case RECREATE -> {
+                if (ch.why().startsWith("authentication type")) {
+                    LOG.info("{}: {}: the session is recreated (a type cannot change live; the router must switch"
+                            + " type too)", old.describe(), ch.why());
+                } else {
+                    LOG.info("{}: settings other than timers changed: the session is recreated ({})", old.describe(),
+                            ch.why());
+                }
+                next.put(ch.id(), p.actuators.get(ch.id()).commit(owner.withdrawn, owner.reason));
+            }
+            case ADD -> next.put(ch.id(), p.actuators.get(ch.id()).commit(owner.withdrawn, owner.reason));
+            case REMOVE -> {
+                LOG.info("{}: removed{}", old.describe(), ch.why().isEmpty() ? "" : " (" + ch.why() + ")");
+                String doing = !(ch.from() instanceof Bfd) ? "removed"
+                        : p.plan.moves().containsValue((SessionKey) ch.id()) ? "removed: " + ch.why()
+                        : "removed: AdminDown to the peer for one detection time, then its socket closes";
+                follow.add(FollowUp.of(old.describe(), doing, old.remove(), loop::now));
+            }
+            default -> throw new IllegalStateException("unknown change " + ch.kind());
+        }
+    }
+
+    private static Set<List<String>> sessionAddresses(LoadedConfig c) {
+        Set<List<String>> out = new HashSet<>();
+        c.bfdSessions().values().forEach(l -> l.forEach(sc -> out.add(List.of(StatusBuilder.addr(sc.peer()),
+                StatusBuilder.addr(sc.local())))));
+        return out;
+    }
+
+    /** Keeps the outcome of the last reload for status. */
+    void record(ReloadRecord r) {
+        lastReload = r;
+    }
+
+    // ------------------------------------------------------------------ events
+
+    private void onHealth(InstanceRuntime source, HealthChange change) {
+        if (stopping || source == null || instances.get(change.instance()) != source) {
+            return; // an instance a reload replaced or removed meanwhile
+        }
+        policy.health(change.instance(), health(change.to()), change.reason(), loop.nanoTime());
+        hooks.fire("health", Map.of("XLAT_INSTANCE", change.instance(), "XLAT_STATE", change.to().name(),
+                "XLAT_PREVIOUS", change.from().name(), "XLAT_REASON", change.reason(), "XLAT_TIME",
+                change.at().toString()));
+        evaluate();
+    }
+
+    /** Decides every service and acts on each verdict; re-arms the timer for holds and suppressions. */
+    void evaluate() {
+        if (stopping) {
+            return;
+        }
+        long now = loop.nanoTime();
+        for (Verdict v : policy.evaluate(now)) {
+            ServiceRuntime s = services.get(v.service());
+            if (s == null) {
+                continue;
+            }
+            boolean changed = s.withdrawn != v.withdraw();
+            s.withdrawn = v.withdraw();
+            s.reason = v.reason();
+            if (changed) {
+                s.since = loop.now();
+            }
+            List<String> actions = new ArrayList<>();
+            for (Actuator a : s.actuators) {
+                s.applyTo(a);
+                actions.add((v.withdraw() ? "withdraw " : "release ") + a.describe());
+            }
+            String what = v.withdraw() ? (changed ? "WITHDRAWN" : "still withdrawn") : "RELEASED";
+            LOG.info("service {} {}: {} -> {}{}", s.name, what, v.reason(), String.join(", ", actions),
+                    v.withdraw() ? " (diag path-down)" : "");
+            observers.forEach(o -> o.verdict(v));
+            if (changed) {
+                hooks.fire(v.withdraw() ? "withdraw" : "release", Map.of("XLAT_SERVICE", s.name, "XLAT_STATE",
+                        v.withdraw() ? "withdrawn" : "announced", "XLAT_REASON", v.reason(), "XLAT_TIME",
+                        s.since.toString()));
+            }
+        }
+        if (reconsider != null) {
+            reconsider.cancel();
+            reconsider = null;
+        }
+        long at = policy.nextReconsideration(now);
+        if (at != Long.MAX_VALUE) {
+            reconsider = loop.schedule(Duration.ofNanos(Math.max(0, at - now)), this::evaluate);
+        }
+        invariant.report(lies());
+    }
+
+    private void scheduleMaintenance() {
+        maintenancePoll = loop.schedule(MAINTENANCE_POLL, () -> {
+            if (!stopping) {
+                checkMaintenance();
+                scheduleMaintenance();
+            }
+        });
+    }
+
+    /** Reads the maintenance file's presence now: present drains everything. */
+    void checkMaintenance() {
+        var file = config.config().agent().maintenanceFile();
+        boolean present = Files.exists(file);
+        if (present != maintenance) {
+            maintenance = present;
+            LOG.info("maintenance file {} {}", file, present ? "appeared: draining every instance" : "removed");
+            policy.maintenance(present ? file.toString() : null);
+            evaluate();
+        }
+    }
+
+    // ------------------------------------------------------------------ status never lies
+
+    /** What status would show wrongly now, from what each actuator was last told (see {@link StatusInvariant}). */
+    List<String> lies() {
+        return StatusInvariant.lies(services.values());
+    }
+
+    // ------------------------------------------------------------------ operator
+
+    void drain(String instance, String reason, String who) {
+        requireInstance(instance);
+        policy.drain(instance, reason);
+        LOG.info("{} drained by {}: {}", instance == null ? "every instance" : "instance " + instance, who, reason);
+        evaluate();
+    }
+
+    void undrain(String instance, String who) {
+        requireInstance(instance);
+        policy.undrain(instance);
+        LOG.info("{} undrained by {}", instance == null ? "every instance" : "instance " + instance, who);
+        evaluate();
+    }
+
+    private void requireInstance(String instance) {
+        if (instance != null && !instances.containsKey(instance)) {
+            throw new IllegalArgumentException("no instance '" + instance + "' (instances: " + String.join(", ",
+                    instances.keySet()) + ")");
+        }
+    }
+
+    Agent.Summary summary() {
+        return new Agent.Summary((int) instances.values().stream().filter(i -> i.status().state().isUp()).count(),
+                instances.size(), (int) services.values().stream().filter(s -> !s.withdrawn).count(),
+                services.size());
+    }
+
+    Map<String, long[]> lastRounds() {
+        Map<String, long[]> out = new HashMap<>();
+        lastRound.forEach((name, at) -> {
+            Long limit = roundLimit.get(name);
+            out.put(name, new long[] {at, limit == null ? Long.MAX_VALUE : limit});
+        });
+        return out;
+    }
+
+    /**
+     * A consistent picture of everything, for status and metrics; checks on the way that what
+     * each native session does (held Down or not, read from the BFD loop) matches its service.
+     */
+    AgentSnapshot snapshot(List<AgentSnapshot.BfdReceive> bfdReceive) {
+        AgentSnapshot snap = new AgentSnapshot(config, configLoaded, started, maintenance, instances, services,
+                policy, loop.nanoTime(), bfdReceive, lastReload);
+        List<String> lies = lies();
+        lies.addAll(StatusInvariant.sessionLies(snap));
+        invariant.report(lies);
+        return snap;
+    }
+
+    LoadedConfig config() {
+        return config;
+    }
+
+    Instant started() {
+        return started;
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    /**
+     * Planned stop, first half: withdraw every service, then watch (every {@link #STOP_POLL})
+     * until every peer has seen it or {@code agent.shutdownGrace} has passed. The future
+     * completes then; nothing here waits.
+     */
+    CompletableFuture<Void> stop() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (stopping) {
+            done.complete(null);
+            return done;
+        }
+        Duration grace = config.config().agent().shutdownGrace();
+        stopping = true;
+        if (maintenancePoll != null) {
+            maintenancePoll.cancel();
+        }
+        if (reconsider != null) {
+            reconsider.cancel();
+        }
+        List<Actuator> pending = new ArrayList<>();
+        for (ServiceRuntime s : services.values()) {
+            s.withdrawn = true;
+            s.reason = "agent stopping";
+            for (Actuator a : s.actuators) {
+                a.withdraw("agent stopping");
+                pending.add(a);
+            }
+        }
+        LOG.info("stopping: withdrew {} services; waiting up to {} ms for peers to see it", services.size(),
+                grace.toMillis());
+        watchStop(pending, loop.nanoTime(), grace, done);
+        return done;
+    }
+
+    private void watchStop(List<Actuator> pending, long start, Duration grace, CompletableFuture<Void> done) {
+        pending.removeIf(AgentCore::seen);
+        long waited = loop.nanoTime() - start;
+        if (pending.isEmpty()) {
+            LOG.info("stopping: every peer saw the withdrawal in {} ms", Duration.ofNanos(waited).toMillis());
+            done.complete(null);
+        } else if (waited >= grace.toNanos()) {
+            LOG.warn("stopping: {} not confirmed after {} ms: {}", pending.size(), Duration.ofNanos(waited).toMillis(),
+                    pending.stream().map(Actuator::describe).toList());
+            done.complete(null);
+        } else {
+            loop.schedule(STOP_POLL, () -> watchStop(pending, start, grace, done));
+        }
+    }
+
+    private static boolean seen(Actuator a) {
+        try {
+            return a.withdrawalSeen();
+        } catch (RuntimeException e) {
+            return true; // nothing left to ask: its engine is gone
+        }
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** Stops probing (the resources are closed by the shell). */
+    void close() {
+        stopping = true;
+        if (maintenancePoll != null) {
+            maintenancePoll.cancel();
+        }
+        if (reconsider != null) {
+            reconsider.cancel();
+        }
+        instances.values().forEach(InstanceRuntime::close);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static Health health(HealthState s) {
+        return switch (s) {
+            case STARTING -> Health.STARTING;
+            case UP -> Health.UP;
+            case DOWN -> Health.DOWN;
+        };
+    }
+
+    private static DampingSettings damping(AgentSettings.DampingConfig d) {
+        return new DampingSettings(d.minHold(), d.penalty(), d.suppress(), d.reuse(), d.halfLife(), d.maxSuppress());
+    }
+
+    private static List<HookRunner.Hook> hooks(AgentSettings a) {
+        return a.hooks().stream().map(h -> new HookRunner.Hook(h.name(), h.events(), h.command(), h.timeout()))
+                .toList();
+    }
+
+    /** For tests: the running state of one service. */
+    ServiceRuntime service(String name) {
+        return services.get(name);
+    }
+
+    /** For tests: the running instance. */
+    InstanceRuntime instance(String name) {
+        return instances.get(name);
+    }
+
+    /** For tests: the session keys of a service's native actuators, in order. */
+    List<Object> actuatorIds(String service) {
+        ServiceRuntime s = services.get(service);
+        List<Object> out = new ArrayList<>();
+        s.actuators.forEach(a -> out.add(s.identities.get(a)));
+        return out;
+    }
+
+    /** For tests: the running config's sessions by key. */
+    Set<SessionKey> sessionKeys() {
+        Set<SessionKey> out = new HashSet<>();
+        config.bfdSessions().values().forEach(l -> l.forEach(sc -> out.add(sc.key())));
+        return out;
+    }
+}

@@ -17,13 +17,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -51,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BfdEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BfdEngine.class);
-    private static final long DEFAULT_TIMER_RESOLUTION_NANOS = 500_000;
+    static final long DEFAULT_TIMER_RESOLUTION_NANOS = 500_000;
 
     private final Clock clock;
     private final RandomGenerator random;
@@ -75,7 +72,7 @@ public final class BfdEngine implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
 
-    private BfdEngine(Builder b) {
+    BfdEngine(BfdEngineBuilder b) {
         this.clock = b.clock;
         this.random = b.random;
         this.identifiers = b.identifiers;
@@ -98,8 +95,8 @@ public final class BfdEngine implements AutoCloseable {
         }
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static BfdEngineBuilder builder() {
+        return new BfdEngineBuilder();
     }
 
     /** Picks the event loop and builds the core; sockets open with the first session. */
@@ -583,101 +580,6 @@ public final class BfdEngine implements AutoCloseable {
     private void requireNotOnLoop() {
         if (loop.inEventLoop()) {
             throw new IllegalStateException("addSession blocks; call it off the BFD event loop");
-        }
-    }
-
-    public static final class Builder {
-        private Clock clock = Clock.SYSTEM;
-        private RandomGenerator random = new SplittableRandom();
-        private RandomGenerator identifiers = new SecureRandom();
-        private IoEventLoopGroup group;
-        private Executor socketExecutor = Runnable::run;
-        private Executor listenerExecutor;
-        private Duration timerResolution = Duration.ofNanos(DEFAULT_TIMER_RESOLUTION_NANOS);
-        private int realtimePriority;
-
-        private Builder() {
-        }
-
-        /**
-         * How finely wake-ups are spread (default 500 µs): timers run up to this late, so
-         * one wake-up serves every session due in the slot. Jitter keeps intervals within
-         * RFC 5880 §6.8.7 bounds regardless. Zero wakes for each deadline exactly.
-         */
-        public Builder timerResolution(Duration resolution) {
-            if (resolution.isNegative() || resolution.compareTo(Duration.ofMillis(5)) > 0) {
-                throw new FieldException("timerResolution", "must be 0 to 5 ms, got " + resolution);
-            }
-            this.timerResolution = resolution;
-            return this;
-        }
-
-        /**
-         * Runs the event-loop thread (timers and all socket I/O) under SCHED_FIFO at
-         * {@code priority} (1-99; 0, the default, leaves it alone), so that other work on a
-         * busy machine does not delay packets. Needs CAP_SYS_NICE; without it the engine logs
-         * a warning and runs at normal priority. With a shared event-loop group, the loop
-         * carrying this engine gets it.
-         */
-        public Builder realtimePriority(int priority) {
-            if (priority < 0 || priority > 99) {
-                throw new FieldException("realtimePriority", "must be 0 (off) or 1-99, got " + priority);
-            }
-            this.realtimePriority = priority;
-            return this;
-        }
-
-        /**
-         * The clock: monotonic time for timers, wall time for event and snapshot times
-         * (default {@link Clock#SYSTEM}).
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** Source of the transmit jitter (RFC 5880 §6.8.7); fast, need not be unpredictable. */
-        public Builder random(RandomGenerator random) {
-            this.random = Objects.requireNonNull(random, "random");
-            return this;
-        }
-
-        /**
-         * Source of local discriminators (§6.8.1) and initial authentication sequence numbers
-         * (§6.7.3); default a {@link SecureRandom}: an off-path attacker who could
-         * predict them could forge packets a session accepts.
-         */
-        public Builder identifierRandom(RandomGenerator identifiers) {
-            this.identifiers = Objects.requireNonNull(identifiers, "identifierRandom");
-            return this;
-        }
-
-        /**
-         * An epoll event loop group to share (one of its loops carries this engine); by
-         * default the engine makes a single-thread group and stops it at close.
-         */
-        public Builder eventLoopGroup(IoEventLoopGroup group) {
-            this.group = group;
-            return this;
-        }
-
-        /**
-         * Where sockets are created: a thread inside the network namespace the engine serves
-         * (one that entered it with setns(2)). Default: the calling thread's namespace.
-         */
-        public Builder socketExecutor(Executor executor) {
-            this.socketExecutor = Objects.requireNonNull(executor, "socketExecutor");
-            return this;
-        }
-
-        /** Where listeners run (default: one thread of the engine's own). */
-        public Builder listenerExecutor(Executor executor) {
-            this.listenerExecutor = executor;
-            return this;
-        }
-
-        public BfdEngine build() {
-            return new BfdEngine(this);
         }
     }
 }

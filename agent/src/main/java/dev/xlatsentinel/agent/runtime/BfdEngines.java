@@ -1,6 +1,7 @@
 package dev.xlatsentinel.agent.runtime;
 
 import dev.xlatsentinel.bfd.BfdEngine;
+import dev.xlatsentinel.bfd.BfdEngineBuilder;
 import dev.xlatsentinel.bfd.SessionListener;
 import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import io.netty.channel.IoEventLoopGroup;
@@ -49,7 +50,7 @@ final class BfdEngines implements AutoCloseable {
         String key = namespace == null ? OWN : namespace;
         BfdEngine e = engines.get(key);
         if (e == null) {
-            BfdEngine.Builder b = BfdEngine.builder().eventLoopGroup(group);
+            BfdEngineBuilder b = BfdEngine.builder().eventLoopGroup(group);
             if (engines.isEmpty() && realtimePriority > 0) {
                 b.realtimePriority(realtimePriority);
             }

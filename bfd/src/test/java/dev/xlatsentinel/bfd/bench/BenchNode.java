@@ -1,6 +1,7 @@
 package dev.xlatsentinel.bfd.bench;
 
 import dev.xlatsentinel.bfd.BfdEngine;
+import dev.xlatsentinel.bfd.BfdEngineBuilder;
 import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.Counter;
 import java.io.BufferedReader;
@@ -38,7 +39,7 @@ public final class BenchNode {
         String peer = a.string("peer", "2001:db8:40::2:");
         Duration interval = Duration.ofNanos(a.integer("interval-us", 10_000) * 1000L);
         int mult = a.integer("mult", 3);
-        BfdEngine.Builder b = BfdEngine.builder();
+        BfdEngineBuilder b = BfdEngine.builder();
         if (a.has("timer-resolution-us")) {
             b.timerResolution(Duration.ofNanos(a.integer("timer-resolution-us", 500) * 1000L));
         }

@@ -118,6 +118,10 @@ public final class RouterConfig {
     private static String bird(Map<String, ServiceConfig> services, Plan plan, Options o) {
         StringBuilder b = new StringBuilder();
         b.append("# BIRD 2 configuration for the upstream router, rendered by xlat-sentinel.\n");
+        // BIRD 3's kernel protocol can leave a route change out of the kernel until its next
+        // scan (measured in the lab: docs/interop.md, "BIRD 3"); the file cannot fix that.
+        b.append("# BIRD 3 (3.0 to 3.3 at least) reads it too, but set a short `scan time` (e.g. 2) in\n");
+        b.append("# your kernel protocol there: it can skip a route change until the next scan.\n");
         if (plan.plan() != null) {
             b.append("# The partition plan covers every gateway named in it: include this file as is.\n");
             b.append("# Other services: one static protocol each, as for a gateway without a plan.\n\n");

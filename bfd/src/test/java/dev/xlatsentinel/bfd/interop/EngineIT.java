@@ -109,6 +109,15 @@ class EngineIT {
         });
     }
 
+    /**
+     * The changes heard from {@code from} on, copied: the listener thread appends while the
+     * test reads, and a live sub-list of a copy-on-write list throws then.
+     */
+    private static <T> List<T> since(List<T> changes, int from) {
+        List<T> now = List.copyOf(changes);
+        return now.subList(from, now.size());
+    }
+
     private static void awaitHeardUp(Listening events, BfdSession s) {
         Poll.until(UP, "the listener heard " + s.key() + " come Up", () -> {
             List<State> states = events.statesOf(s.key());
@@ -164,7 +173,7 @@ class EngineIT {
                 java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
             }
             assertThat(listenerThreads).isNotEmpty().allSatisfy(t -> assertThat(t).isEqualTo("bfd-listeners"));
-            assertThat(eventsB.changes.subList(seenB, eventsB.changes.size()))
+            assertThat(since(eventsB.changes, seenB))
                     .extracting(StateChange::newState).doesNotContain(State.DOWN);
         } finally {
             remove(sa, sb);
@@ -325,7 +334,7 @@ class EngineIT {
             BfdSession fresh = now;
             awaitUp(fresh, sb);
             assertThat(sb.snapshot().remote().discriminator()).isEqualTo(fresh.snapshot().localDiscriminator());
-            assertThat(eventsB.changes.subList(seenB, eventsB.changes.size())).as("the peer never heard AdminDown")
+            assertThat(since(eventsB.changes, seenB)).as("the peer never heard AdminDown")
                     .noneMatch(ch -> ch.remoteDiag() == Diagnostic.ADMINISTRATIVELY_DOWN);
             assertThatThrownBy(() -> old.holdDown(Diagnostic.PATH_DOWN).join())
                     .hasMessageContaining("was removed");
@@ -480,7 +489,7 @@ class EngineIT {
             while (System.nanoTime() < until) {
                 Thread.onSpinWait();
             }
-            assertThat(eventsA.changes.subList(events, eventsA.changes.size()))
+            assertThat(since(eventsA.changes, events))
                     .filteredOn(c -> keys.contains(c.key())).isEmpty();
             assertThat(a.snapshots().stream().mapToInt(s -> s.sourcePort()).distinct().count())
                     .as("a source port per session").isEqualTo(a.snapshots().size());

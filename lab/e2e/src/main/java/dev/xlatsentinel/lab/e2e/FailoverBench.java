@@ -32,6 +32,7 @@ public final class FailoverBench {
             System.out.println("lab/bench/failover [--runs N (20)] [--faults " + String.join(",",
                     java.util.Arrays.stream(Fault.values()).map(Fault::name).toList()) + " (all)] [--no-baseline]\n"
                     + "    [--router bird2|bird2.17|bird3|frr10] [--soak MINUTES [--logs DIR]] [--keep-files]\n"
+                    + "    [--bfd-realtime PRIORITY (agent.bfdRealtimePriority; 0: normal scheduling)]\n"
                     + "    [--out FILE (lab/out/failover.md)]\n"
                     + "Every fault N times with a 1 ms UDP stream (and today's setup beside it unless --no-baseline);\n"
                     + "writes medians, worst cases, decision to wire and every trial's timeline as Markdown.");
@@ -47,6 +48,10 @@ public final class FailoverBench {
         if (keepFiles) {
             System.setProperty("lab.keepFiles", "true");
         }
+        String realtime = option(args, "--bfd-realtime", "0");
+        if (Integer.parseInt(realtime) > 0) {
+            System.setProperty("lab.bfdRealtimePriority", realtime);
+        }
         Path out = Path.of(option(args, "--out", "lab/out/failover.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Nat64Lab.AgentTuning tuning = Nat64Lab.AgentTuning.FAST;
@@ -55,7 +60,8 @@ public final class FailoverBench {
         Scenario.TrialSpec spec = Scenario.TrialSpec.of(Duration.ofMillis(300), Duration.ofMillis(700));
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(Instant.now()).append(" on ").append(hostInfo()).append("; router ")
-                .append(upstream.label()).append("\n\n");
+                .append(upstream.label()).append(Integer.parseInt(realtime) > 0 ? "; BFD event loop under SCHED_FIFO "
+                        + "priority " + realtime : "").append("\n\n");
         md.append("Settings: probes every ").append(tuning.interval().toMillis()).append(" ms (fast ")
                 .append(tuning.fastInterval().toNanos() / 1e6).append(" ms, timeout ")
                 .append(tuning.timeout().toMillis()).append(" ms), rise ").append(tuning.rise()).append(", fall ")

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * (held Down with diag Path Down), an FRR bfdd peer (shut down), an FRR route (removed).
  * Calls come from the agent's loop and never block it; an actuator that talks to a daemon
  * hands the work to its own thread, a BFD session to the BFD event loop. The one exception:
- * {@link #withdraw} of an actuator that {@link #withdrawsFromAnyThread()}.
+ * {@link #withdrawFromAnyThread} of an actuator that {@link #withdrawsFromAnyThread()}.
  *
  * <p>An actuator is made live by a {@link PreparedActuator} (a reload's commit), told to
  * withdraw or release as the service's verdicts change, and removed when the config no
@@ -27,6 +27,15 @@ public interface Actuator {
      */
     default boolean withdrawsFromAnyThread() {
         return false;
+    }
+
+    /**
+     * {@link #withdraw} from any thread, for an actuator that {@link #withdrawsFromAnyThread()};
+     * the future completes once the router has been told (a native session: its first Down
+     * has been sent), or fails saying why not.
+     */
+    default CompletableFuture<Void> withdrawFromAnyThread(String reason) {
+        throw new UnsupportedOperationException(describe() + " withdraws on the agent loop only");
     }
 
     /** Lets the router use it again (idempotent). */

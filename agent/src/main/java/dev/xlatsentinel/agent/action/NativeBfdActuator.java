@@ -88,8 +88,14 @@ public final class NativeBfdActuator implements Actuator {
 
     @Override
     public void withdraw(String reason) {
+        withdrawFromAnyThread(reason);
+    }
+
+    /** Completes on the BFD event loop once the first Down has been sent. */
+    @Override
+    public CompletableFuture<Void> withdrawFromAnyThread(String reason) {
         standing = Standing.WITHDRAWN;
-        session.holdDown(Diagnostic.PATH_DOWN);
+        return session.holdDown(Diagnostic.PATH_DOWN);
     }
 
     @Override

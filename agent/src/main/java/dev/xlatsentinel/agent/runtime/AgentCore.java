@@ -62,6 +62,8 @@ final class AgentCore {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     static final Duration MAINTENANCE_POLL = Duration.ofMillis(250);
     static final Duration STOP_POLL = Duration.ofMillis(5);
+    /** After a hold-down went ahead, the loop takes the change when the Down has been sent, or after this. */
+    static final Duration TAKE_AFTER_HOLD = Duration.ofMillis(10);
 
     private final Scheduler loop;
     private final Resources resources;
@@ -136,8 +138,15 @@ final class AgentCore {
 
         @Override
         public void onChange(HealthChange change) {
-            inbox.offer(owner, change);
-            loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
+            CompletableFuture<Void> sent = inbox.offer(owner, change);
+            if (sent == null) {
+                loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
+            } else {
+                // The loop wakes once the Down has left (on a 2-CPU machine a thread woken
+                // meanwhile competes with the BFD loop for a CPU); no later than TAKE_AFTER_HOLD.
+                sent.whenComplete((v, e) -> loop.schedule(Duration.ZERO, AgentCore.this::evaluate));
+                loop.schedule(TAKE_AFTER_HOLD, AgentCore.this::evaluate);
+            }
             observers.forEach(o -> o.health(change));
         }
 

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +45,15 @@ final class HealthInbox {
     /**
      * Deciding thread: queues {@code change} of {@code from}; on a DOWN first holds down the
      * sessions the loop last said to hold when {@code from} goes DOWN. Never blocks on the
-     * network (a hold-down is posted to the BFD event loop).
+     * network (a hold-down is posted to the BFD event loop). Returns when those hold-downs are
+     * done (their Down sent), or null when there were none.
      */
-    synchronized void offer(InstanceRuntime from, HealthChange change) {
+    synchronized CompletableFuture<Void> offer(InstanceRuntime from, HealthChange change) {
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
         if (change.to() == HealthState.DOWN && from != null) {
             for (Actuator a : holdOnDown.getOrDefault(from, List.of())) {
                 try {
-                    a.withdraw("instance " + change.instance() + " DOWN");
+                    sent.add(a.withdrawFromAnyThread("instance " + change.instance() + " DOWN"));
                     heldAhead++;
                 } catch (RuntimeException e) {
                     // Its engine is closing or the session is being removed: the loop sees it too.
@@ -59,6 +62,7 @@ final class HealthInbox {
             }
         }
         queue.add(new Entry(from, change));
+        return sent.isEmpty() ? null : CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
     /** Loop, holding this lock: every change queued so far, oldest first. */

@@ -229,6 +229,12 @@ final class TwinResources implements Resources {
         }
 
         @Override
+        public CompletableFuture<Void> withdrawFromAnyThread(String reason) {
+            withdraw(reason);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
         public void withdraw(String reason) {
             check();
             Runnable hook = onNextWithdraw;

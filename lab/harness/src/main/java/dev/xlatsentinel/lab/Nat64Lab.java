@@ -200,6 +200,9 @@ public final class Nat64Lab {
                 .append("  controlSocket: ").append(socket).append('\n')
                 .append("  maintenanceFile: ").append(lab.dir().resolve(g.name() + ".maintenance")).append('\n')
                 .append("  shutdownGrace: 2s\n")
+                // A benchmark's choice (lab/bench/failover --bfd-realtime N): the BFD loop under SCHED_FIFO.
+                .append(Integer.getInteger("lab.bfdRealtimePriority", 0) > 0 ? "  bfdRealtimePriority: "
+                        + Integer.getInteger("lab.bfdRealtimePriority") + "\n" : "")
                 .append(t.minHold() == null ? "" : "  damping: {minHold: " + t.minHold().toMillis() + "ms"
                         + (t.damping() ? "" : ", penalty: 0") + "}\n");
         b.append("instances:\n  tayga:\n")

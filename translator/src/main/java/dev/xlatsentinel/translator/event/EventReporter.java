@@ -1,7 +1,11 @@
 package dev.xlatsentinel.translator.event;
 
 import dev.xlatsentinel.platform.time.Clock;
+import dev.xlatsentinel.platform.time.Scheduler;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,15 +50,49 @@ public final class EventReporter {
      * that throws is reported as a fault with the error, as a round would count it.
      */
     public void changed(String what) {
+        if (sink != null) {
+            report(what, look());
+        }
+    }
+
+    /**
+     * The kernel announced the removal of {@code what} before doing it: a look that still finds
+     * all fine is early, so look again after each of {@code again} (scheduled on
+     * {@code scheduler}, the look run through {@code on}, the thread it must run on) until one
+     * sees the fault or none is left, and report that last look. Linux sends RTM_DELROUTE for
+     * an IPv4 route before it takes the route out of the table (net/ipv4/fib_trie.c,
+     * {@code fib_table_delete()}: {@code rtmsg_fib()}, then {@code fib_remove_alias()}); a
+     * look woken by the message, on a small machine, can run in between.
+     */
+    public void removed(String what, Scheduler scheduler, Executor on, List<Duration> again) {
+        on.execute(() -> lookAfterRemoval(what, scheduler, on, again, 0));
+    }
+
+    private void lookAfterRemoval(String what, Scheduler scheduler, Executor on, List<Duration> again, int i) {
+        if (sink == null) {
+            return;
+        }
+        String problem = look();
+        if (problem == null && i < again.size()) {
+            scheduler.schedule(again.get(i), () -> on.execute(() -> lookAfterRemoval(what, scheduler, on, again,
+                    i + 1)));
+            return;
+        }
+        report(i == 0 ? what : what + ", looked " + (i + 1) + " times", problem);
+    }
+
+    private String look() {
+        try {
+            return look.get();
+        } catch (RuntimeException e) {
+            return "probe error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    private void report(String what, String problem) {
         EventSink s = sink;
         if (s == null) {
             return;
-        }
-        String problem;
-        try {
-            problem = look.get();
-        } catch (RuntimeException e) {
-            problem = "probe error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         long at = clock.nanoTime();
         ProbeEvent e = problem == null ? new ProbeEvent(probe, false, "fine after a " + what, mode, at)

@@ -2,7 +2,7 @@ package dev.xlatsentinel.translator.host;
 
 import dev.xlatsentinel.platform.net.IpAddresses;
 import dev.xlatsentinel.platform.netns.NetworkNamespace;
-import dev.xlatsentinel.platform.time.Clock;
+import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.event.EventMode;
 import dev.xlatsentinel.translator.event.EventReporter;
 import dev.xlatsentinel.translator.event.EventSink;
@@ -27,11 +27,17 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Watched: a route message for the same destination (RTM_DELROUTE when it is removed), and
  * any link going down or away (Linux removes the IPv4 routes of a link that goes down without
- * a message per route), make it look again at once, on the namespace's thread.
+ * a message per route), make it look again at once, on the namespace's thread. After a
+ * removal message a look that still finds the route looks again a little later (see
+ * {@link EventReporter#removed}): Linux announces the removal of an IPv4 route before it
+ * takes it out of the table.
  */
 public final class RouteProbe implements Probe, Watched {
     private static final Path V4 = Path.of("/proc/thread-self/net/route");
     private static final Path V6 = Path.of("/proc/thread-self/net/ipv6_route");
+    /** Looks after a removal message that still found the route: 7.5 ms in all, rounds go on meanwhile. */
+    static final List<Duration> AGAIN_AFTER_REMOVAL = List.of(Duration.ofMillis(1), Duration.ofMillis(2),
+            Duration.ofNanos(4_500_000));
 
     private final String name;
     private final NetworkNamespace ns;
@@ -40,6 +46,7 @@ public final class RouteProbe implements Probe, Watched {
     private final String dev;
     private EventReporter reporter;
     private RtnetlinkMonitor monitor;
+    private Scheduler scheduler;
 
     public RouteProbe(String name, NetworkNamespace ns, InetAddress destination, int length, String dev) {
         this.name = name;
@@ -50,7 +57,8 @@ public final class RouteProbe implements Probe, Watched {
     }
 
     /** Watches route and link events through {@code monitor} (of the same namespace). Returns this. */
-    public RouteProbe watching(EventMode mode, Clock clock, RtnetlinkMonitor monitor) {
+    public RouteProbe watching(EventMode mode, Scheduler clock, RtnetlinkMonitor monitor) {
+        this.scheduler = clock;
         this.reporter = new EventReporter(name, mode, clock, () -> {
             try {
                 return problem();
@@ -83,7 +91,11 @@ public final class RouteProbe implements Probe, Watched {
             public void message(RtnetlinkMessage m) {
                 if (m instanceof RtnetlinkMessage.Route r && r.length() == length
                         && r.destination().equals(destination)) {
-                    lookOnNamespaceThread(r.removed() ? "route removal event" : "route event");
+                    if (r.removed()) {
+                        reporter.removed("route removal event", scheduler, ns.executor(), AGAIN_AFTER_REMOVAL);
+                    } else {
+                        lookOnNamespaceThread("route event");
+                    }
                 } else if (m instanceof RtnetlinkMessage.Link l && (l.removed() || !l.state().isUp())) {
                     lookOnNamespaceThread("link event");
                 }

@@ -28,6 +28,16 @@ public final class FailoverBench {
     }
 
     public static void main(String[] args) throws IOException {
+        if (List.of(args).contains("--help")) {
+            System.out.println("lab/bench/failover [--runs N (20)] [--faults " + String.join(",",
+                    java.util.Arrays.stream(Fault.values()).map(Fault::name).toList()) + " (all)] [--no-baseline]\n"
+                    + "    [--router bird2|bird2.17|bird3|frr10] [--soak MINUTES [--logs DIR]] [--keep-files]\n"
+                    + "    [--bfd-realtime PRIORITY (agent.bfdRealtimePriority; 0: normal scheduling)]\n"
+                    + "    [--out FILE (lab/out/failover.md)]\n"
+                    + "Every fault N times with a 1 ms UDP stream (and today's setup beside it unless --no-baseline);\n"
+                    + "writes medians, worst cases, decision to wire and every trial's timeline as Markdown.");
+            return;
+        }
         int runs = Integer.parseInt(option(args, "--runs", "20"));
         int soakMinutes = Integer.parseInt(option(args, "--soak", "0"));
         List<Fault> faults = option(args, "--faults", "").isEmpty() ? List.of(Fault.values())
@@ -38,6 +48,10 @@ public final class FailoverBench {
         if (keepFiles) {
             System.setProperty("lab.keepFiles", "true");
         }
+        String realtime = option(args, "--bfd-realtime", "0");
+        if (Integer.parseInt(realtime) > 0) {
+            System.setProperty("lab.bfdRealtimePriority", realtime);
+        }
         Path out = Path.of(option(args, "--out", "lab/out/failover.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Nat64Lab.AgentTuning tuning = Nat64Lab.AgentTuning.FAST;
@@ -46,7 +60,8 @@ public final class FailoverBench {
         Scenario.TrialSpec spec = Scenario.TrialSpec.of(Duration.ofMillis(300), Duration.ofMillis(700));
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(Instant.now()).append(" on ").append(hostInfo()).append("; router ")
-                .append(upstream.label()).append("\n\n");
+                .append(upstream.label()).append(Integer.parseInt(realtime) > 0 ? "; BFD event loop under SCHED_FIFO "
+                        + "priority " + realtime : "").append("\n\n");
         md.append("Settings: probes every ").append(tuning.interval().toMillis()).append(" ms (fast ")
                 .append(tuning.fastInterval().toNanos() / 1e6).append(" ms, timeout ")
                 .append(tuning.timeout().toMillis()).append(" ms), rise ").append(tuning.rise()).append(", fall ")
@@ -77,8 +92,8 @@ public final class FailoverBench {
                 for (Fault f : faults) {
                     Trial t = s.trial(f, spec);
                     agent.computeIfAbsent(f, k -> new ArrayList<>()).add(t);
-                    System.out.printf(Locale.ROOT, "agent    run %2d %-40s loss %7.1f ms lost %4d%s%n", r + 1, f,
-                            t.lossMs(), t.lostAfterFault(), f.planned() ? lostAt(t) : "");
+                    System.out.printf(Locale.ROOT, "agent    run %2d %-40s loss %7.1f ms lost %4d%s%s%n", r + 1, f,
+                            t.lossMs(), t.lostAfterFault(), f.planned() ? lostAt(t) : "", components(t));
                 }
             }
         }
@@ -150,7 +165,38 @@ public final class FailoverBench {
         }
         md.append(String.format(Locale.ROOT, "| all translator faults (%d trials) | %s | %s | %s | | |%n",
                 allWire.size(), fmt(allWire, 0.5), fmt(allWire, 0.99), fmt(allWire, 1.0)));
+        md.append("\nEvery trial (ms after the fault; loss window start and end; - when it did not happen):\n\n"
+                + "| fault | run | loss window | lost from | lost until | agent DOWN | BFD Down sent | route moved "
+                + "| first via backup | decision to wire |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                + "| ---: |\n");
+        for (Fault f : faults) {
+            List<Trial> ts = agent.get(f);
+            for (int i = 0; i < ts.size(); i++) {
+                Trial t = ts.get(i);
+                UdpStream.Gap g = t.lossWindow();
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s | %s | %s | %s | %s | %s | %s |%n",
+                        f.label(), i + 1, t.lossMs(), g == null ? "-" : after(t, g.startMicros()),
+                        g == null ? "-" : after(t, g.endMicros()), after(t, t.agentDownMicros()),
+                        after(t, t.bfdDownMicros()), after(t, t.routeMovedMicros()), after(t, t.firstBackupMicros()),
+                        t.agentDownMicros() > 0 && t.bfdDownMicros() > 0 ? String.format(Locale.ROOT, "%.2f",
+                                (t.bfdDownMicros() - t.agentDownMicros()) / 1000.0) : "-"));
+            }
+        }
         return md.toString();
+    }
+
+    /** {@code micros} as ms after the trial's fault, or "-" when it did not happen (0). */
+    private static String after(Trial t, long micros) {
+        return micros <= 0 ? "-" : String.format(Locale.ROOT, "%.1f", (micros - t.faultMicros()) / 1000.0);
+    }
+
+    /** The trial's timeline in one line, for the progress output. */
+    private static String components(Trial t) {
+        if (!t.fault().translator()) {
+            return "";
+        }
+        return " (ms: DOWN " + after(t, t.agentDownMicros()) + ", wire " + after(t, t.bfdDownMicros()) + ", moved "
+                + after(t, t.routeMovedMicros()) + ", via backup " + after(t, t.firstBackupMicros()) + ")";
     }
 
     /** The {@code q} quantile (nearest rank) of {@code v}, formatted; "-" when empty. */

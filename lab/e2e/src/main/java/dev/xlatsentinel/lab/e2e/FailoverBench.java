@@ -23,7 +23,7 @@ import java.util.Map;
  * same machine in the same run; medians and worst cases of the loss window, written as a
  * Markdown table. {@code --soak MINUTES [--logs DIR]}: steady traffic at the same settings, counting
  * false withdrawals. {@code --settings fast} (the lab's, probes every 10 ms) or {@code fast5} (probes
- * every 5 ms, timeout 4 ms: issue 16). {@code --bfd-rt PRIORITY}: in the soak, the router's BIRD and the
+ * every 5 ms, timeout 4 ms: issue 16); {@code --timeout MS} changes the probe timeout alone. {@code --bfd-rt PRIORITY}: in the soak, the router's BIRD and the
  * agents' BFD event loops run under SCHED_FIFO at that priority (the agent's
  * {@code bfdRealtimePriority}), same timers. Never part of the test command.
  */
@@ -50,6 +50,13 @@ public final class FailoverBench {
             default -> throw new IllegalArgumentException("--settings: fast or fast5, not "
                     + option(args, "--settings", ""));
         };
+        if (!option(args, "--timeout", "").isEmpty()) {
+            // The datapath timeout alone (ms), the rest of the settings as chosen.
+            Nat64Lab.AgentTuning t = tuning;
+            tuning = new Nat64Lab.AgentTuning(t.interval(), t.fastInterval(),
+                    Duration.ofMillis(Long.parseLong(option(args, "--timeout", ""))), t.rise(), t.fall(),
+                    t.bfdInterval(), t.bfdMultiplier(), t.minHold(), t.damping());
+        }
         Nat64Lab.RouterBfd router = new Nat64Lab.RouterBfd(tuning.bfdInterval(), tuning.bfdInterval(),
                 tuning.bfdMultiplier());
         Scenario.TrialSpec spec = Scenario.TrialSpec.of(Duration.ofMillis(300), Duration.ofMillis(700));

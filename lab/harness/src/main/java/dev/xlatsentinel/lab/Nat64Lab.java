@@ -159,6 +159,12 @@ public final class Nat64Lab {
         public static final AgentTuning FAST = new AgentTuning(Duration.ofMillis(10), Duration.ofMillis(5),
                 Duration.ofMillis(5), 3, 2, Duration.ofMillis(10), 3, Duration.ZERO, false);
         /**
+         * Issue 16's silent-fault settings: datapath probes every 5 ms (2 ms while a change is
+         * pending), timeout 4 ms, otherwise as {@link #FAST} (docs/failover.md "5 ms probes").
+         */
+        public static final AgentTuning FAST_5MS = new AgentTuning(Duration.ofMillis(5), Duration.ofMillis(2),
+                Duration.ofMillis(4), 3, 2, Duration.ofMillis(10), 3, Duration.ZERO, false);
+        /**
          * For tests about behaviour, not speed: margins wide enough that a busy 2-core machine
          * never fails a healthy gateway, and no flap damping.
          */

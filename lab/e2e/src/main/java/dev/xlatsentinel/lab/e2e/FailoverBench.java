@@ -1,5 +1,6 @@
 package dev.xlatsentinel.lab.e2e;
 
+import dev.xlatsentinel.lab.Cmd;
 import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Nat64Lab;
 import dev.xlatsentinel.lab.RouteMonitor;
@@ -21,7 +22,10 @@ import java.util.Map;
  * times with a 1 ms UDP stream, with xlat-sentinel and with today's setup (FRR bfdd) on the
  * same machine in the same run; medians and worst cases of the loss window, written as a
  * Markdown table. {@code --soak MINUTES [--logs DIR]}: steady traffic at the same settings, counting
- * false withdrawals. Never part of the test command.
+ * false withdrawals. {@code --settings fast} (the lab's, probes every 10 ms) or {@code fast5} (probes
+ * every 5 ms, timeout 4 ms: issue 16); {@code --timeout MS} changes the probe timeout alone. {@code --bfd-rt PRIORITY}: in the soak, the router's BIRD and the
+ * agents' BFD event loops run under SCHED_FIFO at that priority (the agent's
+ * {@code bfdRealtimePriority}), same timers. Never part of the test command.
  */
 public final class FailoverBench {
     private FailoverBench() {
@@ -54,7 +58,19 @@ public final class FailoverBench {
         }
         Path out = Path.of(option(args, "--out", "lab/out/failover.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Nat64Lab.AgentTuning tuning = Nat64Lab.AgentTuning.FAST;
+        Nat64Lab.AgentTuning tuning = switch (option(args, "--settings", "fast")) {
+            case "fast" -> Nat64Lab.AgentTuning.FAST;
+            case "fast5" -> Nat64Lab.AgentTuning.FAST_5MS;
+            default -> throw new IllegalArgumentException("--settings: fast or fast5, not "
+                    + option(args, "--settings", ""));
+        };
+        if (!option(args, "--timeout", "").isEmpty()) {
+            // The datapath timeout alone (ms), the rest of the settings as chosen.
+            Nat64Lab.AgentTuning t = tuning;
+            tuning = new Nat64Lab.AgentTuning(t.interval(), t.fastInterval(),
+                    Duration.ofMillis(Long.parseLong(option(args, "--timeout", ""))), t.rise(), t.fall(),
+                    t.bfdInterval(), t.bfdMultiplier(), t.minHold(), t.damping());
+        }
         Nat64Lab.RouterBfd router = new Nat64Lab.RouterBfd(tuning.bfdInterval(), tuning.bfdInterval(),
                 tuning.bfdMultiplier());
         Scenario.TrialSpec spec = Scenario.TrialSpec.of(Duration.ofMillis(300), Duration.ofMillis(700));
@@ -74,7 +90,9 @@ public final class FailoverBench {
         }
         if (soakMinutes > 0) {
             String logs = option(args, "--logs", "");
-            md.append('\n').append(soak(tuning, router, upstream, soakMinutes, logs.isEmpty() ? null : Path.of(logs)));
+            int rt = Integer.parseInt(option(args, "--bfd-rt", "0"));
+            md.append('\n').append(soak(tuning, router, upstream, soakMinutes, logs.isEmpty() ? null : Path.of(logs),
+                    rt));
         }
         Files.writeString(out, md.toString());
         System.out.println("\n" + md);
@@ -225,16 +243,31 @@ public final class FailoverBench {
 
     /** Steady traffic for {@code minutes} at the benchmark's settings: any withdrawal is a false one. */
     static String soak(Nat64Lab.AgentTuning tuning, Nat64Lab.RouterBfd router, UpstreamRouter.Kind upstream,
-            int minutes, Path logs) throws IOException {
+            int minutes, Path logs, int bfdRealtime) throws IOException {
         Lab lab = Lab.open("bench-soak");
         try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, false, upstream)) {
+            if (bfdRealtime > 0) {
+                realtimeBfd(s, bfdRealtime);
+            }
             RouteMonitor routes = RouteMonitor.start(s.lab().router());
             long startMicros = UdpStream.nowMicros();
             int count = minutes * 60_000;
             long csumErrorsBefore = Scenario.udp6ChecksumErrors(s.lab().client());
+            Map<String, long[]> cpuBefore = new LinkedHashMap<>();
+            for (String gw : List.of("gwa", "gwb")) {
+                cpuBefore.put(gw, agentCpu(s, gw));
+            }
             List<UdpStream.Packet> packets = UdpStream.run(s.lab().client(), Nat64Lab.TARGETS6.get(0), count,
                     Duration.ofMillis(1), Duration.ofMillis(500));
             long csumErrors = Scenario.udp6ChecksumErrors(s.lab().client()) - csumErrorsBefore;
+            Map<String, Double> cpuPercent = new LinkedHashMap<>();
+            for (String gw : List.of("gwa", "gwb")) {
+                long[] before = cpuBefore.get(gw);
+                long[] after = agentCpu(s, gw);
+                // CPU ticks (USER_HZ 100) over wall-clock nanoseconds, as a share of one CPU.
+                cpuPercent.put(gw, before[0] < 0 || after[0] < 0 ? -1.0
+                        : 100.0 * (after[0] - before[0]) * 10_000_000L / (after[1] - before[1]));
+            }
             long changes = routes.events(Nat64Lab.PREFIX).stream().filter(e -> e.micros() >= startMicros).count();
             // Only what was logged after the soak began (every agent withdraws once at start,
             // STARTING). A route change without a withdrawal is BFD itself: which side lost the
@@ -267,8 +300,9 @@ public final class FailoverBench {
             for (String gw : List.of("gwa", "gwb")) {
                 var d = s.agent(gw).status().path("instances").path(0).path("doNoHarm");
                 out.append(String.format(Locale.ROOT, "    %s: longest probe-round lateness %.1f ms; not counted: %d late "
-                        + "probe runs, %d busy rounds, %d upstream rounds%n", gw, d.path("maxRoundLatenessMs").asDouble(),
-                        d.path("lateProbes").asLong(), d.path("busyRounds").asLong(), d.path("upstreamRounds").asLong()));
+                        + "probe runs, %d busy rounds, %d upstream rounds; agent CPU %.1f %% of one CPU%n", gw,
+                        d.path("maxRoundLatenessMs").asDouble(), d.path("lateProbes").asLong(),
+                        d.path("busyRounds").asLong(), d.path("upstreamRounds").asLong(), cpuPercent.get(gw)));
             }
             // TAYGA 0.9.2 writes UDP checksum 0x0000 (not 0xFFFF) into the IPv6 answer when the
             // adjusted sum is zero, and the client's kernel drops it: one answer in 65 535.
@@ -283,6 +317,38 @@ public final class FailoverBench {
             return out.toString();
         } finally {
             lab.close();
+        }
+    }
+
+    /**
+     * BFD under SCHED_FIFO on both sides, same timers: BIRD (one thread, BFD included) by chrt,
+     * each agent restarted with {@code bfdRealtimePriority} (read at start only).
+     */
+    private static void realtimeBfd(Scenario s, int priority) throws IOException {
+        var bird = s.lab().upstream().bird(); // throws for FRR: --bfd-rt is for the BIRD routers
+        Cmd.run("chrt", "-a", "-f", "-p", Integer.toString(priority), Long.toString(bird.daemon().pid()));
+        for (String gw : List.of("gwa", "gwb")) {
+            var agent = s.agent(gw);
+            String yaml = Files.readString(agent.config()).replaceFirst("agent:\n",
+                    "agent:\n  bfdRealtimePriority: " + priority + "\n");
+            agent.terminate(Duration.ofSeconds(10));
+            agent.writeConfig(yaml);
+            agent.restart();
+        }
+        s.awaitSteady();
+    }
+
+    /** The agent's CPU time so far (utime + stime, USER_HZ ticks) and when it was read; {-1, now} if unreadable. */
+    private static long[] agentCpu(Scenario s, String gw) {
+        long now = System.nanoTime();
+        try {
+            long pid = s.agent(gw).status().path("pid").asLong(-1);
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // Fields 14 and 15 of stat(5); f[0] is field 3 (state).
+            return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), now};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, now};
         }
     }
 

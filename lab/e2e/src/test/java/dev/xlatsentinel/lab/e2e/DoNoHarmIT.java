@@ -54,10 +54,11 @@ class DoNoHarmIT {
                     .isBetween(0.0, 1000.0);
             // Translated traffic dropped at the IPv4 egress under saturation: TAYGA still writes, but
             // its output does not leave the gateway (the egress counters), so neither busy nor
-            // starved excuses it (3-4 s before the egress evidence, bounded by the reply window).
+            // starved excuses it. Measured: 0.95 s (two rounds whose deadline the saturated path
+            // stretched to 500 ms); 3-4 s before the egress evidence.
             double dropped = LoadTrial.faultUnderLoad(s, Fault.IPV4_DROPPED, LoadTrial.IPERF_PORT + 3);
-            assertThat(dropped).as("route left gwa within a second of dropping its saturated TAYGA's output (ms; "
-                    + "-1: never)").isBetween(0.0, 1000.0);
+            assertThat(dropped).as("route left gwa within 2 s of dropping its saturated TAYGA's output (ms; "
+                    + "-1: never)").isBetween(0.0, 2000.0);
         }
         assertThat(lab.leftovers()).isEmpty();
     }

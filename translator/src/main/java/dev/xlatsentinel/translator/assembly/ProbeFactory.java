@@ -25,6 +25,7 @@ import dev.xlatsentinel.translator.host.ProcHostLoad;
 import dev.xlatsentinel.translator.host.InterfaceProbe;
 import dev.xlatsentinel.translator.host.RouteProbe;
 import dev.xlatsentinel.translator.host.SystemdUnitProbe;
+import dev.xlatsentinel.translator.host.EgressWindow;
 import dev.xlatsentinel.translator.jool.JoolProbe;
 import dev.xlatsentinel.translator.jool.JoolThresholds;
 import dev.xlatsentinel.translator.probe.Probe;
@@ -78,9 +79,10 @@ final class ProbeFactory {
                     s.pool4() == null ? d.pool4() : s.pool4(),
                     s.sessionSync() == null ? d.sessionSync() : s.sessionSync());
             String ns = s.namespaceIn(instance);
+            EgressWindow egress = s.egressOrNone().isEmpty() ? EgressWindow.none()
+                    : new EgressWindow(namespaces.rtnetlink(ns), s.egressOrNone());
             return new JoolProbe(name, s.binaryOrDefault(), s.instance(), ns == null ? null : namespaces.get(ns), t,
-                    subprocess,
-                    scheduler);
+                    subprocess, scheduler, egress);
         }
         if (spec instanceof TaygaProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();

@@ -156,18 +156,7 @@ public final class ConfigValidator {
                 error(path + ".pidFile", "'" + s.pidFile() + "' is not an absolute path");
             }
             ifname(path + ".tun", s.tun());
-            if (s.egress() != null) {
-                if (s.egress().isEmpty()) {
-                    error(path + ".egress", Reasons.missing("one or more interface names (or leave egress out)"));
-                }
-                for (int i = 0; i < s.egress().size(); i++) {
-                    ifname(path + ".egress[" + i + "]", s.egress().get(i));
-                    if (s.tun() != null && s.tun().equals(s.egress().get(i))) {
-                        error(path + ".egress[" + i + "]", "'" + s.tun() + "' is the TUN itself, not a way out of "
-                                + "the gateway");
-                    }
-                }
-            }
+            egress(path, s.egress(), s.tun());
             optionalNamespace(path, s.namespace());
         } else if (spec instanceof SystemdUnitProbeSpec s) {
             if (required(path + ".unit", s.unit(), "the unit name, e.g. jool@lower.service")
@@ -206,7 +195,24 @@ public final class ConfigValidator {
         }
     }
 
+    /** Egress interfaces: interface names, not the translator's own TUN ({@code tun}, null for Jool). */
+    private void egress(String path, List<String> egress, String tun) {
+        if (egress == null) {
+            return;
+        }
+        if (egress.isEmpty()) {
+            error(path + ".egress", Reasons.missing("one or more interface names (or leave egress out)"));
+        }
+        for (int i = 0; i < egress.size(); i++) {
+            ifname(path + ".egress[" + i + "]", egress.get(i));
+            if (tun != null && tun.equals(egress.get(i))) {
+                error(path + ".egress[" + i + "]", "'" + tun + "' is the TUN itself, not a way out of the gateway");
+            }
+        }
+    }
+
     private void jool(String path, JoolProbeSpec s) {
+        egress(path, s.egress(), null);
         if (s.flavor() != null && !s.flavor().equals("nat64") && !s.flavor().equals("siit")) {
             error(path + ".flavor", "'" + s.flavor() + "' is not nat64 or siit");
         }

@@ -3,6 +3,7 @@ package dev.xlatsentinel.translator.jool;
 import dev.xlatsentinel.platform.netns.NetworkNamespace;
 import dev.xlatsentinel.platform.process.Subprocess;
 import dev.xlatsentinel.platform.time.Scheduler;
+import dev.xlatsentinel.translator.host.EgressWindow;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import dev.xlatsentinel.translator.probe.Signal;
@@ -35,6 +36,7 @@ public final class JoolProbe implements Probe {
     private final JoolConditions conditions;
     private final Subprocess subprocess;
     private final Scheduler scheduler;
+    private final EgressWindow egress;
     private JoolSnapshot previous;
     private long previousAt;
 
@@ -45,6 +47,16 @@ public final class JoolProbe implements Probe {
      */
     public JoolProbe(String name, String binary, String instance, NetworkNamespace ns, JoolThresholds thresholds,
             Subprocess subprocess, Scheduler scheduler) {
+        this(name, binary, instance, ns, thresholds, subprocess, scheduler, EgressWindow.none());
+    }
+
+    /**
+     * @param egress the gateway's egress interfaces, whose transmit counters are compared with
+     *               {@code JSTAT_SUCCESS} (Jool's output) for the health rules
+     */
+    public JoolProbe(String name, String binary, String instance, NetworkNamespace ns, JoolThresholds thresholds,
+            Subprocess subprocess, Scheduler scheduler, EgressWindow egress) {
+        this.egress = egress;
         this.name = name;
         this.instance = instance;
         this.ns = ns;
@@ -160,7 +172,13 @@ public final class JoolProbe implements Probe {
             before = null; // instance recreated: a new baseline
         }
         long now = scheduler.nanoTime();
-        Signal.Forwarding forwarding = before == null ? null : forwarding(before, snap, now - previousAt);
+        try {
+            egress.update(snap.stats().get(JoolConditions.SUCCESS), now);
+        } catch (java.io.IOException e) {
+            egress.forget(); // not measured this time; the rules do without it
+        }
+        Signal.Forwarding forwarding = before == null ? null : forwarding(before, snap, now - previousAt,
+                egress.written(), egress.egress());
         previous = snap;
         previousAt = now;
         List<String> problems = conditions.evaluate(before, snap);
@@ -183,11 +201,13 @@ public final class JoolProbe implements Probe {
      * out. Jool translates in the kernel's packet path: it has no queue of its own and no
      * process to starve, so queue drops are 0 and starved is false; a Jool moving
      * {@link Signal.Forwarding#BUSY_RATE} packets a second or more is saturated by rate alone.
+     * With egress interfaces, {@code JSTAT_SUCCESS} is its output against what they transmitted.
      */
-    static Signal.Forwarding forwarding(JoolSnapshot before, JoolSnapshot now, long elapsedNanos) {
+    static Signal.Forwarding forwarding(JoolSnapshot before, JoolSnapshot now, long elapsedNanos, long written,
+            long egress) {
         long in = delta(before, now, JoolConditions.RECEIVED6) + delta(before, now, JoolConditions.RECEIVED4);
         long out = delta(before, now, JoolConditions.SUCCESS);
-        return new Signal.Forwarding(in, out, 0, false, elapsedNanos);
+        return new Signal.Forwarding(in, out, 0, false, elapsedNanos, written, egress);
     }
 
     private static long delta(JoolSnapshot before, JoolSnapshot now, String counter) {

@@ -7,6 +7,7 @@ import dev.xlatsentinel.translator.event.EventReporter;
 import dev.xlatsentinel.translator.event.EventSink;
 import dev.xlatsentinel.translator.event.KernelEvents;
 import dev.xlatsentinel.translator.event.Watched;
+import dev.xlatsentinel.translator.host.EgressWindow;
 import dev.xlatsentinel.translator.host.LinkSource;
 import dev.xlatsentinel.translator.host.LinkState;
 import dev.xlatsentinel.translator.host.PidFileProcess;
@@ -57,11 +58,6 @@ public final class TaygaProbe implements Probe, Watched {
      * router solicitations) that TAYGA rightly drops, and that was seen to fail a check.
      */
     static final int STALL_PACKETS = 5;
-    /**
-     * The shortest period TAYGA's output and the egress counters are compared over: at the lab's
-     * 10 ms rounds a check sees a few dozen packets of a starved TAYGA, too few to compare.
-     */
-    static final long EGRESS_WINDOW_NANOS = 50_000_000L;
 
     private final String name;
     private final PidFileProcess process;
@@ -69,7 +65,7 @@ public final class TaygaProbe implements Probe, Watched {
     private final LinkSource links;
     private final String tun;
     private final boolean expectTraffic;
-    private final List<String> egress;
+    private final EgressWindow egress;
     private final Path proc;
     /** The clock of the counters' periods (System.nanoTime; a test's hand). */
     private final LongSupplier nanoTime;
@@ -83,13 +79,6 @@ public final class TaygaProbe implements Probe, Watched {
     private long lastCheckNanos;
     private long lastOnCpu = -1;
     private long lastDropped = -1;
-    /** The egress window's start: TAYGA's output and the egress's transmitted packets then, and when. */
-    private long egressBaseOut = -1;
-    private long egressBaseLeft = -1;
-    private long egressBaseAt;
-    /** The last complete egress window: what TAYGA wrote and what the egress transmitted (-1: none yet). */
-    private long windowWritten = -1;
-    private long windowLeft = -1;
 
     /**
      * @param expectTraffic also fail when no packet at all crossed the TUN since the last run
@@ -116,7 +105,7 @@ public final class TaygaProbe implements Probe, Watched {
         this.links = links;
         this.tun = tun;
         this.expectTraffic = expectTraffic;
-        this.egress = List.copyOf(egress);
+        this.egress = new EgressWindow(links, egress);
         this.proc = proc;
         this.nanoTime = nanoTime;
     }
@@ -236,7 +225,9 @@ public final class TaygaProbe implements Probe, Watched {
         long now = nanoTime.getAsLong();
         long elapsed = now - lastCheckNanos;
         lastCheckNanos = now;
-        egressWindow(fromTayga, egressPackets(), now);
+        egress.update(fromTayga, now);
+        long windowWritten = egress.written();
+        long windowLeft = egress.egress();
         if (windowLeft >= 0) {
             d.put("egress_window", windowLeft + " of " + windowWritten + " packets out");
         }
@@ -267,50 +258,8 @@ public final class TaygaProbe implements Probe, Watched {
         return in < 0 ? ok : ok.withSignal(new Signal.Forwarding(in, out, drops, false, elapsed, windowWritten, windowLeft));
     }
 
-    /**
-     * Packets the egress interfaces transmitted so far, summed; -1 when none are configured or
-     * one is missing (an interface that went away and came back restarts its counters: the
-     * next check starts a new baseline).
-     */
-    private long egressPackets() throws IOException {
-        if (egress.isEmpty()) {
-            return -1;
-        }
-        long sum = 0;
-        for (String ifname : egress) {
-            Optional<LinkState> l = links.link(ifname);
-            if (l.isEmpty()) {
-                return -1;
-            }
-            sum += l.get().txPackets();
-        }
-        return sum;
-    }
-
-    /**
-     * Closes the egress window when it is {@link #EGRESS_WINDOW_NANOS} old: what TAYGA wrote and
-     * what the egress transmitted since its start. Counters that went backwards (an interface or
-     * the TUN re-created) or a missing interface start a new window and forget the last one.
-     */
-    private void egressWindow(long fromTayga, long egressNow, long now) {
-        if (egressNow < 0 || egressBaseLeft < 0 || egressNow < egressBaseLeft || fromTayga < egressBaseOut) {
-            windowWritten = -1;
-            windowLeft = -1;
-        } else if (now - egressBaseAt < EGRESS_WINDOW_NANOS) {
-            return;
-        } else {
-            windowWritten = fromTayga - egressBaseOut;
-            windowLeft = egressNow - egressBaseLeft;
-        }
-        egressBaseOut = egressNow < 0 ? -1 : fromTayga;
-        egressBaseLeft = egressNow;
-        egressBaseAt = now;
-    }
-
     private void forgetCounters() {
-        egressBaseLeft = -1;
-        windowWritten = -1;
-        windowLeft = -1;
+        egress.forget();
         lastToTayga = -1;
         lastFromTayga = -1;
         lastOnCpu = -1;

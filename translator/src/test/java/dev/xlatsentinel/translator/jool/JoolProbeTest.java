@@ -316,4 +316,36 @@ class JoolProbeTest {
         assertThat(f.in()).isEqualTo(2000);
         assertThat(f.saturated()).isFalse();
     }
+
+    @Test
+    void jstatSuccessAgainstTheEgressCountersSaysWhetherItsOutputLeaves() {
+        ManualClock clock = new ManualClock(Instant.EPOCH);
+        long[] v4 = {5_000};
+        dev.xlatsentinel.translator.host.EgressWindow egress = new dev.xlatsentinel.translator.host.EgressWindow(
+                name -> java.util.Optional.of(new dev.xlatsentinel.translator.host.LinkState(name, 3, true, true, "up",
+                        0, v4[0], 0, 0, 0, 0)), java.util.List.of("eth1"));
+        JoolProbe p = new JoolProbe("jool lower", "jool", "lower", null, JoolThresholds.NAT64_DEFAULTS, null, clock,
+                egress);
+        String base = fixture("stats-all-4.1.15.csv");
+        p.evaluate(out(base), NONE, NONE);
+        // 100 ms: 5 000 translated, 4 990 left by the IPv4 side.
+        clock.advance(java.time.Duration.ofMillis(100));
+        v4[0] += 4_990;
+        String busy = plus("JSTAT_RECEIVED6", 5_000).andThen(plus("JSTAT_SUCCESS", 5_000)).apply(base);
+        Signal.Forwarding f = (Signal.Forwarding) p.evaluate(out(busy), NONE, NONE).signal();
+        assertThat(java.util.List.of(f.written(), f.egress())).containsExactly(5_000L, 4_990L);
+        assertThat(f.outputLeaves()).isTrue();
+        // The next 100 ms: 5 000 more translated, none left (an output firewall rule).
+        clock.advance(java.time.Duration.ofMillis(100));
+        String held = plus("JSTAT_RECEIVED6", 5_000).andThen(plus("JSTAT_SUCCESS", 5_000)).apply(busy);
+        f = (Signal.Forwarding) p.evaluate(out(held), NONE, NONE).signal();
+        assertThat(f.outputHeldBack()).isTrue();
+        // Without egress interfaces: not measured.
+        JoolProbe plain = new JoolProbe("jool lower", "jool", "lower", null, JoolThresholds.NAT64_DEFAULTS, null,
+                clock);
+        plain.evaluate(out(base), NONE, NONE);
+        clock.advance(java.time.Duration.ofMillis(100));
+        f = (Signal.Forwarding) plain.evaluate(out(busy), NONE, NONE).signal();
+        assertThat(f.egress()).isEqualTo(-1L);
+    }
 }

@@ -23,9 +23,8 @@ import java.util.Map;
  * same machine in the same run; medians and worst cases of the loss window, written as a
  * Markdown table. {@code --soak MINUTES [--logs DIR]}: steady traffic at the same settings, counting
  * false withdrawals. {@code --settings fast} (the lab's, probes every 10 ms) or {@code fast5} (probes
- * every 5 ms, timeout 4 ms: issue 16); {@code --timeout MS} changes the probe timeout alone. {@code --bfd-rt PRIORITY}: in the soak, the router's BIRD and the
- * agents' BFD event loops run under SCHED_FIFO at that priority (the agent's
- * {@code bfdRealtimePriority}), same timers. Never part of the test command.
+ * every 5 ms, timeout 4 ms: issue 16); {@code --timeout MS} changes the probe timeout alone. {@code --bfd-realtime PRIORITY}: the agents' BFD event loops run under SCHED_FIFO at that priority (the agent's
+ * {@code bfdRealtimePriority}), and in the soak the router's BIRD too, same timers. Never part of the test command.
  */
 public final class FailoverBench {
     private FailoverBench() {
@@ -36,7 +35,8 @@ public final class FailoverBench {
             System.out.println("lab/bench/failover [--runs N (20)] [--faults " + String.join(",",
                     java.util.Arrays.stream(Fault.values()).map(Fault::name).toList()) + " (all)] [--no-baseline]\n"
                     + "    [--router bird2|bird2.17|bird3|frr10] [--soak MINUTES [--logs DIR]] [--keep-files]\n"
-                    + "    [--bfd-realtime PRIORITY (agent.bfdRealtimePriority; 0: normal scheduling)]\n"
+                    + "    [--bfd-realtime PRIORITY (agent.bfdRealtimePriority; in the soak BIRD too; 0: normal scheduling)]\n"
+                    + "    [--settings fast|fast5 (probes every 10 ms; or every 5 ms, timeout 4 ms)] [--timeout MS]\n"
                     + "    [--out FILE (lab/out/failover.md)]\n"
                     + "Every fault N times with a 1 ms UDP stream (and today's setup beside it unless --no-baseline);\n"
                     + "writes medians, worst cases, decision to wire and every trial's timeline as Markdown.");
@@ -90,7 +90,7 @@ public final class FailoverBench {
         }
         if (soakMinutes > 0) {
             String logs = option(args, "--logs", "");
-            int rt = Integer.parseInt(option(args, "--bfd-rt", "0"));
+            int rt = Integer.parseInt(realtime);
             md.append('\n').append(soak(tuning, router, upstream, soakMinutes, logs.isEmpty() ? null : Path.of(logs),
                     rt));
         }
@@ -321,20 +321,13 @@ public final class FailoverBench {
     }
 
     /**
-     * BFD under SCHED_FIFO on both sides, same timers: BIRD (one thread, BFD included) by chrt,
-     * each agent restarted with {@code bfdRealtimePriority} (read at start only).
+     * BFD under SCHED_FIFO on both sides, same timers: the agents started with
+     * {@code bfdRealtimePriority} ({@code lab.bfdRealtimePriority}, set from {@code --bfd-realtime});
+     * BIRD (one thread, BFD included) is put there by chrt.
      */
     private static void realtimeBfd(Scenario s, int priority) throws IOException {
-        var bird = s.lab().upstream().bird(); // throws for FRR: --bfd-rt is for the BIRD routers
+        var bird = s.lab().upstream().bird(); // throws for FRR: chrt here is for the BIRD routers
         Cmd.run("chrt", "-a", "-f", "-p", Integer.toString(priority), Long.toString(bird.daemon().pid()));
-        for (String gw : List.of("gwa", "gwb")) {
-            var agent = s.agent(gw);
-            String yaml = Files.readString(agent.config()).replaceFirst("agent:\n",
-                    "agent:\n  bfdRealtimePriority: " + priority + "\n");
-            agent.terminate(Duration.ofSeconds(10));
-            agent.writeConfig(yaml);
-            agent.restart();
-        }
         s.awaitSteady();
     }
 

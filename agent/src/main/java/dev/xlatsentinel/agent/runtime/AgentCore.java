@@ -154,10 +154,25 @@ final class AgentCore {
             long now = loop.nanoTime();
             Map<String, List<String>> deps = new LinkedHashMap<>();
             c.services().forEach((name, s) -> deps.put(name, s.dependsOn()));
-            // A changed instance is STARTING again: tell the policy before it re-evaluates.
+            // A new instance is STARTING: tell the policy before it re-evaluates. A changed one
+            // keeps the verdict it had until its rebuilt probes reach theirs (from STARTING, rise
+            // passes make it UP, fall failures DOWN): a reload that only changes how an instance
+            // is probed must not withdraw a gateway that works.
+            Map<String, Health> before = new HashMap<>();
+            for (Change<InstanceSpec> ch : plan.instances()) {
+                if (ch.kind() == Kind.RECREATE) {
+                    before.put((String) ch.id(), policy.instanceView((String) ch.id(), now).health());
+                }
+            }
             policy.define(List.copyOf(c.instances().keySet()), deps, now);
             for (String name : p.instances.keySet()) {
-                policy.health(name, Health.STARTING, "probes (re)built", now);
+                Health was = before.get(name);
+                if (was == null || was == Health.STARTING) {
+                    policy.health(name, Health.STARTING, "probes (re)built", now);
+                } else {
+                    policy.health(name, was, was + " before the reload; its rebuilt probes have not decided yet",
+                            now);
+                }
             }
             policy.damping(damping(c.agent().damping()));
             commitServices(p, follow);
@@ -202,7 +217,7 @@ final class AgentCore {
                 case RECREATE -> {
                     InstanceRuntime old = instances.put(name, p.instances.get(name));
                     follow.add(retire(ch.name() + " (old probes)", "probes stopped", old));
-                    LOG.info("instance {} changed: probes rebuilt, STARTING until rise", name);
+                    LOG.info("instance {} changed: probes rebuilt; its UP or DOWN stands until they decide", name);
                 }
                 case ADD -> {
                     instances.put(name, p.instances.get(name));

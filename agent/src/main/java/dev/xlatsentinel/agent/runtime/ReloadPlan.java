@@ -161,7 +161,7 @@ record ReloadPlan(boolean first, List<Change<InstanceSpec>> instances, List<Chan
                 out.add(new Change<>(Kind.KEEP, name, "instance " + name, null, old, spec, ""));
             } else {
                 out.add(new Change<>(Kind.RECREATE, name, "instance " + name, null, old, spec,
-                        "probes rebuilt, STARTING until rise"));
+                        "probes rebuilt; UP or DOWN stands until they decide"));
             }
         });
         was.instances().forEach((name, spec) -> {

@@ -258,7 +258,7 @@ class AgentCoreTest {
         // Its probes stop off the loop (a probe in flight may take a moment).
         assertThat(follow).extracting(x -> x.what() + ": " + x.doing())
                 .containsExactly("instance up (old probes): probes stopped");
-        assertThat(f.core.service("svc").withdrawn).as("a rebuilt instance is STARTING again").isTrue();
+        assertThat(f.core.service("svc").withdrawn).as("UP stands until the rebuilt probes decide").isFalse();
         rebuilt.health(HealthState.UP);
         f.clock.runDue();
         f.clock.advance(Duration.ofSeconds(2));
@@ -266,6 +266,50 @@ class AgentCoreTest {
         old.health(HealthState.DOWN);
         f.clock.runDue();
         assertThat(f.core.service("svc").withdrawn).as("the old probes' verdict counts no more").isFalse();
+        assertThat(f.core.lies()).isEmpty();
+    }
+
+    /**
+     * A reload that changes only how an instance is probed (rise here) rebuilds its probes,
+     * which start again at STARTING; the gateway that works stays announced meanwhile (it used
+     * to be held Down until the new probes passed rise: a withdrawal by reload). The rebuilt
+     * probes still decide: a failure takes it down as any failure does.
+     */
+    @Test
+    void aReloadThatChangesOnlyTheHealthPolicyNeverWithdrawsAWorkingGateway() throws Exception {
+        TwinResources.TwinSession s = announced();
+        List<String> verdicts = new java.util.ArrayList<>();
+        f.observers.add(new Agent.Observer() {
+            @Override
+            public void verdict(dev.xlatsentinel.agent.policy.Verdict v) {
+                verdicts.add(v.service() + (v.withdraw() ? " withdrawn: " : " announced: ") + v.reason());
+            }
+        });
+        f.reload(f.config().replace("rise: 1, fall: 1", "rise: 3, fall: 1"));
+        TwinResources.TwinInstance rebuilt = f.twin.instances.get("up");
+        assertThat(rebuilt.state).isEqualTo(HealthState.STARTING);
+        assertThat(s.held).as("the working gateway is not withdrawn by the reload").isFalse();
+        assertThat(f.core.service("svc").withdrawn).isFalse();
+        assertThat(verdicts).isEmpty();
+        assertThat(f.core.lies()).isEmpty();
+        rebuilt.health(HealthState.DOWN);
+        f.clock.runDue();
+        assertThat(s.held).as("the rebuilt probes' failure withdraws it").isTrue();
+        assertThat(verdicts).singleElement().asString().startsWith("svc withdrawn: instance up DOWN");
+        assertThat(f.core.lies()).isEmpty();
+    }
+
+    @Test
+    void aDownInstanceRebuiltByAReloadStaysWithdrawnUntilItsNewProbesPass() throws Exception {
+        TwinResources.TwinSession s = announced();
+        f.health("up", HealthState.DOWN);
+        f.clock.advance(Duration.ofSeconds(3));
+        f.reload(f.config().replace("rise: 1, fall: 1", "rise: 2, fall: 1"));
+        assertThat(s.held).isTrue();
+        assertThat(f.core.service("svc").reason).startsWith("instance up DOWN (DOWN before the reload");
+        f.twin.instances.get("up").health(HealthState.UP);
+        f.clock.runDue();
+        assertThat(s.held).isFalse();
         assertThat(f.core.lies()).isEmpty();
     }
 

@@ -105,7 +105,7 @@ class ReloadPlanTest {
     void aChangedInstanceIsRebuiltAndItsServiceKept() {
         ReloadPlan p = plan(f.config(), f.config().replace("rise: 1", "rise: 3"));
         assertThat(p.instances()).extracting(ReloadPlan.Change::toString)
-                .containsExactly("instance up recreated (probes rebuilt, STARTING until rise)");
+                .containsExactly("instance up recreated (probes rebuilt; UP or DOWN stands until they decide)");
         assertThat(p.services()).extracting(ReloadPlan.Change::kind).containsExactly(Kind.KEEP);
     }
 

@@ -95,7 +95,14 @@ final class AgentCore {
         if (stopping) {
             throw new IllegalStateException("the agent is stopping");
         }
-        return ReloadPlan.between(config, next);
+        Map<String, String> stale = new LinkedHashMap<>();
+        instances.forEach((name, i) -> {
+            String why = i.stale();
+            if (why != null) {
+                stale.put(name, why);
+            }
+        });
+        return ReloadPlan.between(config, next).rebuilding(stale);
     }
 
     /** The running actuators by what names them (session key, FRR peer key, route): for prepare. */

@@ -313,6 +313,29 @@ class AgentCoreTest {
         assertThat(f.core.lies()).isEmpty();
     }
 
+    /**
+     * The translator's namespace deleted and created again: the probes still watch the old one
+     * and the instance is DOWN; the log says "reload it". A reload of the same file rebuilds
+     * the instance (it used to say "no change" and leave the gateway withdrawn until a restart).
+     */
+    @Test
+    void aReloadRebuildsAnInstanceWhoseNamespaceWasCreatedAgain() throws Exception {
+        TwinResources.TwinSession s = announced();
+        TwinResources.TwinInstance old = f.twin.instances.get("up");
+        f.health("up", HealthState.DOWN);
+        old.stale = "network namespace gw was created again";
+        f.clock.advance(Duration.ofSeconds(3));
+        f.reload(f.config());
+        TwinResources.TwinInstance rebuilt = f.twin.instances.get("up");
+        assertThat(rebuilt).isNotSameAs(old);
+        assertThat(old.closed).isTrue();
+        assertThat(s.held).isTrue();
+        rebuilt.health(HealthState.UP);
+        f.clock.runDue();
+        assertThat(s.held).as("the rebuilt probes see the namespace that is there now").isFalse();
+        assertThat(f.core.lies()).isEmpty();
+    }
+
     @Test
     void theMinimumHoldKeepsAServiceWithdrawnOnTheManualClock() throws Exception {
         TwinResources.TwinSession s = announced();

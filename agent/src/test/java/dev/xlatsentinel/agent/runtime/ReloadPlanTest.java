@@ -110,6 +110,19 @@ class ReloadPlanTest {
     }
 
     @Test
+    void anUnchangedInstanceWhoseNamespaceWasCreatedAgainIsRebuilt() {
+        ReloadPlan p = plan(f.config(), f.config()).rebuilding(java.util.Map.of("up",
+                "network namespace gw was created again"));
+        assertThat(p.summary()).isEqualTo("instance up recreated (network namespace gw was created again: probes"
+                + " rebuilt; UP or DOWN stands until they decide)");
+        assertThat(plan(f.config(), f.config()).rebuilding(java.util.Map.of()).summary()).isEqualTo("no change");
+        assertThat(plan(f.config(), f.config().replace("  up:", "  other:").replace("[up]", "[other]"))
+                .rebuilding(java.util.Map.of("up", "network namespace gw was created again")).instances())
+                .as("a removed instance stays removed").extracting(ReloadPlan.Change::toString)
+                .containsExactly("instance other added", "instance up removed");
+    }
+
+    @Test
     void listenersAndSettingsAreNamed() {
         String group = f.config().replace("agent:\n", "agent:\n  controlGroup: nogroup\n"
                 + "  metrics: {listen: 127.0.0.1:9999}\n  bfdRealtimePriority: 5\n  shutdownGrace: 1s\n");

@@ -22,7 +22,8 @@ public final class AgentCommands implements ControlHandler {
 
         void drain(String instance, String reason, String who);
 
-        void undrain(String instance, String who);
+        /** Ends a drain; returns what still drains it ({@code ""} when nothing), appended to the reply. */
+        String undrain(String instance, String who);
 
         /** Reloads the config file; returns a one-line summary or throws with every error. */
         String reload(String who) throws ControlException;
@@ -57,9 +58,9 @@ public final class AgentCommands implements ControlHandler {
                             + " drained: " + reason);
                 }
                 case "undrain":
-                    d.undrain(instance, who);
+                    String still = d.undrain(instance, who);
                     return TextNode.valueOf((instance == null ? "every instance" : "instance " + instance)
-                            + " undrained");
+                            + " undrained" + still);
                 case "reload":
                     return TextNode.valueOf(d.reload(who));
                 default:

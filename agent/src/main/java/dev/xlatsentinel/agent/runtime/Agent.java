@@ -215,11 +215,9 @@ public final class Agent implements AutoCloseable {
         });
     }
 
-    public void undrain(String instance, String who) {
-        onLoop(() -> {
-            core.undrain(instance, who);
-            return null;
-        });
+    /** Ends a drain; returns what still drains it ({@code ""} when nothing), to append to the reply. */
+    public String undrain(String instance, String who) {
+        return onLoop(() -> core.undrain(instance, who));
     }
 
     /** Counts for the one-line status (STATUS=, logs): agent-loop state only, never the BFD loop. */

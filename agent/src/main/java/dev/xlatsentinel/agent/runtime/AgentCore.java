@@ -472,11 +472,25 @@ final class AgentCore {
         evaluate();
     }
 
-    void undrain(String instance, String who) {
+    /**
+     * Ends a drain; returns what still drains the instance(s) (a drain of all, the maintenance
+     * file), empty when nothing does, so the operator is not told "undrained" while the
+     * services stay withdrawn for another drain.
+     */
+    String undrain(String instance, String who) {
         requireInstance(instance);
         policy.undrain(instance);
         LOG.info("{} undrained by {}", instance == null ? "every instance" : "instance " + instance, who);
         evaluate();
+        String still = policy.instanceView(instance != null ? instance : instances.keySet().iterator().next(),
+                loop.nanoTime()).drainReason();
+        if (still == null) {
+            return "";
+        }
+        if (maintenance && still.equals("maintenance file " + config.config().agent().maintenanceFile() + " exists")) {
+            return "; still drained: " + still + ": remove it to end that";
+        }
+        return "; still drained: every instance is (" + still + "): undrain --all ends that";
     }
 
     private void requireInstance(String instance) {

@@ -136,8 +136,8 @@ public final class AgentService implements AgentCommands.Service {
     }
 
     @Override
-    public void undrain(String instance, String who) {
-        agent.undrain(instance, who);
+    public String undrain(String instance, String who) {
+        return agent.undrain(instance, who);
     }
 
     @Override

@@ -336,6 +336,28 @@ class AgentCoreTest {
         assertThat(f.core.lies()).isEmpty();
     }
 
+    /** "undrain" says so when another drain still withdraws the services, instead of a bare "undrained". */
+    @Test
+    void anUndrainSaysWhatStillDrainsTheInstance() throws Exception {
+        TwinResources.TwinSession s = announced();
+        f.core.drain(null, "kernel upgrade", "root:root");
+        f.core.drain("up", "swap the NIC", "root:root");
+        assertThat(f.core.undrain("up", "root:root"))
+                .isEqualTo("; still drained: every instance is (kernel upgrade): undrain --all ends that");
+        assertThat(s.held).isTrue();
+        java.nio.file.Files.createFile(f.dir.resolve("maintenance"));
+        f.core.checkMaintenance();
+        assertThat(f.core.undrain(null, "root:root")).isEqualTo("; still drained: maintenance file "
+                + f.dir.resolve("maintenance") + " exists: remove it to end that");
+        assertThat(s.held).isTrue();
+        java.nio.file.Files.delete(f.dir.resolve("maintenance"));
+        f.core.checkMaintenance();
+        assertThat(s.held).isFalse();
+        f.core.drain("up", "swap the NIC", "root:root");
+        assertThat(f.core.undrain("up", "root:root")).isEmpty();
+        assertThat(f.core.lies()).isEmpty();
+    }
+
     @Test
     void theMinimumHoldKeepsAServiceWithdrawnOnTheManualClock() throws Exception {
         TwinResources.TwinSession s = announced();

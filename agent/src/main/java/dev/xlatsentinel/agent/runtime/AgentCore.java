@@ -174,8 +174,10 @@ final class AgentCore {
             policy.define(List.copyOf(c.instances().keySet()), deps, now);
             for (String name : p.instances.keySet()) {
                 Health was = before.get(name);
-                if (was == null || was == Health.STARTING) {
-                    policy.health(name, Health.STARTING, "probes (re)built", now);
+                if (was == null) {
+                    policy.health(name, Health.STARTING, "not probed yet", now);
+                } else if (was == Health.STARTING) {
+                    policy.health(name, Health.STARTING, "probes rebuilt by a reload, not decided yet", now);
                 } else {
                     policy.health(name, was, was + " before the reload; its rebuilt probes have not decided yet",
                             now);

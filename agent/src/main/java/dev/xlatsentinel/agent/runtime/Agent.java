@@ -178,7 +178,16 @@ public final class Agent implements AutoCloseable {
      * @throws ReloadRejected naming what could not be prepared, with nothing changed
      */
     public Reload prepareReload(LoadedConfig next) throws ReloadRejected {
-        Object[] planned = onLoop(() -> new Object[] {core.plan(next), core.running()});
+        Object[] planned;
+        try {
+            planned = onLoop(() -> new Object[] {core.plan(next), core.running()});
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof ReloadRejected r) {
+                throw r;
+            }
+            // Stopped, or the loop does not answer: nothing was prepared, nothing changed.
+            throw new ReloadRejected(e.getMessage(), e);
+        }
         ReloadPlan plan = (ReloadPlan) planned[0];
         @SuppressWarnings("unchecked")
         Map<Object, dev.xlatsentinel.agent.action.Actuator> running =

@@ -90,10 +90,14 @@ final class AgentCore {
 
     // ------------------------------------------------------------------ reload
 
-    /** The plan from what runs now to {@code next}. */
-    ReloadPlan plan(LoadedConfig next) {
+    /**
+     * The plan from what runs now to {@code next}.
+     *
+     * @throws ReloadRejected once the agent is stopping (SIGTERM): nothing new is started then
+     */
+    ReloadPlan plan(LoadedConfig next) throws ReloadRejected {
         if (stopping) {
-            throw new IllegalStateException("the agent is stopping");
+            throw new ReloadRejected("the agent is stopping");
         }
         Map<String, String> stale = new LinkedHashMap<>();
         instances.forEach((name, i) -> {

@@ -74,6 +74,17 @@ class CliTest {
     }
 
     @Test
+    void everyOperatorCommandExplainsItselfWithHelp() {
+        for (String command : List.of("status", "drain", "undrain", "reload", "check-config", "render-router-config",
+                "run", "version")) {
+            Run r = run(command, "--help");
+            assertThat(r.exit()).as(command).isZero();
+            assertThat(r.out()).as(command).contains("Usage: xlat-sentinel " + command);
+        }
+        assertThat(run("drain", "-h").out()).contains("--reason=TEXT");
+    }
+
+    @Test
     void drainNeedsAReasonAndATarget() {
         assertThat(run("drain", "lower").exit()).isEqualTo(2);
         assertThat(run("drain", "--reason", "x").exit()).isEqualTo(2);

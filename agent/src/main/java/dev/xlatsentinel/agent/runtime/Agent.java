@@ -41,7 +41,12 @@ public final class Agent implements AutoCloseable {
 
     /** Observers of what the agent does (metrics); all calls come from the agent loop or BFD's listener thread. */
     public interface Observer {
+        /** Every new verdict: a service withdrawn or released, or only its reason changed. */
         default void verdict(Verdict v) {
+        }
+
+        /** A service withdrawn or released: its state changed (not only its reason). */
+        default void transition(Verdict v) {
         }
 
         default void round(String instance, List<ProbeResult> results) {

@@ -425,6 +425,7 @@ final class AgentCore {
                     v.withdraw() ? " (diag path-down)" : "");
             observers.forEach(o -> o.verdict(v));
             if (changed) {
+                observers.forEach(o -> o.transition(v));
                 hooks.fire(v.withdraw() ? "withdraw" : "release", Map.of("XLAT_SERVICE", s.name, "XLAT_STATE",
                         v.withdraw() ? "withdrawn" : "announced", "XLAT_REASON", v.reason(), "XLAT_TIME",
                         s.since.toString()));

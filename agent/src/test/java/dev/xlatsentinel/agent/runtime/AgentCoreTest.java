@@ -358,6 +358,29 @@ class AgentCoreTest {
         assertThat(f.core.lies()).isEmpty();
     }
 
+    /**
+     * Observers (metrics: xlat_service_transitions_total) hear of a withdrawal once: the
+     * reason changing while withdrawn (min-hold) is not another one (it was counted twice).
+     */
+    @Test
+    void aWithdrawalIsOneTransitionWhateverItsReasonsMeanwhile() throws Exception {
+        List<String> transitions = new java.util.ArrayList<>();
+        f.observers.add(new Agent.Observer() {
+            @Override
+            public void transition(dev.xlatsentinel.agent.policy.Verdict v) {
+                transitions.add(v.withdraw() ? "withdraw" : "release");
+            }
+        });
+        announced();
+        f.health("up", HealthState.DOWN);
+        f.clock.advance(Duration.ofMillis(500));
+        f.health("up", HealthState.UP);
+        assertThat(f.core.service("svc").reason).startsWith("min-hold");
+        f.clock.advance(Duration.ofSeconds(2));
+        assertThat(f.core.service("svc").withdrawn).isFalse();
+        assertThat(transitions).containsExactly("release", "withdraw", "release");
+    }
+
     @Test
     void theMinimumHoldKeepsAServiceWithdrawnOnTheManualClock() throws Exception {
         TwinResources.TwinSession s = announced();

@@ -75,6 +75,8 @@ final class AgentCore {
     private Scheduler.Timer reconsider;
     private Scheduler.Timer maintenancePoll;
     private boolean maintenance;
+    /** The maintenance file whose presence {@link #maintenance} tells (null before the first look). */
+    private java.nio.file.Path maintenanceSeen;
     private boolean stopping;
     private ReloadRecord lastReload;
     private final StatusInvariant invariant = new StatusInvariant();
@@ -196,7 +198,7 @@ final class AgentCore {
                     sessionAddresses(p.next)));
             // Start the new probes, then decide.
             p.instances.values().forEach(InstanceRuntime::start);
-            if (first) {
+            if (first || !c.agent().maintenanceFile().equals(maintenanceSeen)) {
                 checkMaintenance();
             }
             evaluate();
@@ -455,12 +457,18 @@ final class AgentCore {
     void checkMaintenance() {
         var file = config.config().agent().maintenanceFile();
         boolean present = Files.exists(file);
-        if (present != maintenance) {
+        java.nio.file.Path before = maintenanceSeen;
+        boolean moved = before != null && !file.equals(before);
+        // A reload that names another file: its presence counts at once, and status names it.
+        if (present != maintenance || moved && present) {
             maintenance = present;
-            LOG.info("maintenance file {} {}", file, present ? "appeared: draining every instance" : "removed");
+            LOG.info("maintenance file {} {}", file, present ? (moved ? "exists (a reload named it instead of "
+                    + before + "): draining every instance" : "appeared: draining every instance")
+                    : moved ? "does not exist (a reload named it instead of " + before + ")" : "removed");
             policy.maintenance(present ? file.toString() : null);
             evaluate();
         }
+        maintenanceSeen = file;
     }
 
     // ------------------------------------------------------------------ status never lies

@@ -381,6 +381,29 @@ class AgentCoreTest {
         assertThat(transitions).containsExactly("release", "withdraw", "release");
     }
 
+    /**
+     * A reload naming another maintenance file: it counts at once, and the reason names the
+     * file that now drains (it kept naming the old one while both existed, and took a poll).
+     */
+    @Test
+    void aReloadThatNamesAnotherMaintenanceFileAppliesItAtOnceAndNamesIt() throws Exception {
+        TwinResources.TwinSession s = announced();
+        java.nio.file.Path other = java.nio.file.Files.createFile(f.dir.resolve("other-maintenance"));
+        java.nio.file.Path usual = f.dir.resolve("maintenance");
+        f.reload(f.config().replace(usual.toString(), other.toString()));
+        assertThat(s.held).as("drained by the file the reload named").isTrue();
+        assertThat(f.core.service("svc").reason).isEqualTo("maintenance file " + other + " exists");
+        java.nio.file.Files.createFile(usual);
+        f.clock.advance(AgentCore.MAINTENANCE_POLL);
+        f.reload(f.config());
+        assertThat(f.core.service("svc").reason).as("both exist: the reason names the one watched now")
+                .isEqualTo("maintenance file " + usual + " exists");
+        java.nio.file.Files.delete(usual);
+        f.clock.advance(AgentCore.MAINTENANCE_POLL);
+        assertThat(s.held).as("the file watched now is gone: the other one no longer counts").isFalse();
+        assertThat(f.core.lies()).isEmpty();
+    }
+
     @Test
     void theMinimumHoldKeepsAServiceWithdrawnOnTheManualClock() throws Exception {
         TwinResources.TwinSession s = announced();

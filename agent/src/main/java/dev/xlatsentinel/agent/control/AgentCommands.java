@@ -39,6 +39,25 @@ public final class AgentCommands implements ControlHandler {
         this.daemon = daemon;
     }
 
+    /** The longest drain reason: one line of a log and of the status table. */
+    static final int MAX_REASON = 300;
+
+    /**
+     * A reason goes into the log and the status table as it is: a line break in it would write
+     * lines of its own there (a forged "service ... RELEASED" under a real withdrawal).
+     */
+    private static void checkReason(String reason) throws ControlException {
+        if (reason.length() > MAX_REASON) {
+            throw new ControlException("drain reason: " + reason.length() + " characters; at most " + MAX_REASON);
+        }
+        for (int i = 0; i < reason.length(); i++) {
+            if (Character.isISOControl(reason.charAt(i))) {
+                throw new ControlException("drain reason: no line breaks, tabs or other control characters"
+                        + " (character " + (i + 1) + " is U+" + String.format("%04X", (int) reason.charAt(i)) + ")");
+            }
+        }
+    }
+
     @Override
     public JsonNode handle(ObjectNode request, Caller caller) throws ControlException {
         Service d = daemon.get();
@@ -53,6 +72,7 @@ public final class AgentCommands implements ControlHandler {
                     if (reason.isBlank()) {
                         throw new ControlException("drain needs a reason (--reason TEXT): it is logged and shown");
                     }
+                    checkReason(reason);
                     d.drain(instance, reason, who);
                     return TextNode.valueOf((instance == null ? "every instance" : "instance " + instance)
                             + " drained: " + reason);

@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -69,6 +70,8 @@ public final class BfdEngine implements AutoCloseable {
     private ScheduledFuture<?> wakeup;
     private long wakeupAt = TimerHeap.NEVER;
     private final Runnable onWakeup = this::onWakeup;
+    /** Event loop: state changes not yet handed to the listener thread (see {@link #publish}). */
+    private final List<StateChange> unpublished = new ArrayList<>();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -154,18 +157,48 @@ public final class BfdEngine implements AutoCloseable {
      * {@link StateChangeLog}) and calls the listeners: the event loop never waits for a log
      * appender (a blocked stdout or journal would delay packets and time out peers).
      * Listeners should be quick: changes queue for them without bound.
+     *
+     * <p>Event loop. Handed over once the task that made the change has ended, not in the
+     * middle of it: waking the listener thread is a context switch, and on a small machine
+     * the woken thread can take the CPU before the packet the change sends has left (a
+     * hold-down's Down is sent in the same task, after its state change; issue 16).
      */
     private void publish(StateChange change) {
-        listenerExecutor.execute(() -> {
-            changeLog.log(change, System.nanoTime());
-            for (SessionListener l : listeners) {
-                try {
-                    l.stateChanged(change);
-                } catch (RuntimeException e) {
-                    LOG.warn("BFD listener {} failed on {}", l, change, e);
-                }
+        if (unpublished.isEmpty()) {
+            try {
+                loop.execute(this::handOver); // on the loop itself: no wake-up
+            } catch (RejectedExecutionException e) {
+                unpublished.add(change);
+                handOver(); // the loop is shutting down: hand it over now
+                return;
             }
-        });
+        }
+        unpublished.add(change);
+    }
+
+    /** Event loop: the state changes of the tasks that ran since the last hand-over, in order. */
+    private void handOver() {
+        if (unpublished.isEmpty()) {
+            return;
+        }
+        List<StateChange> batch = List.copyOf(unpublished);
+        unpublished.clear();
+        try {
+            listenerExecutor.execute(() -> {
+                for (StateChange change : batch) {
+                    changeLog.log(change, System.nanoTime());
+                    for (SessionListener l : listeners) {
+                        try {
+                            l.stateChanged(change);
+                        } catch (RuntimeException e) {
+                            LOG.warn("BFD listener {} failed on {}", l, change, e);
+                        }
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("BFD listeners stopped: {} state change(s) not told", batch.size());
+        }
     }
 
     // ---------------------------------------------------------------- sessions

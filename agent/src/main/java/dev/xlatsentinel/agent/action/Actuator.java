@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
  * One thing the router sees of a service, and how to take it away: a native BFD session
  * (held Down with diag Path Down), an FRR bfdd peer (shut down), an FRR route (removed).
  * Calls come from the agent's loop and never block it; an actuator that talks to a daemon
- * hands the work to its own thread, a BFD session to the BFD event loop.
+ * hands the work to its own thread, a BFD session to the BFD event loop. The one exception:
+ * {@link #withdraw} of an actuator that {@link #withdrawsFromAnyThread()}.
  *
  * <p>An actuator is made live by a {@link PreparedActuator} (a reload's commit), told to
  * withdraw or release as the service's verdicts change, and removed when the config no
@@ -18,6 +19,15 @@ public interface Actuator {
 
     /** Makes the router withdraw (idempotent). */
     void withdraw(String reason);
+
+    /**
+     * True when {@link #withdraw} may be called from any thread, not only the agent loop, and
+     * returns at once: then the thread that decided an instance DOWN withdraws it itself,
+     * ahead of the loop (a native session's hold-down is posted to its BFD event loop).
+     */
+    default boolean withdrawsFromAnyThread() {
+        return false;
+    }
 
     /** Lets the router use it again (idempotent). */
     void release();

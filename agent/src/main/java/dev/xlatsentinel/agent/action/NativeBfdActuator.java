@@ -80,6 +80,12 @@ public final class NativeBfdActuator implements Actuator {
         return name;
     }
 
+    /** Any thread: the hold-down is posted to the engine's event loop, behind every earlier action. */
+    @Override
+    public boolean withdrawsFromAnyThread() {
+        return true;
+    }
+
     @Override
     public void withdraw(String reason) {
         standing = Standing.WITHDRAWN;

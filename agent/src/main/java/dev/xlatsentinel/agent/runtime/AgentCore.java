@@ -52,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * prepared in and cannot fail for anything prepare could have found; what the plan removes
  * is retired without waiting (a removed session says AdminDown for a detection time on the
  * BFD loop), followed by {@link FollowUp}s.
+ *
+ * <p>One thing runs ahead of the loop: a DOWN holds its services' native sessions down on the
+ * thread that decided it ({@link HealthInbox}); the loop takes the change after that, and
+ * everything it does to actuators it does holding the inbox's lock, so it never releases a
+ * session knowing less than the hold-downs that went ahead of it.
  */
 final class AgentCore {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -80,6 +85,8 @@ final class AgentCore {
     private boolean stopping;
     private ReloadRecord lastReload;
     private final StatusInvariant invariant = new StatusInvariant();
+    /** Health changes in decision order; its lock is held by the loop whenever it acts on actuators. */
+    private final HealthInbox inbox = new HealthInbox();
 
     AgentCore(Scheduler loop, Resources resources, HookRunner hooks, List<Agent.Observer> observers) {
         this.loop = loop;
@@ -127,7 +134,11 @@ final class AgentCore {
         return new InstanceListener(name);
     }
 
-    /** Health events from probe threads, handed to the loop; the instance it belongs to is set once built. */
+    /**
+     * Health events from the deciding threads (probe rounds, kernel events): a DOWN holds its
+     * services' sessions down here and now, then every change goes to the loop through the
+     * inbox. The instance it belongs to is set once built.
+     */
     final class InstanceListener implements HealthListener {
         private final String name;
         volatile InstanceRuntime owner;
@@ -138,8 +149,9 @@ final class AgentCore {
 
         @Override
         public void onChange(HealthChange change) {
+            inbox.offer(owner, change);
+            loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
             observers.forEach(o -> o.health(change));
-            loop.schedule(Duration.ZERO, () -> onHealth(owner, change));
         }
 
         @Override
@@ -157,12 +169,26 @@ final class AgentCore {
      * the caller reports it.
      */
     List<FollowUp> commit(PreparedReload p) {
+        // Under the inbox's lock: a hold-down ahead of the loop waits for the commit and then
+        // acts on the sessions it made live; the commit's decisions know every change before it.
+        List<Runnable> report = new ArrayList<>();
+        List<FollowUp> follow;
+        synchronized (inbox) {
+            follow = commitLocked(p, report);
+        }
+        report.forEach(Runnable::run);
+        return follow;
+    }
+
+    private List<FollowUp> commitLocked(PreparedReload p, List<Runnable> report) {
         ReloadPlan plan = p.plan;
         AgentConfig c = p.next.config();
         boolean first = plan.first();
         List<FollowUp> follow = new ArrayList<>();
         p.tx.committed();
         try {
+            // Changes queued before the commit belong to the instances they were decided for.
+            decide(report);
             commitInstances(p, follow);
             long now = loop.nanoTime();
             Map<String, List<String>> deps = new LinkedHashMap<>();
@@ -199,9 +225,9 @@ final class AgentCore {
             // Start the new probes, then decide.
             p.instances.values().forEach(InstanceRuntime::start);
             if (first || !c.agent().maintenanceFile().equals(maintenanceSeen)) {
-                checkMaintenance();
+                checkMaintenance(report);
             }
-            evaluate();
+            decide(report);
         } catch (RuntimeException e) {
             p.actuators.values().forEach(a -> {
                 try {
@@ -389,24 +415,66 @@ final class AgentCore {
 
     // ------------------------------------------------------------------ events
 
-    private void onHealth(InstanceRuntime source, HealthChange change) {
-        if (stopping || source == null || instances.get(change.instance()) != source) {
+    /** Loop, holding the inbox's lock: one health change into the policy (its hook fires after the lock). */
+    private void applyHealth(HealthInbox.Entry e, List<Runnable> report) {
+        HealthChange change = e.change();
+        if (e.from() == null || instances.get(change.instance()) != e.from()) {
             return; // an instance a reload replaced or removed meanwhile
         }
         policy.health(change.instance(), health(change.to()), change.reason(), loop.nanoTime());
-        hooks.fire("health", Map.of("XLAT_INSTANCE", change.instance(), "XLAT_STATE", change.to().name(),
-                "XLAT_PREVIOUS", change.from().name(), "XLAT_REASON", change.reason(), "XLAT_TIME",
-                change.at().toString()));
-        evaluate();
+        report.add(() -> hooks.fire("health", Map.of("XLAT_INSTANCE", change.instance(), "XLAT_STATE",
+                change.to().name(), "XLAT_PREVIOUS", change.from().name(), "XLAT_REASON", change.reason(),
+                "XLAT_TIME", change.at().toString())));
     }
 
-    /** Decides every service and acts on each verdict; re-arms the timer for holds and suppressions. */
+    /**
+     * Takes every health change queued, decides every service and acts on each verdict;
+     * re-arms the timer for holds and suppressions. Logs, observers and hooks run after the
+     * inbox's lock is let go: a hold-down ahead of the loop never waits for a log appender.
+     */
     void evaluate() {
         if (stopping) {
             return;
         }
+        List<Runnable> report = new ArrayList<>();
+        synchronized (inbox) {
+            decide(report);
+        }
+        report.forEach(Runnable::run);
+    }
+
+    /** Loop, holding the inbox's lock: {@link #evaluate} without running {@code report}. */
+    private void decide(List<Runnable> report) {
+        if (stopping) {
+            return;
+        }
+        // One change at a time, in the order decided, each decided on before the next: a DOWN
+        // and an UP taken together withdraw (and start the minimum hold) as they would apart.
+        List<HealthInbox.Entry> changes = inbox.take();
+        for (HealthInbox.Entry e : changes) {
+            applyHealth(e, report);
+            verdicts(report);
+        }
+        if (changes.isEmpty()) {
+            verdicts(report);
+        }
         long now = loop.nanoTime();
-        for (Verdict v : policy.evaluate(now)) {
+        if (reconsider != null) {
+            reconsider.cancel();
+            reconsider = null;
+        }
+        long at = policy.nextReconsideration(now);
+        if (at != Long.MAX_VALUE) {
+            reconsider = loop.schedule(Duration.ofNanos(Math.max(0, at - now)), this::evaluate);
+        }
+        inbox.holdOnDown(HealthInbox.holdOnDown(services.values(), instances));
+        List<String> lies = lies();
+        report.add(() -> invariant.report(lies));
+    }
+
+    /** Loop, holding the inbox's lock: the policy's verdicts now, each applied to its service's actuators. */
+    private void verdicts(List<Runnable> report) {
+        for (Verdict v : policy.evaluate(loop.nanoTime())) {
             ServiceRuntime s = services.get(v.service());
             if (s == null) {
                 continue;
@@ -423,25 +491,20 @@ final class AgentCore {
                 actions.add((v.withdraw() ? "withdraw " : "release ") + a.describe());
             }
             String what = v.withdraw() ? (changed ? "WITHDRAWN" : "still withdrawn") : "RELEASED";
-            LOG.info("service {} {}: {} -> {}{}", s.name, what, v.reason(), String.join(", ", actions),
-                    v.withdraw() ? " (diag path-down)" : "");
-            observers.forEach(o -> o.verdict(v));
-            if (changed) {
-                observers.forEach(o -> o.transition(v));
-                hooks.fire(v.withdraw() ? "withdraw" : "release", Map.of("XLAT_SERVICE", s.name, "XLAT_STATE",
-                        v.withdraw() ? "withdrawn" : "announced", "XLAT_REASON", v.reason(), "XLAT_TIME",
-                        s.since.toString()));
-            }
+            String name = s.name;
+            String since = s.since.toString();
+            report.add(() -> {
+                LOG.info("service {} {}: {} -> {}{}", name, what, v.reason(), String.join(", ", actions),
+                        v.withdraw() ? " (diag path-down)" : "");
+                observers.forEach(o -> o.verdict(v));
+                if (changed) {
+                    observers.forEach(o -> o.transition(v));
+                    hooks.fire(v.withdraw() ? "withdraw" : "release", Map.of("XLAT_SERVICE", name, "XLAT_STATE",
+                            v.withdraw() ? "withdrawn" : "announced", "XLAT_REASON", v.reason(), "XLAT_TIME",
+                            since));
+                }
+            });
         }
-        if (reconsider != null) {
-            reconsider.cancel();
-            reconsider = null;
-        }
-        long at = policy.nextReconsideration(now);
-        if (at != Long.MAX_VALUE) {
-            reconsider = loop.schedule(Duration.ofNanos(Math.max(0, at - now)), this::evaluate);
-        }
-        invariant.report(lies());
     }
 
     private void scheduleMaintenance() {
@@ -455,6 +518,14 @@ final class AgentCore {
 
     /** Reads the maintenance file's presence now: present drains everything. */
     void checkMaintenance() {
+        List<Runnable> report = new ArrayList<>();
+        synchronized (inbox) {
+            checkMaintenance(report);
+        }
+        report.forEach(Runnable::run);
+    }
+
+    private void checkMaintenance(List<Runnable> report) {
         var file = config.config().agent().maintenanceFile();
         boolean present = Files.exists(file);
         java.nio.file.Path before = maintenanceSeen;
@@ -462,11 +533,12 @@ final class AgentCore {
         // A reload that names another file: its presence counts at once, and status names it.
         if (present != maintenance || moved && present) {
             maintenance = present;
-            LOG.info("maintenance file {} {}", file, present ? (moved ? "exists (a reload named it instead of "
-                    + before + "): draining every instance" : "appeared: draining every instance")
-                    : moved ? "does not exist (a reload named it instead of " + before + ")" : "removed");
+            report.add(() -> LOG.info("maintenance file {} {}", file, present ? (moved
+                    ? "exists (a reload named it instead of " + before + "): draining every instance"
+                    : "appeared: draining every instance")
+                    : moved ? "does not exist (a reload named it instead of " + before + ")" : "removed"));
             policy.maintenance(present ? file.toString() : null);
-            evaluate();
+            decide(report);
         }
         maintenanceSeen = file;
     }
@@ -535,11 +607,17 @@ final class AgentCore {
      * each native session does (held Down or not, read from the BFD loop) matches its service.
      */
     AgentSnapshot snapshot(List<AgentSnapshot.BfdReceive> bfdReceive) {
+        if (inbox.pending()) {
+            evaluate(); // a hold-down went ahead of the loop: take its change first, so status shows it
+        }
+        long ahead = inbox.heldAhead();
         AgentSnapshot snap = new AgentSnapshot(config, configLoaded, started, maintenance, instances, services,
                 policy, loop.nanoTime(), bfdReceive, lastReload);
         List<String> lies = lies();
         lies.addAll(StatusInvariant.sessionLies(snap));
-        invariant.report(lies);
+        if (inbox.heldAhead() == ahead) {
+            invariant.report(lies);
+        } // else a hold-down went ahead of the loop while the picture was taken: it is already behind
         return snap;
     }
 
@@ -573,13 +651,16 @@ final class AgentCore {
             reconsider.cancel();
         }
         List<Actuator> pending = new ArrayList<>();
-        for (ServiceRuntime s : services.values()) {
-            s.withdrawn = true;
-            s.reason = "agent stopping";
-            for (Actuator a : s.actuators) {
-                a.withdraw("agent stopping");
-                pending.add(a);
+        synchronized (inbox) {
+            for (ServiceRuntime s : services.values()) {
+                s.withdrawn = true;
+                s.reason = "agent stopping";
+                for (Actuator a : s.actuators) {
+                    a.withdraw("agent stopping");
+                    pending.add(a);
+                }
             }
+            inbox.holdOnDown(Map.of());
         }
         LOG.info("stopping: withdrew {} services; waiting up to {} ms for peers to see it", services.size(),
                 grace.toMillis());

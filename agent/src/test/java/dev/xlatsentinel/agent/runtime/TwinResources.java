@@ -208,6 +208,10 @@ final class TwinResources implements Resources {
         boolean peerSawDown = true;
         CompletableFuture<Void> removal;
         final List<SessionConfig> updates = new ArrayList<>();
+        /** What it was told, in order ("withdraw", "release"): what its BFD event loop would run. */
+        final List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Runs once, inside the next withdraw (before it is recorded), on the thread that withdraws. */
+        volatile Runnable onNextWithdraw;
 
         TwinSession(SessionConfig config, String namespace, boolean withdrawn) {
             this.config = config;
@@ -225,11 +229,23 @@ final class TwinResources implements Resources {
             return "bfd " + config.key();
         }
 
+        /** As a native session: a DOWN holds it on the deciding thread, ahead of the loop. */
+        @Override
+        public boolean withdrawsFromAnyThread() {
+            return true;
+        }
+
         @Override
         public void withdraw(String reason) {
             check();
+            Runnable hook = onNextWithdraw;
+            if (hook != null) {
+                onNextWithdraw = null;
+                hook.run();
+            }
             held = true;
             standing = Standing.WITHDRAWN;
+            told.add("withdraw");
         }
 
         @Override
@@ -237,6 +253,7 @@ final class TwinResources implements Resources {
             check();
             held = false;
             standing = Standing.RELEASED;
+            told.add("release");
         }
 
         private void check() {

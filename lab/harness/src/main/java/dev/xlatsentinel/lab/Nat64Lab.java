@@ -217,8 +217,10 @@ public final class Nat64Lab {
         }
         // TAYGA's exit, its TUN going down and the egress route's removal are never ambiguous:
         // one kernel event (confirmed by the probe's own look) is enough (onEvent: down).
+        // Its output leaves by the IPv4 side (translated requests) and the IPv6 side (translated
+        // answers): their transmit counters tell a saturated TAYGA from one whose output is dropped.
         b.append("      - {type: tayga, pidFile: ").append(g.tayga().pidFile()).append(", tun: ").append(TUN)
-                .append(", onEvent: down}\n");
+                .append(", egress: [").append(IPV4_IF).append(", ").append(LAN_IF).append("], onEvent: down}\n");
         b.append("      - {type: route, name: egress, destination: 0.0.0.0/0, onEvent: down}\n");
         b.append("services:\n  nat64:\n    dependsOn: [tayga]\n    prefixes: [").append(PREFIX).append("]\n")
                 .append("    bfd:\n      - {peer: ").append(ROUTER_LAN).append(", local: ").append(g.lanAddress())

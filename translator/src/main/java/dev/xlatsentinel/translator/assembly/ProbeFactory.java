@@ -85,7 +85,7 @@ final class ProbeFactory {
         if (spec instanceof TaygaProbeSpec s) {
             String ns = s.namespace() != null ? s.namespace() : instance.namespace();
             TaygaProbe p = new TaygaProbe(name, Path.of(s.pidFile()), namespaces.get(ns), namespaces.rtnetlink(ns),
-                    s.tun(), Boolean.TRUE.equals(s.expectTraffic()));
+                    s.tun(), Boolean.TRUE.equals(s.expectTraffic()), s.egressOrNone());
             return s.eventMode() == EventMode.OFF ? p
                     : p.watching(s.eventMode(), scheduler, namespaces.events(), namespaces.monitor(ns));
         }

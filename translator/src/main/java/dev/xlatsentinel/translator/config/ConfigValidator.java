@@ -156,6 +156,18 @@ public final class ConfigValidator {
                 error(path + ".pidFile", "'" + s.pidFile() + "' is not an absolute path");
             }
             ifname(path + ".tun", s.tun());
+            if (s.egress() != null) {
+                if (s.egress().isEmpty()) {
+                    error(path + ".egress", Reasons.missing("one or more interface names (or leave egress out)"));
+                }
+                for (int i = 0; i < s.egress().size(); i++) {
+                    ifname(path + ".egress[" + i + "]", s.egress().get(i));
+                    if (s.tun() != null && s.tun().equals(s.egress().get(i))) {
+                        error(path + ".egress[" + i + "]", "'" + s.tun() + "' is the TUN itself, not a way out of "
+                                + "the gateway");
+                    }
+                }
+            }
             optionalNamespace(path, s.namespace());
         } else if (spec instanceof SystemdUnitProbeSpec s) {
             if (required(path + ".unit", s.unit(), "the unit name, e.g. jool@lower.service")

@@ -20,12 +20,22 @@ import java.util.List;
  * {@link Signal.Forwarding#BUSY_RATE} packets per second or more) and the path answered,
  * even late, within {@code replyWindow}: a saturated translator answers slowly or loses a
  * probe in its full queue, a broken one does not answer at all. Traffic alone is not enough:
- * a translator whose output is silently dropped still takes traffic in and writes it out.</li>
+ * a translator whose output is silently dropped still takes traffic in and writes it out.
+ * <b>Its output must leave.</b> Where the egress interfaces' counters are measured
+ * ({@link Signal.Forwarding#outputLeaves()}): a saturated translator whose output demonstrably
+ * leaves the gateway is excused beyond {@code replyWindow} (a full queue can starve a lone probe
+ * for longer: measured, TAYGA starved by the flood's own packet processing took one packet in a
+ * hundred); one whose output demonstrably does not leave ({@link Signal.Forwarding#outputHeldBack()}:
+ * a firewall rule or a missing route between it and the wire) is never excused as busy or
+ * starved. <b>A flood that just moved on</b> leaves a full queue and its lost probes behind: the
+ * busy excuse also holds for {@code hungLimit} after the last counters that showed saturation
+ * ({@code saturatedLately}), while the path answered within {@code replyWindow}.</li>
  * <li><b>The world is not the translator.</b> A datapath probe that failed only by timeouts is
  * excused when every target that timed out is silent natively too (over IPv4 from the gateway,
  * {@link Signal.Native}), with no local error: the fault is upstream or at the targets. This
  * raises the alarm. A local error (no route, network down) is the gateway's own fault and
- * does not excuse anything.</li>
+ * does not excuse anything; nor does a translator whose output does not leave the gateway (its
+ * IPv4 link without carrier, an output firewall rule: silent natively too, but here).</li>
  * <li><b>A lossy world is not a broken translator.</b> Otherwise, the busy excuse for the same
  * window when native echoes from the gateway went unanswered within {@code replyWindow}: the
  * IPv4 side itself is losing packets (congestion upstream), and losing a probe through the
@@ -35,7 +45,8 @@ import java.util.List;
  * ({@link Signal.Load#starved()}: the host's CPU pressure or the translator's own run delay;
  * the probe already extended its deadline by that time) is not counted while the path answered,
  * even late, within {@code hungLimit}: the same bound as the agent's own lateness. On a host that
- * stays starved, a path that stops answering is counted {@code hungLimit} after its last answer.</li>
+ * stays starved, a path that stops answering is counted {@code hungLimit} after its last answer;
+ * one whose output does not leave, at once.</li>
  * </ol>
  * An ICMP error or a send error never is excused: the path answered "broken". Pure: time is
  * passed in.
@@ -46,6 +57,11 @@ final class EvidenceRule {
      * probes' own (a round of two targets puts 4 packets through the TUN).
      */
     static final long BUSY_PACKETS = 20;
+
+    /** Real traffic, and saturated by it: what the busy excuse needs. */
+    static boolean busyTraffic(Signal.Forwarding f) {
+        return f != null && f.in() >= BUSY_PACKETS && f.saturated();
+    }
 
     /** What a round comes to after the rules, and what they noticed. */
     record Judged(List<ProbeResult> results, boolean busy, boolean upstream, int late, String alarm) {
@@ -72,6 +88,15 @@ final class EvidenceRule {
      */
     static Judged judge(List<ProbeResult> raw, long[] lastVerdict, long now, Duration replyWindow,
             Duration hungLimit, Signal.Forwarding recent) {
+        return judge(raw, lastVerdict, now, replyWindow, hungLimit, recent, null);
+    }
+
+    /**
+     * @param saturatedLately the latest forwarding counters that showed the translator saturated, at
+     *                        most {@code hungLimit} old (null: none): a flood that just moved on
+     */
+    static Judged judge(List<ProbeResult> raw, long[] lastVerdict, long now, Duration replyWindow,
+            Duration hungLimit, Signal.Forwarding recent, Signal.Forwarding saturatedLately) {
         Signal.Forwarding fwd = null;
         Signal.Native nat = null;
         for (ProbeResult r : raw) {
@@ -84,7 +109,11 @@ final class EvidenceRule {
         if (fwd == null) {
             fwd = recent;
         }
-        boolean busyTraffic = fwd != null && fwd.in() >= BUSY_PACKETS && fwd.saturated();
+        boolean busyNow = busyTraffic(fwd);
+        // What saturated it: this round's counters, or those of a flood that moved on moments ago.
+        Signal.Forwarding busyFwd = busyNow ? fwd : busyTraffic(saturatedLately) ? saturatedLately : null;
+        boolean heldBack = fwd != null && fwd.outputHeldBack();
+        boolean leaves = busyNow && fwd.outputLeaves();
         List<ProbeResult> out = new ArrayList<>(raw.size());
         boolean busy = false;
         boolean upstream = false;
@@ -109,15 +138,20 @@ final class EvidenceRule {
                 continue;
             }
             long sinceReply = d.lastReplyNanos() == Long.MIN_VALUE ? Long.MAX_VALUE : now - d.lastReplyNanos();
-            if (busyTraffic && sinceReply <= replyWindow.toNanos()) {
+            if (busyFwd != null && !heldBack && (sinceReply <= replyWindow.toNanos() || leaves)) {
                 busy = true;
-                out.add(r.rejudged(true, "busy, not broken: " + r.reason() + ", but the translator took " + fwd.in()
-                        + " packets in (" + fwd.queueDrops() + " dropped for a full queue) and wrote " + fwd.out()
-                        + " back since its last check" + (fwd.starved() ? " (starved of CPU)" : "")
-                        + " and the path answered " + ms(sinceReply) + " ago"));
+                String answered = sinceReply <= replyWindow.toNanos() ? " and the path answered " + ms(sinceReply) + " ago"
+                        : ", the path silent for " + ms(sinceReply) + " but its output leaves the gateway ("
+                                + fwd.describeEgress() + ")";
+                out.add(r.rejudged(true, "busy, not broken: " + r.reason() + ", but the translator took " + busyFwd.in()
+                        + " packets in (" + busyFwd.queueDrops() + " dropped for a full queue) and wrote "
+                        + busyFwd.out() + " back " + (busyNow ? "since its last check" : "in a check within the last "
+                                + ms(hungLimit.toNanos()) + " (a flood that moved on)")
+                        + (busyFwd.starved() ? " (starved of CPU)" : "") + answered));
                 continue;
             }
-            if (nat != null && !d.timedOut().isEmpty() && nat.local().isEmpty() && allSilent(nat, d.timedOut())) {
+            if (nat != null && !d.timedOut().isEmpty() && nat.local().isEmpty() && allSilent(nat, d.timedOut())
+                    && !heldBack) {
                 upstream = true;
                 alarm = "probe targets " + String.join(", ", d.timedOut()) + " unreachable natively from the gateway "
                         + "too: the fault is upstream or at the targets, not this translator; staying announced";
@@ -134,16 +168,18 @@ final class EvidenceRule {
                         + ms(sinceReply) + " ago"));
                 continue;
             }
-            if (d.load() != null && d.load().starved() && sinceReply <= hungLimit.toNanos()) {
+            if (d.load() != null && d.load().starved() && sinceReply <= hungLimit.toNanos() && !heldBack) {
                 busy = true;
                 out.add(r.rejudged(true, "host starved, not broken: " + r.reason() + ", but the path was denied the CPU "
                         + "(" + d.load().describe() + ") and answered " + ms(sinceReply) + " ago"));
                 continue;
             }
             // Counted: say why neither excuse held, so that the log line explains the decision.
-            String notBusy = sinceReply > replyWindow.toNanos() ? "no answer through the path for " + ms(sinceReply)
+            String notBusy = heldBack ? "its output does not leave the gateway (" + fwd.describeEgress() + ")"
+                    : sinceReply > replyWindow.toNanos() ? "no answer through the path for " + ms(sinceReply)
+                            + (busyNow ? " and its output not seen leaving (" + fwd.describeEgress() + ")" : "")
                     : fwd == null ? "no forwarding counters"
-                    : !busyTraffic ? "translator not saturated (" + fwd.in() + " packets in, " + fwd.queueDrops()
+                    : busyFwd == null ? "translator not saturated (" + fwd.in() + " packets in, " + fwd.queueDrops()
                             + " queue drops)" + (nat == null ? "" : " and the IPv4 side lost no native echo")
                     : "the IPv4 side lost no native echo";
             String notUpstream = nat == null ? "no native check"

@@ -61,6 +61,9 @@ public final class InstanceHealth implements AutoCloseable {
     private String alarm;
     private dev.xlatsentinel.translator.probe.Signal.Forwarding lastForwarding;
     private long lastForwardingAt;
+    /** The latest counters that showed the translator saturated, and when: a flood that just moved on. */
+    private dev.xlatsentinel.translator.probe.Signal.Forwarding lastSaturated;
+    private long lastSaturatedAt;
     private long busyRounds;
     private long upstreamRounds;
     private long lateProbes;
@@ -292,11 +295,16 @@ public final class InstanceHealth implements AutoCloseable {
                     if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
                         lastForwarding = f;
                         lastForwardingAt = now;
+                        if (EvidenceRule.busyTraffic(f)) {
+                            lastSaturated = f;
+                            lastSaturatedAt = now;
+                        }
                     }
                 }
                 boolean recent = lastForwarding != null && now - lastForwardingAt <= policy.replyWindow().toNanos();
+                boolean lately = lastSaturated != null && now - lastSaturatedAt <= policy.hungLimit().toNanos();
                 EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, now, policy.replyWindow(),
-                        policy.hungLimit(), recent ? lastForwarding : null);
+                        policy.hungLimit(), recent ? lastForwarding : null, lately ? lastSaturated : null);
                 results = j.results();
                 lastResults = results;
                 if (LOG.isDebugEnabled()) {

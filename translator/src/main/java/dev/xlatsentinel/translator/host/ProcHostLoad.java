@@ -8,9 +8,11 @@ import java.nio.file.Path;
  * {@link HostLoad} from /proc: the host's CPU pressure ({@code /proc/pressure/cpu}, PSI, when
  * the kernel has it on: Debian builds it but leaves it off unless booted with {@code psi=1}),
  * the input backlog's drops and squeezes ({@code /proc/net/softnet_stat}, the same for every
- * network namespace), and, for a userspace translator, its process's wait for a CPU
- * ({@code /proc/PID/schedstat}, second field). A file that cannot be read gives -1 for its
- * counters; the pid file is read again only when the process it named is gone.
+ * network namespace), and, for a userspace translator, its process's wait for a CPU and its
+ * time on one ({@code /proc/PID/schedstat}, second and first fields) and whether it is runnable
+ * now ({@code /proc/PID/stat}, state R): a wait still going on is in neither counter yet. A file
+ * that cannot be read gives -1 for its counters; the pid file is read again only when the
+ * process it named is gone.
  */
 public final class ProcHostLoad implements HostLoad {
     private final Path proc;
@@ -31,7 +33,9 @@ public final class ProcHostLoad implements HostLoad {
     @Override
     public Reading read() {
         long[] softnet = softnet();
-        return new Reading(pressure(), translatorWait(), softnet[0], softnet[1]);
+        long pressure = pressure();
+        long[] own = translator();
+        return new Reading(pressure, own[1], softnet[0], softnet[1], own[0], own[2] == 1, System.nanoTime());
     }
 
     /** PSI "some total" in microseconds; -1 when the kernel has no PSI (or it is off). */
@@ -84,19 +88,21 @@ public final class ProcHostLoad implements HostLoad {
         return new long[] {dropped, squeezed};
     }
 
-    /** The translator process's run delay in nanoseconds; -1 without a pid file or process. */
-    private long translatorWait() {
+    private static final long[] NO_TRANSLATOR = {-1, -1, 0};
+
+    /** The translator's {run time, run delay, 1 if runnable now}; -1s without a pid file or process. */
+    private long[] translator() {
         if (pidFile == null) {
-            return -1;
+            return NO_TRANSLATOR;
         }
         long p = pid;
-        long wait = p < 0 ? -1 : runDelay(p);
-        if (wait < 0) {
+        long[] own = p < 0 ? NO_TRANSLATOR : translator(p);
+        if (own[1] < 0) {
             p = readPid();
             pid = p;
-            wait = p < 0 ? -1 : runDelay(p);
+            own = p < 0 ? NO_TRANSLATOR : translator(p);
         }
-        return wait;
+        return own;
     }
 
     private long readPid() {
@@ -107,12 +113,27 @@ public final class ProcHostLoad implements HostLoad {
         }
     }
 
-    private long runDelay(long p) {
+    private long[] translator(long p) {
+        Path dir = proc.resolve(Long.toString(p));
         try {
-            String[] f = Files.readString(proc.resolve(Long.toString(p)).resolve("schedstat")).trim().split("\\s+");
-            return f.length < 2 ? -1 : Long.parseLong(f[1]);
+            String[] f = Files.readString(dir.resolve("schedstat")).trim().split("\\s+");
+            if (f.length < 2) {
+                return NO_TRANSLATOR;
+            }
+            return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), runnable(dir) ? 1 : 0};
         } catch (IOException | NumberFormatException e) {
-            return -1;
+            return NO_TRANSLATOR;
+        }
+    }
+
+    /** State R in /proc/PID/stat (after the command name, which may hold spaces and parentheses). */
+    private static boolean runnable(Path dir) {
+        try {
+            String stat = Files.readString(dir.resolve("stat"));
+            int end = stat.lastIndexOf(')');
+            return end >= 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'R';
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -70,7 +70,8 @@ public sealed interface Signal {
     }
 
     /**
-     * The translator's forwarding counters since its last check (TAYGA's TUN device).
+     * The translator's forwarding counters since its last check (TAYGA's TUN device; Jool's
+     * counters), and how many packets left the gateway through its egress interfaces meanwhile.
      *
      * @param in         packets the kernel handed to the translator (queued or dropped)
      * @param out        packets the translator wrote back
@@ -79,8 +80,14 @@ public sealed interface Signal {
      * @param starved    the translator waited for a CPU for most of the period (it is busy, not
      *                   stuck: an empty {@code out} then proves nothing)
      * @param elapsedNanos the period the counters cover
+     * @param written    packets the translator wrote over the egress window (at least
+     *                   {@code EGRESS_WINDOW} of the probe, ending at this check or shortly before);
+     *                   -1: not measured
+     * @param egress     packets the gateway's egress interfaces (its IPv4 side and IPv6 side, as
+     *                   configured) transmitted over the same window; -1: not measured
      */
-    record Forwarding(long in, long out, long queueDrops, boolean starved, long elapsedNanos) implements Signal {
+    record Forwarding(long in, long out, long queueDrops, boolean starved, long elapsedNanos, long written,
+            long egress) implements Signal {
         /**
          * Packets per second in at which probes queue behind real traffic. Measured through
          * TAYGA: TCP at ~60 kpps without a queue drop delayed probes past 10 ms; a 1 ms test
@@ -88,9 +95,55 @@ public sealed interface Signal {
          */
         public static final long BUSY_RATE = 10_000;
 
+        /**
+         * Packets the translator must have written over the egress window for the egress counters to say
+         * anything about them: below that, the gateway's own traffic (BFD, native echoes, ARP and
+         * neighbour discovery) on the same interfaces is of the same size.
+         */
+        public static final long EGRESS_MIN_OUT = 20;
+
+        /**
+         * The share of the translator's output the egress must have transmitted, 1 in {@value}:
+         * for its output to count as leaving. Loose on purpose: a congested uplink's queue may drop
+         * some, the counters are read a few microseconds apart, and the translator's output splits
+         * over both sides; a drop inside the gateway (a firewall rule, no route) lets almost
+         * nothing out (measured: under 1 %).
+         */
+        public static final int EGRESS_SHARE = 4;
+
+        /** Counters without egress figures (not measured). */
+        public Forwarding(long in, long out, long queueDrops, boolean starved, long elapsedNanos) {
+            this(in, out, queueDrops, starved, elapsedNanos, -1, -1);
+        }
+
         /** Saturated: its queue overflowed, it waited for a CPU, or it takes {@link #BUSY_RATE} or more. */
         public boolean saturated() {
             return queueDrops > 0 || starved || (elapsedNanos > 0 && in * 1_000_000_000.0 / elapsedNanos >= BUSY_RATE);
+        }
+
+        /**
+         * The translator's output demonstrably leaves the gateway: it wrote {@link #EGRESS_MIN_OUT}
+         * or more packets and the egress interfaces transmitted at least a {@link #EGRESS_SHARE}th
+         * as many. False when not measured or too few to tell.
+         */
+        public boolean outputLeaves() {
+            return egress >= 0 && written >= EGRESS_MIN_OUT && egress * EGRESS_SHARE >= written;
+        }
+
+        /**
+         * The translator's output demonstrably does NOT leave the gateway: it wrote
+         * {@link #EGRESS_MIN_OUT} or more packets and the egress transmitted less than a
+         * {@link #EGRESS_SHARE}th as many (dropped between the translator and the wire: a firewall
+         * rule, no route). False when not measured or too few to tell.
+         */
+        public boolean outputHeldBack() {
+            return egress >= 0 && written >= EGRESS_MIN_OUT && egress * EGRESS_SHARE < written;
+        }
+
+        /** The egress figures in words, for reasons. */
+        public String describeEgress() {
+            return egress < 0 ? "egress not measured" : "the egress transmitted " + egress + " packets while the "
+                    + "translator wrote " + written;
         }
     }
 

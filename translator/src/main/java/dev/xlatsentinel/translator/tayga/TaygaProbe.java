@@ -21,9 +21,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * TAYGA's own signals: the process in the pid file is alive (from /proc/PID/stat, so a
@@ -39,6 +41,10 @@ import java.util.concurrent.CompletableFuture;
  * (sleeping with packets waiting); a TAYGA that was runnable but mostly waiting for a CPU is
  * starved, and says so. Every result carries the counters as a {@link Signal.Forwarding}.
  *
+ * <p>With {@code egress} interfaces (the gateway's IPv4 side and IPv6 side), the result also
+ * says how many packets they transmitted over the same period: TAYGA's output leaving the
+ * gateway, or not (translator.md "Do no harm", rule 2).
+ *
  * <p>Watched ({@link #watching}): TAYGA's exit through a pidfd and the TUN's link events
  * through rtnetlink are looked at the moment the kernel announces them (process and TUN
  * only: the counters stay the rounds' business).
@@ -51,6 +57,11 @@ public final class TaygaProbe implements Probe, Watched {
      * router solicitations) that TAYGA rightly drops, and that was seen to fail a check.
      */
     static final int STALL_PACKETS = 5;
+    /**
+     * The shortest period TAYGA's output and the egress counters are compared over: at the lab's
+     * 10 ms rounds a check sees a few dozen packets of a starved TAYGA, too few to compare.
+     */
+    static final long EGRESS_WINDOW_NANOS = 50_000_000L;
 
     private final String name;
     private final PidFileProcess process;
@@ -58,7 +69,10 @@ public final class TaygaProbe implements Probe, Watched {
     private final LinkSource links;
     private final String tun;
     private final boolean expectTraffic;
+    private final List<String> egress;
     private final Path proc;
+    /** The clock of the counters' periods (System.nanoTime; a test's hand). */
+    private final LongSupplier nanoTime;
     private EventReporter reporter;
     private KernelEvents events;
     private RtnetlinkMonitor monitor;
@@ -69,24 +83,42 @@ public final class TaygaProbe implements Probe, Watched {
     private long lastCheckNanos;
     private long lastOnCpu = -1;
     private long lastDropped = -1;
+    /** The egress window's start: TAYGA's output and the egress's transmitted packets then, and when. */
+    private long egressBaseOut = -1;
+    private long egressBaseLeft = -1;
+    private long egressBaseAt;
+    /** The last complete egress window: what TAYGA wrote and what the egress transmitted (-1: none yet). */
+    private long windowWritten = -1;
+    private long windowLeft = -1;
 
     /**
      * @param expectTraffic also fail when no packet at all crossed the TUN since the last run
      */
     public TaygaProbe(String name, Path pidFile, NetworkNamespace ns, LinkSource links, String tun,
             boolean expectTraffic) {
-        this(name, pidFile, ns, links, tun, expectTraffic, PROC);
+        this(name, pidFile, ns, links, tun, expectTraffic, List.of(), PROC, System::nanoTime);
+    }
+
+    /**
+     * @param egress the interfaces TAYGA's output leaves by (in the TUN's namespace), whose transmit
+     *               counters are read with the TUN's; empty: not measured
+     */
+    public TaygaProbe(String name, Path pidFile, NetworkNamespace ns, LinkSource links, String tun,
+            boolean expectTraffic, List<String> egress) {
+        this(name, pidFile, ns, links, tun, expectTraffic, egress, PROC, System::nanoTime);
     }
 
     TaygaProbe(String name, Path pidFile, NetworkNamespace ns, LinkSource links, String tun, boolean expectTraffic,
-            Path proc) {
+            List<String> egress, Path proc, LongSupplier nanoTime) {
         this.name = name;
         this.process = new PidFileProcess(pidFile, "tayga", "TAYGA", proc);
         this.ns = ns;
         this.links = links;
         this.tun = tun;
         this.expectTraffic = expectTraffic;
+        this.egress = List.copyOf(egress);
         this.proc = proc;
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -201,9 +233,13 @@ public final class TaygaProbe implements Probe, Watched {
         long out = lastFromTayga < 0 ? -1 : fromTayga - lastFromTayga;
         lastToTayga = toTayga;
         lastFromTayga = fromTayga;
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         long elapsed = now - lastCheckNanos;
         lastCheckNanos = now;
+        egressWindow(fromTayga, egressPackets(), now);
+        if (windowLeft >= 0) {
+            d.put("egress_window", windowLeft + " of " + windowWritten + " packets out");
+        }
         long[] sched = ProcessState.schedstat(proc, pid);
         long onCpu = sched == null || lastOnCpu < 0 ? -1 : sched[0] - lastOnCpu;
         lastOnCpu = sched == null ? -1 : sched[0];
@@ -216,22 +252,65 @@ public final class TaygaProbe implements Probe, Watched {
                 d.put("starved", "ran " + onCpu / 1000 + " us of " + elapsed / 1000 + " us");
                 return ProbeResult.pass(name, stall + ", but it was runnable and ran only " + onCpu / 1000 + " us of "
                         + elapsed / 1000 + " us: starved of CPU, not stuck").withDetails(d)
-                        .withSignal(new Signal.Forwarding(in, out, drops, true, elapsed));
+                        .withSignal(new Signal.Forwarding(in, out, drops, true, elapsed, windowWritten, windowLeft));
             }
             String why = !runnable ? " (TAYGA is " + new ProcessState(pid, "tayga", state).describe() + ")"
                     : onCpu >= 0 ? " (it ran " + onCpu / 1000 + " us of " + elapsed / 1000 + " us)" : "";
-            return ProbeResult.fail(name, stall + why).withDetails(d).withSignal(new Signal.Forwarding(in, out, drops, false, elapsed));
+            return ProbeResult.fail(name, stall + why).withDetails(d).withSignal(new Signal.Forwarding(in, out, drops, false, elapsed, windowWritten, windowLeft));
         }
         if (expectTraffic && in == 0 && out == 0) {
             return ProbeResult.fail(name, "no packet crossed TUN " + tun + " since the last check").withDetails(d)
-                    .withSignal(new Signal.Forwarding(0, 0, 0, false, elapsed));
+                    .withSignal(new Signal.Forwarding(0, 0, 0, false, elapsed, windowWritten, windowLeft));
         }
         ProbeResult ok = ProbeResult.pass(name, "TAYGA pid " + pid + " running, TUN " + tun + " up"
                 + (in < 0 ? "" : ", " + in + " packets in, " + out + " out")).withDetails(d);
-        return in < 0 ? ok : ok.withSignal(new Signal.Forwarding(in, out, drops, false, elapsed));
+        return in < 0 ? ok : ok.withSignal(new Signal.Forwarding(in, out, drops, false, elapsed, windowWritten, windowLeft));
+    }
+
+    /**
+     * Packets the egress interfaces transmitted so far, summed; -1 when none are configured or
+     * one is missing (an interface that went away and came back restarts its counters: the
+     * next check starts a new baseline).
+     */
+    private long egressPackets() throws IOException {
+        if (egress.isEmpty()) {
+            return -1;
+        }
+        long sum = 0;
+        for (String ifname : egress) {
+            Optional<LinkState> l = links.link(ifname);
+            if (l.isEmpty()) {
+                return -1;
+            }
+            sum += l.get().txPackets();
+        }
+        return sum;
+    }
+
+    /**
+     * Closes the egress window when it is {@link #EGRESS_WINDOW_NANOS} old: what TAYGA wrote and
+     * what the egress transmitted since its start. Counters that went backwards (an interface or
+     * the TUN re-created) or a missing interface start a new window and forget the last one.
+     */
+    private void egressWindow(long fromTayga, long egressNow, long now) {
+        if (egressNow < 0 || egressBaseLeft < 0 || egressNow < egressBaseLeft || fromTayga < egressBaseOut) {
+            windowWritten = -1;
+            windowLeft = -1;
+        } else if (now - egressBaseAt < EGRESS_WINDOW_NANOS) {
+            return;
+        } else {
+            windowWritten = fromTayga - egressBaseOut;
+            windowLeft = egressNow - egressBaseLeft;
+        }
+        egressBaseOut = egressNow < 0 ? -1 : fromTayga;
+        egressBaseLeft = egressNow;
+        egressBaseAt = now;
     }
 
     private void forgetCounters() {
+        egressBaseLeft = -1;
+        windowWritten = -1;
+        windowLeft = -1;
         lastToTayga = -1;
         lastFromTayga = -1;
         lastOnCpu = -1;

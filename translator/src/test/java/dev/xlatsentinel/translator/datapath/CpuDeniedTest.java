@@ -49,4 +49,18 @@ class CpuDeniedTest {
         // The translator restarted (its run delay went back): not a measurement.
         assertThat(CpuDenied.extension(at(-1, 30 * MS), at(-1, 1 * MS), 5 * MS, 0, 5 * MS, 50 * MS)).isZero();
     }
+
+    @Test
+    void aTranslatorLeftRunnableWithoutACpuMovesTheDeadlineThoughNeitherCounterShowsItYet() {
+        // Recorded in the lab: PSI and the run delay flat, TAYGA runnable and not run since the send.
+        HostLoad.Reading send = new HostLoad.Reading(11_844_157_793L, 30_522_267_000L, 0, 0, 9_825_643_000L, false, 0);
+        HostLoad.Reading deadline = new HostLoad.Reading(11_844_157_793L, 30_522_267_000L, 0, 0, 9_825_643_000L, true,
+                4 * MS);
+        // Interval 5 ms, deadline 4 ms: the 1 ms left to the ceiling.
+        assertThat(CpuDenied.extension(send, deadline, 4 * MS, 0, 4 * MS, 5 * MS)).isEqualTo(1 * MS);
+        // It got the CPU and went back to sleep: nothing denied now, the open targets time out.
+        HostLoad.Reading asleep = new HostLoad.Reading(11_844_157_793L, 30_522_267_000L, 0, 0, 9_825_700_000L, false,
+                4 * MS);
+        assertThat(CpuDenied.extension(send, asleep, 4 * MS, 0, 4 * MS, 5 * MS)).isZero();
+    }
 }

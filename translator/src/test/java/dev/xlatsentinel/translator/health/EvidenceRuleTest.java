@@ -175,4 +175,77 @@ class EvidenceRuleTest {
                 false, List.of(), NOW - 10 * MS, new Signal.Load(50 * MS, 50 * MS, 0, 0, 0)));
         assertThat(judge(unreachable, tayga(0, 0, 0, false)).results().get(0).passed()).isFalse();
     }
+
+    /** TAYGA saturated (queue drops), its output over the egress window and what the egress sent meanwhile. */
+    private static ProbeResult saturated(long written, long egress) {
+        return ProbeResult.pass("tayga", "running")
+                .withSignal(new Signal.Forwarding(20_000, 200, 19_800, false, PERIOD, written, egress));
+    }
+
+    @Test
+    void aSaturatedTranslatorWhoseOutputLeavesIsBusyBeyondTheReplyWindow() {
+        // Measured in the lab: a starved TAYGA took 1 packet in 100; no probe answered for 30 s, but
+        // everything it wrote left through the IPv4 side.
+        EvidenceRule.Judged j = judge(timedOut(NOW - 30_000 * MS), saturated(2_000, 1_990),
+                nat(Signal.NativeOutcome.ANSWERED, Signal.NativeOutcome.ANSWERED, ""));
+        assertThat(j.busy()).isTrue();
+        assertThat(j.results().get(0).passed()).isTrue();
+        assertThat(j.results().get(0).reason()).endsWith("the path silent for 30s but its output leaves the gateway "
+                + "(the egress transmitted 1990 packets while the translator wrote 2000)");
+        // A quarter leaving is enough (an uplink that drops some); never answered at all is fine too.
+        assertThat(judge(timedOut(Long.MIN_VALUE), saturated(2_000, 500)).results().get(0).passed()).isTrue();
+    }
+
+    @Test
+    void aSaturatedTranslatorWhoseOutputDoesNotLeaveIsCountedAtOnce() {
+        // Translated traffic dropped at the IPv4 egress (nftables): TAYGA writes, nothing leaves. The
+        // path answered 40 ms ago, the host is starved: neither excuse holds.
+        EvidenceRule.Judged j = judge(timedOutOn(NOW - 40 * MS, 52, 51), saturated(2_000, 30),
+                nat(Signal.NativeOutcome.ANSWERED, Signal.NativeOutcome.ANSWERED, ""));
+        assertThat(j.busy()).isFalse();
+        assertThat(j.results().get(0).passed()).isFalse();
+        assertThat(j.results().get(0).reason()).contains("(counted: its output does not leave the gateway (the "
+                + "egress transmitted 30 packets while the translator wrote 2000); natively");
+        // Nor is it "upstream" when the targets are silent natively too: the gateway holds it back.
+        EvidenceRule.Judged dark = judge(timedOut(NOW - 40 * MS), saturated(2_000, 0),
+                nat(Signal.NativeOutcome.SILENT, Signal.NativeOutcome.SILENT, ""));
+        assertThat(dark.upstream()).isFalse();
+        assertThat(dark.results().get(0).passed()).isFalse();
+    }
+
+    @Test
+    void tooFewPacketsOrNoEgressFiguresChangeNothing() {
+        // 10 written: the gateway's own traffic on the same links is of that size; as before the rule.
+        assertThat(judge(timedOut(NOW - 40 * MS), saturated(10, 0)).results().get(0).passed()).isTrue();
+        assertThat(judge(timedOut(NOW - 10_100 * MS), saturated(10, 10)).results().get(0).passed()).isFalse();
+        assertThat(judge(timedOut(NOW - 10_100 * MS), saturated(-1, -1)).results().get(0).passed()).isFalse();
+        // Output leaving does not make an unsaturated translator busy.
+        ProbeResult light = ProbeResult.pass("tayga", "running")
+                .withSignal(new Signal.Forwarding(24, 22, 0, false, PERIOD, 2_000, 2_000));
+        assertThat(judge(timedOut(NOW - 12 * MS), light).results().get(0).passed()).isFalse();
+    }
+
+    @Test
+    void aFloodThatJustMovedOnStillExcusesTheTimeoutsItLeftBehind() {
+        // The backup carried the flood for a second after a BFD flap; this round's counters are quiet
+        // again, but its probes were lost in the full queue. Measured: answers back 0.35 s later.
+        long[] last = {NOW, NOW};
+        Signal.Forwarding flood = new Signal.Forwarding(30_000, 600, 29_400, false, 100 * MS);
+        ProbeResult quietNow = ProbeResult.pass("tayga", "running")
+                .withSignal(new Signal.Forwarding(137, 137, 0, false, 300 * MS));
+        EvidenceRule.Judged j = EvidenceRule.judge(List.of(timedOut(NOW - 1_240 * MS), quietNow),
+                last, NOW, WINDOW, HUNG, null, flood);
+        assertThat(j.busy()).isTrue();
+        assertThat(j.results().get(0).passed()).isTrue();
+        assertThat(j.results().get(0).reason()).contains("wrote 600 back in a check within the last 1s (a flood "
+                + "that moved on)");
+        // Without it (older than the hung limit: InstanceHealth passes none), the same round counts.
+        EvidenceRule.Judged quiet = EvidenceRule.judge(List.of(timedOut(NOW - 1_240 * MS), quietNow),
+                last, NOW, WINDOW, HUNG, null, null);
+        assertThat(quiet.results().get(0).passed()).isFalse();
+        assertThat(quiet.results().get(0).reason()).contains("translator not saturated (137 packets in, 0 queue drops)");
+        // A flood that moved on does not excuse a path silent for the whole reply window.
+        assertThat(EvidenceRule.judge(List.of(timedOut(NOW - 10_100 * MS), quietNow), last, NOW,
+                WINDOW, HUNG, null, flood).results().get(0).passed()).isFalse();
+    }
 }

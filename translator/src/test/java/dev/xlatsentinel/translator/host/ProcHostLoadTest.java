@@ -26,6 +26,7 @@ class ProcHostLoadTest {
                 "1abfbec9 00000002 00000094 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n"
                 + "1e6ee29a 00000010 0000009e 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n");
         Files.writeString(proc.resolve("4242/schedstat"), "1520338011 73201944 20914\n");
+        Files.writeString(proc.resolve("4242/stat"), "4242 (tayga) S 1 4242 4242 0 -1 4194560 187 0 0 0 65 595\n");
         return proc;
     }
 
@@ -35,7 +36,27 @@ class ProcHostLoadTest {
         Path pid = dir.resolve("tayga.pid");
         Files.writeString(pid, "4242\n");
         HostLoad.Reading r = new ProcHostLoad(proc, pid).read();
-        assertThat(r).isEqualTo(new HostLoad.Reading(8326777448L, 73201944L, 0x12, 0x94 + 0x9e));
+        assertThat(r.cpuPressureMicros()).isEqualTo(8326777448L);
+        assertThat(r.translatorWaitNanos()).isEqualTo(73201944L);
+        assertThat(r.backlogDrops()).isEqualTo(0x12);
+        assertThat(r.squeezes()).isEqualTo(0x94 + 0x9e);
+        assertThat(r.translatorRunNanos()).isEqualTo(1520338011L);
+        assertThat(r.translatorRunnable()).isFalse();
+    }
+
+    @Test
+    void aRunnableTranslatorIsToldByItsStateEvenWithParenthesesInItsName() throws IOException {
+        Path proc = proc();
+        Path pid = dir.resolve("tayga.pid");
+        Files.writeString(pid, "4242\n");
+        Files.writeString(proc.resolve("4242/stat"), "4242 (tay) R (x) R 1 4242 4242 0 -1 4194560 187 0 0 0 65 595\n");
+        assertThat(new ProcHostLoad(proc, pid).read().translatorRunnable()).isTrue();
+        // Stopped (SIGSTOP): T, not runnable.
+        Files.writeString(proc.resolve("4242/stat"), "4242 (tayga) T 1 4242 4242 0 -1 4194560 187 0 0 0 65 595\n");
+        assertThat(new ProcHostLoad(proc, pid).read().translatorRunnable()).isFalse();
+        // No stat file: not known to be runnable.
+        Files.delete(proc.resolve("4242/stat"));
+        assertThat(new ProcHostLoad(proc, pid).read().translatorRunnable()).isFalse();
     }
 
     @Test

@@ -53,7 +53,8 @@ class TaygaProbeTest {
     }
 
     private TaygaProbe probe(boolean expectTraffic) {
-        return new TaygaProbe("tayga", pidFile, host, name -> Optional.ofNullable(tun), "nat64", expectTraffic, proc);
+        return new TaygaProbe("tayga", pidFile, host, name -> Optional.ofNullable(tun), "nat64", expectTraffic,
+                List.of(), proc, System::nanoTime);
     }
 
     private String reason(TaygaProbe p) {
@@ -138,5 +139,52 @@ class TaygaProbeTest {
         Signal.Forwarding f = (Signal.Forwarding) p.run(Duration.ofSeconds(1)).join().signal();
         assertThat(List.of(f.in(), f.out(), f.queueDrops())).containsExactly(100L, 50L, 0L);
         assertThat(f.starved()).isFalse();
+    }
+
+    private static LinkState egressLink(String name, long txPackets) {
+        return new LinkState(name, 7, true, true, "up", 0, txPackets, 0, 0, 0, 0);
+    }
+
+    @Test
+    void theEgressWindowComparesTaygasOutputWithWhatLeftTheGateway() throws IOException {
+        process(4242, "tayga", 'S');
+        long[] clock = {0};
+        java.util.Map<String, LinkState> links = new java.util.HashMap<>();
+        links.put("v4", egressLink("v4", 1_000));
+        links.put("lan0", egressLink("lan0", 500));
+        TaygaProbe p = new TaygaProbe("tayga", pidFile, host, name -> Optional.ofNullable(name.equals("nat64") ? tun
+                : links.get(name)), "nat64", false, List.of("v4", "lan0"), proc, () -> clock[0]);
+        tun = up(100, 100);
+        assertThat(p.run(Duration.ofSeconds(1)).join().signal()).isNull();
+        // 10 ms later: the window (50 ms) is not over yet, nothing to compare.
+        clock[0] += 10_000_000;
+        tun = up(400, 390);
+        Signal.Forwarding f = (Signal.Forwarding) p.run(Duration.ofSeconds(1)).join().signal();
+        assertThat(List.of(f.written(), f.egress())).containsExactly(-1L, -1L);
+        // 50 ms in: TAYGA wrote 2 000, the IPv4 side sent 1 950 and the IPv6 side 40 (its BFD, say).
+        clock[0] += 40_000_000;
+        tun = up(2_200, 2_100);
+        links.put("v4", egressLink("v4", 2_950));
+        links.put("lan0", egressLink("lan0", 540));
+        f = (Signal.Forwarding) p.run(Duration.ofSeconds(1)).join().signal();
+        assertThat(List.of(f.written(), f.egress())).containsExactly(2_000L, 1_990L);
+        assertThat(f.outputLeaves()).isTrue();
+        // The next window: TAYGA wrote 3 000 and nothing left (dropped before the wire).
+        clock[0] += 60_000_000;
+        tun = up(5_300, 5_100);
+        f = (Signal.Forwarding) p.run(Duration.ofSeconds(1)).join().signal();
+        assertThat(List.of(f.written(), f.egress())).containsExactly(3_000L, 0L);
+        assertThat(f.outputHeldBack()).isTrue();
+        // An egress interface re-created (its counters restart): a new window, the last one forgotten.
+        clock[0] += 60_000_000;
+        links.put("v4", egressLink("v4", 3));
+        f = (Signal.Forwarding) p.run(Duration.ofSeconds(1)).join().signal();
+        assertThat(List.of(f.written(), f.egress())).containsExactly(-1L, -1L);
+        // One missing: not measured.
+        clock[0] += 60_000_000;
+        links.remove("lan0");
+        f = (Signal.Forwarding) p.run(Duration.ofSeconds(1)).join().signal();
+        assertThat(f.egress()).isEqualTo(-1L);
+        assertThat(f.outputLeaves() || f.outputHeldBack()).isFalse();
     }
 }

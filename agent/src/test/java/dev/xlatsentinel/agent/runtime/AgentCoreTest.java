@@ -325,10 +325,12 @@ class AgentCoreTest {
         f.health("up", HealthState.DOWN);
         old.stale = "network namespace gw was created again";
         f.clock.advance(Duration.ofSeconds(3));
-        f.reload(f.config());
+        List<FollowUp> follow = f.reload(f.config());
         TwinResources.TwinInstance rebuilt = f.twin.instances.get("up");
         assertThat(rebuilt).isNotSameAs(old);
-        assertThat(old.closed).isTrue();
+        // Its probes stop off the loop.
+        assertThat(follow).extracting(x -> x.what() + ": " + x.doing())
+                .containsExactly("instance up (old probes): probes stopped");
         assertThat(s.held).isTrue();
         rebuilt.health(HealthState.UP);
         f.clock.runDue();

@@ -19,7 +19,16 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit status (0 ok, 1 failed, 2 usage). */
     public static int execute(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        // `xlat-sentinel status --help` is what an operator types first; `jool` passes its
+        // arguments on to jool, --help included.
+        cli.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("jool") && !name.equals("help")) {
+                sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+        });
+        return cli.execute(args);
     }
 
     @Override

@@ -24,6 +24,12 @@ import java.util.List;
  */
 public final class ConfigLoader {
     private static final ConfigReader READER = new ConfigReader();
+    /**
+     * The largest file read (4 MiB, some 20000 sessions): a file copied over the config by
+     * mistake must not fill the daemon's heap on reload (a 200 MB one ran it out of memory,
+     * starved its BFD loop and flapped a working session).
+     */
+    static final int MAX_BYTES = 4 * 1024 * 1024;
 
     private ConfigLoader() {
     }
@@ -31,12 +37,16 @@ public final class ConfigLoader {
     /** Loads and checks {@code file}; throws listing every error, or returns the checked config. */
     public static LoadedConfig load(Path file) throws ConfigException {
         byte[] content;
-        try {
-            content = Files.readAllBytes(file);
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            content = in.readNBytes(MAX_BYTES + 1); // no size asked first: /dev/zero says 0
         } catch (NoSuchFileException e) {
             throw new ConfigException(file, List.of(FieldError.of("", "no such file")));
         } catch (IOException e) {
             throw new ConfigException(file, List.of(FieldError.of("", "cannot read: " + e.getMessage())));
+        }
+        if (content.length > MAX_BYTES) {
+            throw new ConfigException(file, List.of(FieldError.of("", "larger than " + MAX_BYTES / (1024 * 1024)
+                    + " MiB, not read (a config is at most " + MAX_BYTES + " bytes: is this the right file?)")));
         }
         return load(file, content);
     }

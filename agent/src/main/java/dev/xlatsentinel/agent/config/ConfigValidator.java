@@ -145,7 +145,7 @@ final class ConfigValidator {
         c.services().forEach((name, s) -> {
             String path = "services." + name;
             if (!NAME.matcher(name).matches()) {
-                error(path, "service name must be 1-64 letters, digits, '.', '_' or '-'");
+                error(path, "service name must be 1-64 ASCII letters (a-z, A-Z), digits, '.', '_' or '-'");
             }
             if (s == null) {
                 error(path, "empty service");

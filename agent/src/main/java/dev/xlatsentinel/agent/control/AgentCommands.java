@@ -22,7 +22,8 @@ public final class AgentCommands implements ControlHandler {
 
         void drain(String instance, String reason, String who);
 
-        void undrain(String instance, String who);
+        /** Ends a drain; returns what still drains it ({@code ""} when nothing), appended to the reply. */
+        String undrain(String instance, String who);
 
         /** Reloads the config file; returns a one-line summary or throws with every error. */
         String reload(String who) throws ControlException;
@@ -36,6 +37,25 @@ public final class AgentCommands implements ControlHandler {
 
     public AgentCommands(Supplier<Service> daemon) {
         this.daemon = daemon;
+    }
+
+    /** The longest drain reason: one line of a log and of the status table. */
+    static final int MAX_REASON = 300;
+
+    /**
+     * A reason goes into the log and the status table as it is: a line break in it would write
+     * lines of its own there (a forged "service ... RELEASED" under a real withdrawal).
+     */
+    private static void checkReason(String reason) throws ControlException {
+        if (reason.length() > MAX_REASON) {
+            throw new ControlException("drain reason: " + reason.length() + " characters; at most " + MAX_REASON);
+        }
+        for (int i = 0; i < reason.length(); i++) {
+            if (Character.isISOControl(reason.charAt(i))) {
+                throw new ControlException("drain reason: no line breaks, tabs or other control characters"
+                        + " (character " + (i + 1) + " is U+" + String.format("%04X", (int) reason.charAt(i)) + ")");
+            }
+        }
     }
 
     @Override
@@ -52,14 +72,15 @@ public final class AgentCommands implements ControlHandler {
                     if (reason.isBlank()) {
                         throw new ControlException("drain needs a reason (--reason TEXT): it is logged and shown");
                     }
+                    checkReason(reason);
                     d.drain(instance, reason, who);
                     return TextNode.valueOf((instance == null ? "every instance" : "instance " + instance)
                             + " drained: " + reason);
                 }
                 case "undrain":
-                    d.undrain(instance, who);
+                    String still = d.undrain(instance, who);
                     return TextNode.valueOf((instance == null ? "every instance" : "instance " + instance)
-                            + " undrained");
+                            + " undrained" + still);
                 case "reload":
                     return TextNode.valueOf(d.reload(who));
                 default:

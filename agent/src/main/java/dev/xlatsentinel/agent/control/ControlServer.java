@@ -89,6 +89,8 @@ public final class ControlServer implements AutoCloseable {
 
     private final Path temp;
     private volatile boolean published;
+    /** The socket file this server put at {@code path} (its inode): the only one it may remove. */
+    private volatile Object publishedFile;
     private volatile boolean retiring;
     private final java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
 
@@ -200,6 +202,7 @@ public final class ControlServer implements AutoCloseable {
      */
     public void publish() throws IOException {
         Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        publishedFile = fileKey(path);
         published = true;
         LOG.info("control socket {} ({})", path, group == null ? "root only" : "root and group " + group);
     }
@@ -224,7 +227,9 @@ public final class ControlServer implements AutoCloseable {
     public java.util.concurrent.CompletableFuture<Void> retire(boolean pathReplaced) {
         retiring = true;
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        server.close();
+        // Closed before returning (it takes the I/O thread a moment): a reload right after this
+        // one that puts a socket back at this path must find nobody listening here.
+        server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         workers.shutdown();
         Thread t = new Thread(() -> {
             try {
@@ -238,7 +243,7 @@ public final class ControlServer implements AutoCloseable {
                 }
                 shutdown();
                 if (!pathReplaced) {
-                    Files.deleteIfExists(path);
+                    removeOwnFile();
                 }
                 done.complete(null);
             } catch (InterruptedException e) {
@@ -445,6 +450,31 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the socket file at {@code path} only if it is still the one this server put
+     * there: a later reload may have put another server's socket at the same path meanwhile
+     * (controlSocket A -> B -> A while a client held A), and removing that one would leave
+     * the agent without a control socket.
+     */
+    private void removeOwnFile() throws IOException {
+        Object now = fileKey(path);
+        if (now != null && now.equals(publishedFile)) {
+            Files.deleteIfExists(path);
+        } else if (now != null) {
+            LOG.debug("control socket {} now belongs to another server: left in place", path);
+        }
+    }
+
+    /** The file's identity (device and inode), or null when there is no file. */
+    private static Object fileKey(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
+
     private void shutdown() {
         workers.shutdownNow();
         io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -457,7 +487,7 @@ public final class ControlServer implements AutoCloseable {
         shutdown();
         try {
             if (published && !retiring) {
-                Files.deleteIfExists(path);
+                removeOwnFile();
             }
             Files.deleteIfExists(temp);
         } catch (IOException e) {

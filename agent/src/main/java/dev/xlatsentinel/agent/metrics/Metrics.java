@@ -130,8 +130,9 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
         healthChanges.labelValues(change.instance(), change.to().name()).inc();
     }
 
+    /** Transitions only: a reason that changes while withdrawn (min-hold, another cause) is not another withdrawal. */
     @Override
-    public void verdict(Verdict v) {
+    public void transition(Verdict v) {
         serviceVerdicts.labelValues(v.service(), v.withdraw() ? "withdraw" : "release").inc();
     }
 

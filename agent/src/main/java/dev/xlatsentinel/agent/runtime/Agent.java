@@ -41,7 +41,12 @@ public final class Agent implements AutoCloseable {
 
     /** Observers of what the agent does (metrics); all calls come from the agent loop or BFD's listener thread. */
     public interface Observer {
+        /** Every new verdict: a service withdrawn or released, or only its reason changed. */
         default void verdict(Verdict v) {
+        }
+
+        /** A service withdrawn or released: its state changed (not only its reason). */
+        default void transition(Verdict v) {
         }
 
         default void round(String instance, List<ProbeResult> results) {
@@ -178,7 +183,16 @@ public final class Agent implements AutoCloseable {
      * @throws ReloadRejected naming what could not be prepared, with nothing changed
      */
     public Reload prepareReload(LoadedConfig next) throws ReloadRejected {
-        Object[] planned = onLoop(() -> new Object[] {core.plan(next), core.running()});
+        Object[] planned;
+        try {
+            planned = onLoop(() -> new Object[] {core.plan(next), core.running()});
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof ReloadRejected r) {
+                throw r;
+            }
+            // Stopped, or the loop does not answer: nothing was prepared, nothing changed.
+            throw new ReloadRejected(e.getMessage(), e);
+        }
         ReloadPlan plan = (ReloadPlan) planned[0];
         @SuppressWarnings("unchecked")
         Map<Object, dev.xlatsentinel.agent.action.Actuator> running =
@@ -215,11 +229,9 @@ public final class Agent implements AutoCloseable {
         });
     }
 
-    public void undrain(String instance, String who) {
-        onLoop(() -> {
-            core.undrain(instance, who);
-            return null;
-        });
+    /** Ends a drain; returns what still drains it ({@code ""} when nothing), to append to the reply. */
+    public String undrain(String instance, String who) {
+        return onLoop(() -> core.undrain(instance, who));
     }
 
     /** Counts for the one-line status (STATUS=, logs): agent-loop state only, never the BFD loop. */

@@ -82,6 +82,8 @@ final class AgentCore {
     private Scheduler.Timer reconsider;
     private Scheduler.Timer maintenancePoll;
     private boolean maintenance;
+    /** The maintenance file whose presence {@link #maintenance} tells (null before the first look). */
+    private java.nio.file.Path maintenanceSeen;
     private boolean stopping;
     private ReloadRecord lastReload;
     private final StatusInvariant invariant = new StatusInvariant();
@@ -99,12 +101,23 @@ final class AgentCore {
 
     // ------------------------------------------------------------------ reload
 
-    /** The plan from what runs now to {@code next}. */
-    ReloadPlan plan(LoadedConfig next) {
+    /**
+     * The plan from what runs now to {@code next}.
+     *
+     * @throws ReloadRejected once the agent is stopping (SIGTERM): nothing new is started then
+     */
+    ReloadPlan plan(LoadedConfig next) throws ReloadRejected {
         if (stopping) {
-            throw new IllegalStateException("the agent is stopping");
+            throw new ReloadRejected("the agent is stopping");
         }
-        return ReloadPlan.between(config, next);
+        Map<String, String> stale = new LinkedHashMap<>();
+        instances.forEach((name, i) -> {
+            String why = i.stale();
+            if (why != null) {
+                stale.put(name, why);
+            }
+        });
+        return ReloadPlan.between(config, next).rebuilding(stale);
     }
 
     /** The running actuators by what names them (session key, FRR peer key, route): for prepare. */
@@ -189,10 +202,27 @@ final class AgentCore {
             long now = loop.nanoTime();
             Map<String, List<String>> deps = new LinkedHashMap<>();
             c.services().forEach((name, s) -> deps.put(name, s.dependsOn()));
-            // A changed instance is STARTING again: tell the policy before it re-evaluates.
+            // A new instance is STARTING: tell the policy before it re-evaluates. A changed one
+            // keeps the verdict it had until its rebuilt probes reach theirs (from STARTING, rise
+            // passes make it UP, fall failures DOWN): a reload that only changes how an instance
+            // is probed must not withdraw a gateway that works.
+            Map<String, Health> before = new HashMap<>();
+            for (Change<InstanceSpec> ch : plan.instances()) {
+                if (ch.kind() == Kind.RECREATE) {
+                    before.put((String) ch.id(), policy.instanceView((String) ch.id(), now).health());
+                }
+            }
             policy.define(List.copyOf(c.instances().keySet()), deps, now);
             for (String name : p.instances.keySet()) {
-                policy.health(name, Health.STARTING, "probes (re)built", now);
+                Health was = before.get(name);
+                if (was == null) {
+                    policy.health(name, Health.STARTING, "not probed yet", now);
+                } else if (was == Health.STARTING) {
+                    policy.health(name, Health.STARTING, "probes rebuilt by a reload, not decided yet", now);
+                } else {
+                    policy.health(name, was, was + " before the reload; its rebuilt probes have not decided yet",
+                            now);
+                }
             }
             policy.damping(damping(c.agent().damping()));
             commitServices(p, follow);
@@ -203,7 +233,7 @@ final class AgentCore {
                     sessionAddresses(p.next)));
             // Start the new probes, then decide.
             p.instances.values().forEach(InstanceRuntime::start);
-            if (first) {
+            if (first || !c.agent().maintenanceFile().equals(maintenanceSeen)) {
                 checkMaintenance(report);
             }
             decide(report);
@@ -237,7 +267,7 @@ final class AgentCore {
                 case RECREATE -> {
                     InstanceRuntime old = instances.put(name, p.instances.get(name));
                     follow.add(retire(ch.name() + " (old probes)", "probes stopped", old));
-                    LOG.info("instance {} changed: probes rebuilt, STARTING until rise", name);
+                    LOG.info("instance {} changed: probes rebuilt; its UP or DOWN stands until they decide", name);
                 }
                 case ADD -> {
                     instances.put(name, p.instances.get(name));
@@ -477,6 +507,7 @@ final class AgentCore {
                         v.withdraw() ? " (diag path-down)" : "");
                 observers.forEach(o -> o.verdict(v));
                 if (changed) {
+                    observers.forEach(o -> o.transition(v));
                     hooks.fire(v.withdraw() ? "withdraw" : "release", Map.of("XLAT_SERVICE", name, "XLAT_STATE",
                             v.withdraw() ? "withdrawn" : "announced", "XLAT_REASON", v.reason(), "XLAT_TIME",
                             since));
@@ -506,13 +537,19 @@ final class AgentCore {
     private void checkMaintenance(List<Runnable> report) {
         var file = config.config().agent().maintenanceFile();
         boolean present = Files.exists(file);
-        if (present != maintenance) {
+        java.nio.file.Path before = maintenanceSeen;
+        boolean moved = before != null && !file.equals(before);
+        // A reload that names another file: its presence counts at once, and status names it.
+        if (present != maintenance || moved && present) {
             maintenance = present;
-            report.add(() -> LOG.info("maintenance file {} {}", file, present ? "appeared: draining every instance"
-                    : "removed"));
+            report.add(() -> LOG.info("maintenance file {} {}", file, present ? (moved
+                    ? "exists (a reload named it instead of " + before + "): draining every instance"
+                    : "appeared: draining every instance")
+                    : moved ? "does not exist (a reload named it instead of " + before + ")" : "removed"));
             policy.maintenance(present ? file.toString() : null);
             decide(report);
         }
+        maintenanceSeen = file;
     }
 
     // ------------------------------------------------------------------ status never lies
@@ -531,11 +568,25 @@ final class AgentCore {
         evaluate();
     }
 
-    void undrain(String instance, String who) {
+    /**
+     * Ends a drain; returns what still drains the instance(s) (a drain of all, the maintenance
+     * file), empty when nothing does, so the operator is not told "undrained" while the
+     * services stay withdrawn for another drain.
+     */
+    String undrain(String instance, String who) {
         requireInstance(instance);
         policy.undrain(instance);
         LOG.info("{} undrained by {}", instance == null ? "every instance" : "instance " + instance, who);
         evaluate();
+        String still = policy.instanceView(instance != null ? instance : instances.keySet().iterator().next(),
+                loop.nanoTime()).drainReason();
+        if (still == null) {
+            return "";
+        }
+        if (maintenance && still.equals("maintenance file " + config.config().agent().maintenanceFile() + " exists")) {
+            return "; still drained: " + still + ": remove it to end that";
+        }
+        return "; still drained: every instance is (" + still + "): undrain --all ends that";
     }
 
     private void requireInstance(String instance) {

@@ -136,8 +136,8 @@ public final class AgentService implements AgentCommands.Service {
     }
 
     @Override
-    public void undrain(String instance, String who) {
-        agent.undrain(instance, who);
+    public String undrain(String instance, String who) {
+        return agent.undrain(instance, who);
     }
 
     @Override
@@ -179,7 +179,11 @@ public final class AgentService implements AgentCommands.Service {
                 publishStatus();
                 return "reloaded " + next.file() + ": " + r.summary() + after + "; " + statusLine();
             } catch (ReloadRejected e) {
-                agent.record(new ReloadRecord(Instant.now(), who, false, e.getMessage(), List.of()));
+                try {
+                    agent.record(new ReloadRecord(Instant.now(), who, false, e.getMessage(), List.of()));
+                } catch (RuntimeException stopped) {
+                    LOG.debug("reload not recorded: {}", stopped.getMessage());
+                }
                 LOG.warn("reload by {}: rejected in {} ms, running configuration kept: {}", who, ms(start),
                         e.getMessage());
                 throw e;

@@ -13,6 +13,15 @@ interface InstanceRuntime extends AutoCloseable {
 
     HealthStatus status();
 
+    /**
+     * Why the probes no longer watch what the spec names, so that only rebuilding them helps
+     * (a namespace deleted and created again under its name: they still watch the old one);
+     * null while they do. A reload rebuilds such an instance even when its spec is unchanged.
+     */
+    default String stale() {
+        return null;
+    }
+
     /** Starts probing (scheduled rounds; returns at once). */
     void start();
 

@@ -120,6 +120,26 @@ record ReloadPlan(boolean first, List<Change<InstanceSpec>> instances, List<Chan
                 first ? List.of() : settings(was.agent(), now.agent()), List.copyOf(notes));
     }
 
+    /**
+     * This plan with the instances of {@code stale} rebuilt even where their spec is unchanged
+     * (instance name -> why: their probes watch a namespace that was deleted and created
+     * again, which only new probes can enter). Instances the plan removes or already rebuilds
+     * are left as planned.
+     */
+    ReloadPlan rebuilding(Map<String, String> stale) {
+        if (stale.isEmpty()) {
+            return this;
+        }
+        List<Change<InstanceSpec>> out = new ArrayList<>();
+        for (Change<InstanceSpec> c : instances) {
+            String why = stale.get((String) c.id());
+            out.add(c.kind() == Kind.KEEP && why != null ? new Change<>(Kind.RECREATE, c.id(), c.name(), c.service(),
+                    c.from(), c.to(), why + ": probes rebuilt; UP or DOWN stands until they decide") : c);
+        }
+        return new ReloadPlan(first, List.copyOf(out), services, sessions, moves, frrPeers, frrRoutes, control,
+                metrics, settings, notes);
+    }
+
     /** Agent settings the commit applies as they are (nothing to prepare). */
     private static List<String> settings(AgentSettings was, AgentSettings now) {
         List<String> out = new ArrayList<>();
@@ -161,7 +181,7 @@ record ReloadPlan(boolean first, List<Change<InstanceSpec>> instances, List<Chan
                 out.add(new Change<>(Kind.KEEP, name, "instance " + name, null, old, spec, ""));
             } else {
                 out.add(new Change<>(Kind.RECREATE, name, "instance " + name, null, old, spec,
-                        "probes rebuilt, STARTING until rise"));
+                        "probes rebuilt; UP or DOWN stands until they decide"));
             }
         });
         was.instances().forEach((name, spec) -> {

@@ -74,6 +74,36 @@ class CliTest {
     }
 
     @Test
+    void everyOperatorCommandExplainsItselfWithHelp() {
+        for (String command : List.of("status", "drain", "undrain", "reload", "check-config", "render-router-config",
+                "run", "version")) {
+            Run r = run(command, "--help");
+            assertThat(r.exit()).as(command).isZero();
+            assertThat(r.out()).as(command).contains("Usage: xlat-sentinel " + command);
+        }
+        assertThat(run("drain", "-h").out()).contains("--reason=TEXT");
+    }
+
+    @Test
+    void aFileFarLargerThanAnyConfigIsRefusedWithoutReadingItWhole(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path big = dir.resolve("agent.yaml");
+        try (var out = java.nio.file.Files.newBufferedWriter(big)) {
+            out.write("# " + "x".repeat(98) + "\n");
+            for (int i = 0; i < 50_000; i++) {
+                out.write("# " + "x".repeat(98) + "\n");
+            }
+        }
+        Run r = run("check-config", big.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("larger than 4 MiB, not read (a config is at most 4194304 bytes: is this the"
+                + " right file?)");
+        Run zero = run("check-config", "/dev/zero");
+        assertThat(zero.exit()).as("a device that never ends").isEqualTo(1);
+        assertThat(zero.err()).contains("larger than 4 MiB");
+    }
+
+    @Test
     void drainNeedsAReasonAndATarget() {
         assertThat(run("drain", "lower").exit()).isEqualTo(2);
         assertThat(run("drain", "--reason", "x").exit()).isEqualTo(2);

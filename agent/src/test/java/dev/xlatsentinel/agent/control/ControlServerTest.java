@@ -119,6 +119,40 @@ class ControlServerTest {
         assertThat(p).doesNotExist();
     }
 
+    /**
+     * controlSocket A -> B -> A while a client still holds a connection to the first A: the
+     * first A retires only once that client is done, and must then leave the second A's
+     * socket file alone (it used to remove it: the agent had no control socket left).
+     */
+    @Test
+    void aSocketRetiredLateLeavesTheFileOfTheServerThatTookItsPathBack() throws Exception {
+        Path a = dir.resolve("control.sock");
+        Path b = dir.resolve("control2.sock");
+        ControlServer.Limits fast = new ControlServer.Limits(Duration.ofMillis(500), Duration.ofSeconds(5), 32, 64);
+        ControlServer first = ControlServer.open(a, null, echo, fast);
+        ControlServer back = null;
+        try (SocketChannel idle = SocketChannel.open(UnixDomainSocketAddress.of(a))) {
+            ControlServer moved = ControlServer.prepare(b, null, echo, first);
+            moved.publish();
+            var firstRetired = first.retire(false);
+            back = ControlServer.prepare(a, null, echo, moved);
+            back.publish();
+            var movedRetired = moved.retire(false);
+            movedRetired.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(new String(java.nio.channels.Channels.newInputStream(idle).readAllBytes(),
+                    StandardCharsets.UTF_8)).contains("no request within 500 ms");
+            firstRetired.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(b).as("the socket moved away from is removed").doesNotExist();
+            assertThat(a).as("the socket put back at the first path stays").exists();
+            assertThat(new ControlClient(a).call(request("status")).asText()).startsWith("status by ");
+        } finally {
+            if (back != null) {
+                back.close();
+            }
+        }
+        assertThat(a).as("removed by the server that owns it").doesNotExist();
+    }
+
     @Test
     void malformedRequestsGetAnErrorNotASilentClose() throws Exception {
         try (ControlServer server = ControlServer.open(dir.resolve("control.sock"), null, echo)) {

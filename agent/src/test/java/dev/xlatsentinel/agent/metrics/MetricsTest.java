@@ -77,12 +77,24 @@ class MetricsTest {
         try (Metrics m = new Metrics(() -> EMPTY)) {
             m.round("kept", List.of(ProbeResult.fail("icmp", "exit 1")));
             m.round("gone", List.of(ProbeResult.fail("icmp", "exit 1")));
-            m.verdict(new dev.xlatsentinel.agent.policy.Verdict("old-service", true, "drained"));
+            m.transition(new dev.xlatsentinel.agent.policy.Verdict("old-service", true, "drained"));
             assertThat(scrape(m)).contains("instance=\"gone\"", "service=\"old-service\"");
             m.configured(Set.of("kept"), Set.of("new-service"), Set.of());
             String text = scrape(m);
             assertThat(text).contains("instance=\"kept\"").doesNotContain("instance=\"gone\"")
                     .doesNotContain("old-service");
+        }
+    }
+
+    /** One withdrawal, however often its reason changes meanwhile (min-hold), counts once. */
+    @Test
+    void serviceTransitionsCountWithdrawalsNotReasons() throws Exception {
+        try (Metrics m = new Metrics(() -> EMPTY)) {
+            var down = new dev.xlatsentinel.agent.policy.Verdict("nat64", true, "instance tayga DOWN");
+            m.verdict(down);
+            m.transition(down);
+            m.verdict(new dev.xlatsentinel.agent.policy.Verdict("nat64", true, "min-hold 5s after withdrawal"));
+            assertThat(scrape(m)).contains("xlat_service_transitions_total{action=\"withdraw\",service=\"nat64\"} 1.0");
         }
     }
 

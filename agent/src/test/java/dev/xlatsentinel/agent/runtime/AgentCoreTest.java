@@ -258,7 +258,7 @@ class AgentCoreTest {
         // Its probes stop off the loop (a probe in flight may take a moment).
         assertThat(follow).extracting(x -> x.what() + ": " + x.doing())
                 .containsExactly("instance up (old probes): probes stopped");
-        assertThat(f.core.service("svc").withdrawn).as("a rebuilt instance is STARTING again").isTrue();
+        assertThat(f.core.service("svc").withdrawn).as("UP stands until the rebuilt probes decide").isFalse();
         rebuilt.health(HealthState.UP);
         f.clock.runDue();
         f.clock.advance(Duration.ofSeconds(2));
@@ -266,6 +266,143 @@ class AgentCoreTest {
         old.health(HealthState.DOWN);
         f.clock.runDue();
         assertThat(f.core.service("svc").withdrawn).as("the old probes' verdict counts no more").isFalse();
+        assertThat(f.core.lies()).isEmpty();
+    }
+
+    /**
+     * A reload that changes only how an instance is probed (rise here) rebuilds its probes,
+     * which start again at STARTING; the gateway that works stays announced meanwhile (it used
+     * to be held Down until the new probes passed rise: a withdrawal by reload). The rebuilt
+     * probes still decide: a failure takes it down as any failure does.
+     */
+    @Test
+    void aReloadThatChangesOnlyTheHealthPolicyNeverWithdrawsAWorkingGateway() throws Exception {
+        TwinResources.TwinSession s = announced();
+        List<String> verdicts = new java.util.ArrayList<>();
+        f.observers.add(new Agent.Observer() {
+            @Override
+            public void verdict(dev.xlatsentinel.agent.policy.Verdict v) {
+                verdicts.add(v.service() + (v.withdraw() ? " withdrawn: " : " announced: ") + v.reason());
+            }
+        });
+        f.reload(f.config().replace("rise: 1, fall: 1", "rise: 3, fall: 1"));
+        TwinResources.TwinInstance rebuilt = f.twin.instances.get("up");
+        assertThat(rebuilt.state).isEqualTo(HealthState.STARTING);
+        assertThat(s.held).as("the working gateway is not withdrawn by the reload").isFalse();
+        assertThat(f.core.service("svc").withdrawn).isFalse();
+        assertThat(verdicts).isEmpty();
+        assertThat(f.core.lies()).isEmpty();
+        rebuilt.health(HealthState.DOWN);
+        f.clock.runDue();
+        assertThat(s.held).as("the rebuilt probes' failure withdraws it").isTrue();
+        assertThat(verdicts).singleElement().asString().startsWith("svc withdrawn: instance up DOWN");
+        assertThat(f.core.lies()).isEmpty();
+    }
+
+    @Test
+    void aDownInstanceRebuiltByAReloadStaysWithdrawnUntilItsNewProbesPass() throws Exception {
+        TwinResources.TwinSession s = announced();
+        f.health("up", HealthState.DOWN);
+        f.clock.advance(Duration.ofSeconds(3));
+        f.reload(f.config().replace("rise: 1, fall: 1", "rise: 2, fall: 1"));
+        assertThat(s.held).isTrue();
+        assertThat(f.core.service("svc").reason).startsWith("instance up DOWN (DOWN before the reload");
+        f.twin.instances.get("up").health(HealthState.UP);
+        f.clock.runDue();
+        assertThat(s.held).isFalse();
+        assertThat(f.core.lies()).isEmpty();
+    }
+
+    /**
+     * The translator's namespace deleted and created again: the probes still watch the old one
+     * and the instance is DOWN; the log says "reload it". A reload of the same file rebuilds
+     * the instance (it used to say "no change" and leave the gateway withdrawn until a restart).
+     */
+    @Test
+    void aReloadRebuildsAnInstanceWhoseNamespaceWasCreatedAgain() throws Exception {
+        TwinResources.TwinSession s = announced();
+        TwinResources.TwinInstance old = f.twin.instances.get("up");
+        f.health("up", HealthState.DOWN);
+        old.stale = "network namespace gw was created again";
+        f.clock.advance(Duration.ofSeconds(3));
+        List<FollowUp> follow = f.reload(f.config());
+        TwinResources.TwinInstance rebuilt = f.twin.instances.get("up");
+        assertThat(rebuilt).isNotSameAs(old);
+        // Its probes stop off the loop.
+        assertThat(follow).extracting(x -> x.what() + ": " + x.doing())
+                .containsExactly("instance up (old probes): probes stopped");
+        assertThat(s.held).isTrue();
+        rebuilt.health(HealthState.UP);
+        f.clock.runDue();
+        assertThat(s.held).as("the rebuilt probes see the namespace that is there now").isFalse();
+        assertThat(f.core.lies()).isEmpty();
+    }
+
+    /** "undrain" says so when another drain still withdraws the services, instead of a bare "undrained". */
+    @Test
+    void anUndrainSaysWhatStillDrainsTheInstance() throws Exception {
+        TwinResources.TwinSession s = announced();
+        f.core.drain(null, "kernel upgrade", "root:root");
+        f.core.drain("up", "swap the NIC", "root:root");
+        assertThat(f.core.undrain("up", "root:root"))
+                .isEqualTo("; still drained: every instance is (kernel upgrade): undrain --all ends that");
+        assertThat(s.held).isTrue();
+        java.nio.file.Files.createFile(f.dir.resolve("maintenance"));
+        f.core.checkMaintenance();
+        assertThat(f.core.undrain(null, "root:root")).isEqualTo("; still drained: maintenance file "
+                + f.dir.resolve("maintenance") + " exists: remove it to end that");
+        assertThat(s.held).isTrue();
+        java.nio.file.Files.delete(f.dir.resolve("maintenance"));
+        f.core.checkMaintenance();
+        assertThat(s.held).isFalse();
+        f.core.drain("up", "swap the NIC", "root:root");
+        assertThat(f.core.undrain("up", "root:root")).isEmpty();
+        assertThat(f.core.lies()).isEmpty();
+    }
+
+    /**
+     * Observers (metrics: xlat_service_transitions_total) hear of a withdrawal once: the
+     * reason changing while withdrawn (min-hold) is not another one (it was counted twice).
+     */
+    @Test
+    void aWithdrawalIsOneTransitionWhateverItsReasonsMeanwhile() throws Exception {
+        List<String> transitions = new java.util.ArrayList<>();
+        f.observers.add(new Agent.Observer() {
+            @Override
+            public void transition(dev.xlatsentinel.agent.policy.Verdict v) {
+                transitions.add(v.withdraw() ? "withdraw" : "release");
+            }
+        });
+        announced();
+        f.health("up", HealthState.DOWN);
+        f.clock.advance(Duration.ofMillis(500));
+        f.health("up", HealthState.UP);
+        assertThat(f.core.service("svc").reason).startsWith("min-hold");
+        f.clock.advance(Duration.ofSeconds(2));
+        assertThat(f.core.service("svc").withdrawn).isFalse();
+        assertThat(transitions).containsExactly("release", "withdraw", "release");
+    }
+
+    /**
+     * A reload naming another maintenance file: it counts at once, and the reason names the
+     * file that now drains (it kept naming the old one while both existed, and took a poll).
+     */
+    @Test
+    void aReloadThatNamesAnotherMaintenanceFileAppliesItAtOnceAndNamesIt() throws Exception {
+        TwinResources.TwinSession s = announced();
+        java.nio.file.Path other = java.nio.file.Files.createFile(f.dir.resolve("other-maintenance"));
+        java.nio.file.Path usual = f.dir.resolve("maintenance");
+        f.reload(f.config().replace(usual.toString(), other.toString()));
+        assertThat(s.held).as("drained by the file the reload named").isTrue();
+        assertThat(f.core.service("svc").reason).isEqualTo("maintenance file " + other + " exists");
+        java.nio.file.Files.createFile(usual);
+        f.clock.advance(AgentCore.MAINTENANCE_POLL);
+        f.reload(f.config());
+        assertThat(f.core.service("svc").reason).as("both exist: the reason names the one watched now")
+                .isEqualTo("maintenance file " + usual + " exists");
+        java.nio.file.Files.delete(usual);
+        f.clock.advance(AgentCore.MAINTENANCE_POLL);
+        assertThat(s.held).as("the file watched now is gone: the other one no longer counts").isFalse();
         assertThat(f.core.lies()).isEmpty();
     }
 
@@ -304,7 +441,9 @@ class AgentCoreTest {
         assertThat(stopped).isNotDone();
         f.clock.advance(Duration.ofMillis(5));
         assertThat(stopped).as("agent.shutdownGrace 2s").isDone();
-        assertThatThrownBy(() -> f.core.plan(f.load(f.config()))).hasMessage("the agent is stopping");
+        // SIGHUP during SIGTERM: a rejection with nothing changed (it was logged as a failed commit, "a bug").
+        assertThatThrownBy(() -> f.core.plan(f.load(f.config()))).isInstanceOf(ReloadRejected.class)
+                .hasMessage("the agent is stopping");
     }
 
     @Test

@@ -105,8 +105,21 @@ class ReloadPlanTest {
     void aChangedInstanceIsRebuiltAndItsServiceKept() {
         ReloadPlan p = plan(f.config(), f.config().replace("rise: 1", "rise: 3"));
         assertThat(p.instances()).extracting(ReloadPlan.Change::toString)
-                .containsExactly("instance up recreated (probes rebuilt, STARTING until rise)");
+                .containsExactly("instance up recreated (probes rebuilt; UP or DOWN stands until they decide)");
         assertThat(p.services()).extracting(ReloadPlan.Change::kind).containsExactly(Kind.KEEP);
+    }
+
+    @Test
+    void anUnchangedInstanceWhoseNamespaceWasCreatedAgainIsRebuilt() {
+        ReloadPlan p = plan(f.config(), f.config()).rebuilding(java.util.Map.of("up",
+                "network namespace gw was created again"));
+        assertThat(p.summary()).isEqualTo("instance up recreated (network namespace gw was created again: probes"
+                + " rebuilt; UP or DOWN stands until they decide)");
+        assertThat(plan(f.config(), f.config()).rebuilding(java.util.Map.of()).summary()).isEqualTo("no change");
+        assertThat(plan(f.config(), f.config().replace("  up:", "  other:").replace("[up]", "[other]"))
+                .rebuilding(java.util.Map.of("up", "network namespace gw was created again")).instances())
+                .as("a removed instance stays removed").extracting(ReloadPlan.Change::toString)
+                .containsExactly("instance other added", "instance up removed");
     }
 
     @Test

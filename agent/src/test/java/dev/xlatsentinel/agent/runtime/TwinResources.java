@@ -68,6 +68,8 @@ final class TwinResources implements Resources {
         HealthState state = HealthState.STARTING;
         boolean started;
         boolean closed;
+        /** What {@link #stale()} says (a namespace created again under its name). */
+        String stale;
 
         TwinInstance(String name, InstanceSpec spec, HealthListener listener) {
             this.name = name;
@@ -84,6 +86,11 @@ final class TwinResources implements Resources {
         public HealthStatus status() {
             return new HealthStatus(name, state, clock.now(), 0, 0, 0, List.of(), null, 0, 0, 0, Duration.ZERO,
                     Duration.ZERO);
+        }
+
+        @Override
+        public String stale() {
+            return stale;
         }
 
         @Override

@@ -36,6 +36,13 @@ public final class IpAddresses {
         if (IPV4.matcher(text).matches()) {
             return literal(text);
         }
+        int zone = text.indexOf('%');
+        if (zone > 0 && text.substring(0, zone).contains(":") && IPV6_CHARS.matcher(text.substring(0, zone)).matches()) {
+            // What `ip addr` prints for a link-local address; here the interface has a field of its own.
+            throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address: write "
+                    + text.substring(0, zone) + " without the zone index, and the interface in its own field"
+                    + " (interface: " + text.substring(zone + 1) + ")");
+        }
         if (!text.contains(":") || !IPV6_CHARS.matcher(text).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address");
         }

@@ -27,7 +27,9 @@ class IpAddressesTest {
         assertThatThrownBy(() -> IpAddresses.parse("10.1")).hasMessage("'10.1' is not an IPv4 or IPv6 address");
         assertThatThrownBy(() -> IpAddresses.parse("1:2:3")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IpAddresses.parse("::ffff:10.0.0.1")).hasMessageContaining("IPv4-mapped");
-        assertThatThrownBy(() -> IpAddresses.parse("fe80::1%eth0")).hasMessageContaining("not an IPv4 or IPv6");
+        assertThatThrownBy(() -> IpAddresses.parse("fe80::1%eth0")).hasMessage("'fe80::1%eth0' is not an IPv4 or"
+                + " IPv6 address: write fe80::1 without the zone index, and the interface in its own field"
+                + " (interface: eth0)");
         assertThatThrownBy(() -> IpAddresses.parse(null)).hasMessage("an IP address is required");
     }
 

@@ -61,7 +61,7 @@ public final class ConfigValidator {
         for (Map.Entry<String, InstanceSpec> e : c.instances().entrySet()) {
             String path = "instances." + e.getKey();
             if (e.getKey() == null || !NAME.matcher(e.getKey()).matches()) {
-                error(path, "instance name must be 1-64 letters, digits, '.', '_' or '-'");
+                error(path, "instance name must be 1-64 ASCII letters (a-z, A-Z), digits, '.', '_' or '-'");
             }
             if (e.getValue() == null) {
                 error(path, "empty instance");

@@ -21,7 +21,7 @@ import java.util.Map;
  * The failover benchmark ({@code lab/bench/failover}): every fault class {@code --runs}
  * times with a 1 ms UDP stream, with xlat-sentinel and with today's setup (FRR bfdd) on the
  * same machine in the same run; medians and worst cases of the loss window, written as a
- * Markdown table. {@code --soak MINUTES [--logs DIR]}: steady traffic at the same settings, counting
+ * Markdown table ({@code --logs DIR}: the agents' log lines of every trial). {@code --soak MINUTES}: steady traffic at the same settings, counting
  * false withdrawals. {@code --settings fast} (the lab's, probes every 10 ms) or {@code fast5} (probes
  * every 5 ms, timeout 4 ms: issue 16); {@code --timeout MS} changes the probe timeout alone. {@code --bfd-realtime PRIORITY}: the agents' BFD event loops run under SCHED_FIFO at that priority (the agent's
  * {@code bfdRealtimePriority}), and in the soak the router's BIRD too, same timers. Never part of the test command.
@@ -34,7 +34,7 @@ public final class FailoverBench {
         if (List.of(args).contains("--help")) {
             System.out.println("lab/bench/failover [--runs N (20)] [--faults " + String.join(",",
                     java.util.Arrays.stream(Fault.values()).map(Fault::name).toList()) + " (all)] [--no-baseline]\n"
-                    + "    [--router bird2|bird2.17|bird3|frr10] [--soak MINUTES [--logs DIR]] [--keep-files]\n"
+                    + "    [--router bird2|bird2.17|bird3|frr10] [--soak MINUTES] [--logs DIR (agents' logs, per trial and soak)] [--keep-files]\n"
                     + "    [--bfd-realtime PRIORITY (agent.bfdRealtimePriority; in the soak BIRD too; 0: normal scheduling)]\n"
                     + "    [--settings fast|fast5 (probes every 10 ms; or every 5 ms, timeout 4 ms)] [--timeout MS]\n"
                     + "    [--out FILE (lab/out/failover.md)]\n"
@@ -85,11 +85,12 @@ public final class FailoverBench {
                 .append(tuning.bfdMultiplier()).append(" on both sides; stream 1 datagram per ms; ").append(runs)
                 .append(" runs per fault.\n\n");
 
+        String logs = option(args, "--logs", "");
         if (runs > 0) {
-            md.append(trials(runs, faults, withBaseline, tuning, router, upstream, spec));
+            md.append(trials(runs, faults, withBaseline, tuning, router, upstream, spec,
+                    logs.isEmpty() ? null : Path.of(logs)));
         }
         if (soakMinutes > 0) {
-            String logs = option(args, "--logs", "");
             int rt = Integer.parseInt(realtime);
             md.append('\n').append(soak(tuning, router, upstream, soakMinutes, logs.isEmpty() ? null : Path.of(logs),
                     rt));
@@ -101,7 +102,8 @@ public final class FailoverBench {
 
     /** Every fault {@code runs} times with the agent, and today's setup beside it: the two tables. */
     private static String trials(int runs, List<Fault> faults, boolean withBaseline, Nat64Lab.AgentTuning tuning,
-            Nat64Lab.RouterBfd router, UpstreamRouter.Kind upstream, Scenario.TrialSpec spec) {
+            Nat64Lab.RouterBfd router, UpstreamRouter.Kind upstream, Scenario.TrialSpec spec, Path logs)
+            throws IOException {
         StringBuilder md = new StringBuilder();
         Map<Fault, List<Trial>> agent = new LinkedHashMap<>();
         Lab lab = Lab.open("bench-agent");
@@ -110,6 +112,9 @@ public final class FailoverBench {
                 for (Fault f : faults) {
                     Trial t = s.trial(f, spec);
                     agent.computeIfAbsent(f, k -> new ArrayList<>()).add(t);
+                    if (logs != null) {
+                        trialLogs(s, logs, f, r + 1, t.faultMicros());
+                    }
                     System.out.printf(Locale.ROOT, "agent    run %2d %-40s loss %7.1f ms lost %4d%s%s%n", r + 1, f,
                             t.lossMs(), t.lostAfterFault(), f.planned() ? lostAt(t) : "", components(t));
                 }
@@ -239,6 +244,19 @@ public final class FailoverBench {
         List<Double> v = ts.stream().filter(t -> at.applyAsLong(t) > 0)
                 .map(t -> (at.applyAsLong(t) - t.faultMicros()) / 1000.0).toList();
         return v.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", Stats.median(v));
+    }
+
+    /**
+     * The agents' log lines of one trial (--logs DIR), from 100 ms before its fault on: why each
+     * agent decided when it did (a late decision is read there, not guessed).
+     */
+    private static void trialLogs(Scenario s, Path dir, Fault f, int run, long faultMicros) throws IOException {
+        Files.createDirectories(dir);
+        for (String gw : List.of("gwa", "gwb")) {
+            String lines = s.agent(gw).log().lines().filter(l -> loggedMicros(l) >= faultMicros - 100_000)
+                    .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+            Files.writeString(dir.resolve(String.format(Locale.ROOT, "trial-%s-%02d-%s.log", f, run, gw)), lines);
+        }
     }
 
     /** Steady traffic for {@code minutes} at the benchmark's settings: any withdrawal is a false one. */

@@ -255,7 +255,7 @@ public final class FailoverBench {
         for (String gw : List.of("gwa", "gwb")) {
             String lines = s.agent(gw).log().lines().filter(l -> loggedMicros(l) >= faultMicros - 100_000)
                     .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
-            Files.writeString(dir.resolve(String.format(Locale.ROOT, "trial-%s-%02d-%s.log", f, run, gw)), lines);
+            Files.writeString(dir.resolve(String.format(Locale.ROOT, "trial-%s-%02d-%s.log", f.name(), run, gw)), lines);
         }
     }
 

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * Gets every change of an instance's state, in order, on the thread that finished the
- * round or reported the event (a watched probe's, on the events thread). Keep it short: the
- * next listener, and the log line, wait for it; an exception is logged and does not stop the
- * others.
+ * round, delivered the probe result that decided it early, or reported the event (a watched
+ * probe's, on the events thread). Keep it short: the next listener, and the log line, wait
+ * for it; an exception is logged and does not stop the others.
  */
 @FunctionalInterface
 public interface HealthListener {

@@ -34,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * {@code fastInterval} after the last one started), and a round that started before a fault
  * event cannot count as a pass. Rounds go on as before: a missed event is still seen there.
  *
+ * <p>Early verdict: a round is counted as failed the moment a result of it
+ * leaves too few probes able to pass (k of n), without waiting for its slowest probe. Only a
+ * failure that no rule of {@link EvidenceRule} can excuse is certain: not a cut
+ * ({@link dev.xlatsentinel.translator.probe.Signal.Hung}), not a datapath probe that failed only
+ * by timeouts, not an evidence-only probe (a failed translator probe, {@code Signal.Forwarding},
+ * is never excused). The round still runs to its end and does all its bookkeeping there; it is
+ * counted once.
+ *
  * <pre>{@code
  * InstanceHealth h = new InstanceHealth("lower", policy, probes, scheduler);
  * h.addListener(change -> log.info("{}", change));
@@ -75,6 +83,8 @@ public final class InstanceHealth implements AutoCloseable {
     private boolean closed;
     /** A round is running (between round() and finish()). */
     private boolean inFlight;
+    /** The running round, null between rounds: an early verdict or a finish of another round is not this one's. */
+    private Round current;
     /** Held from computing a change to telling it (before {@code this}): changes reach listeners in order. */
     private final Object publishing = new Object();
     private long lastRoundStart;
@@ -85,6 +95,22 @@ public final class InstanceHealth implements AutoCloseable {
     /** Per probe: a fault event of it already counted since the last round ended. */
     private final boolean[] eventCounted;
     private long faultEvents;
+
+    /** One round's state while it runs. Guarded by the instance. */
+    private static final class Round {
+        final long start;
+        /** Per probe: its result of this round once it arrived. */
+        final ProbeResult[] arrived;
+        /** Non-evidence probes of this round that failed beyond any excuse so far. */
+        int certain;
+        /** Counted as failed before its end: its finish does not count it again. */
+        boolean decided;
+
+        Round(long start, int probes) {
+            this.start = start;
+            this.arrived = new ProbeResult[probes];
+        }
+    }
 
     public InstanceHealth(String instance, HealthPolicy policy, List<? extends Probe> probes, Scheduler scheduler) {
         this(instance, policy, probes, List.of(), scheduler);
@@ -259,11 +285,14 @@ public final class InstanceHealth implements AutoCloseable {
 
     private void round() {
         long start = scheduler.nanoTime();
+        Round round;
         synchronized (this) {
             if (closed || inFlight) {
                 return;
             }
             inFlight = true;
+            round = new Round(start, probes.size());
+            current = round;
             lastRoundStart = start;
             // Round lateness: the agent's own (scheduling, GC, CPU), exported so it can be seen.
             lastLateness = Math.max(0, start - plannedStart);
@@ -273,11 +302,109 @@ public final class InstanceHealth implements AutoCloseable {
         for (Probe p : probes) {
             running.add(runner.run(p, policy.timeout()));
         }
+        // Every probe is started before a verdict is told: the listeners run on this thread.
+        for (int i = 0; i < running.size(); i++) {
+            int probe = i;
+            running.get(i).thenAccept(r -> early(round, probe, r, running));
+        }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
-                .whenComplete((v, e) -> finish(start, running.stream().map(CompletableFuture::join).toList()));
+                .whenComplete((v, e) -> finish(round, running.stream().map(CompletableFuture::join).toList()));
     }
 
-    private void finish(long start, List<ProbeResult> raw) {
+    /**
+     * One probe's result of a running round: if it failed beyond any excuse and the probes
+     * left can no longer make the round pass, the round is counted as failed now, unless no
+     * probe is still running (its end counts it then, with the full results). Same publishing
+     * order as {@link #finish} and {@link #event}.
+     *
+     * <p>An event and an early verdict in the same round are two observations, as an event and
+     * that round's failure at its end always were (an event is one failed observation per probe
+     * between two round ends, the round another): the early verdict only moves the round's own
+     * count forward, so it neither uses up nor resets {@code eventCounted} (reset at the round's
+     * end, as before). The stale rule only stops passes; a round decided early has failed.
+     */
+    private void early(Round round, int probe, ProbeResult r, List<CompletableFuture<ProbeResult>> running) {
+        if (!certainFail(probe, r)) {
+            // The usual result: kept for the reason, without waiting for a change being told.
+            synchronized (this) {
+                if (current == round) {
+                    round.arrived[probe] = r;
+                }
+            }
+            return;
+        }
+        synchronized (publishing) {
+            HealthChange change = null;
+            synchronized (this) {
+                if (closed || current != round || round.decided) {
+                    return;
+                }
+                round.arrived[probe] = r;
+                round.certain++;
+                if (!combine.lost(round.certain) || running.stream().allMatch(CompletableFuture::isDone)) {
+                    return;
+                }
+                round.decided = true;
+                String why = earlyReason(round);
+                List<ProbeResult> results = withThisRound(round);
+                lastResults = results;
+                HealthState before = riseFall.state();
+                HealthState after = riseFall.record(false);
+                LOG.debug("{}: round decided early by {}", instance, r.summary());
+                if (after != null) {
+                    since = scheduler.now();
+                    change = new HealthChange(instance, before, after, since, why, results);
+                }
+            }
+            if (change != null) {
+                publish(change);
+            }
+        }
+    }
+
+    /**
+     * A failure no rule of {@link EvidenceRule} can excuse, of a probe that counts: not a cut
+     * (excused while late), not a datapath probe that failed only by timeouts (busy, upstream,
+     * lossy, starved). Any other failure, the translator probe's included, is counted as it is.
+     */
+    private boolean certainFail(int probe, ProbeResult r) {
+        return !r.passed() && !probes.get(probe).evidenceOnly() && settled(r);
+    }
+
+    /** No rule at the round's end can change it: a pass, or a failure that is neither a cut nor only timeouts. */
+    private static boolean settled(ProbeResult r) {
+        return r.passed() || !(r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Hung
+                || r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Datapath d && d.onlyTimeouts());
+    }
+
+    /** Probe {@code i}'s latest result before this round (null: none yet). */
+    private ProbeResult lastResult(int i) {
+        return i < lastResults.size() && lastResults.get(i).probe().equals(probes.get(i).name()) ? lastResults.get(i)
+                : null;
+    }
+
+    /**
+     * The last results with this round's settled ones in their places (before any round
+     * ended: those alone); the rest come at the round's end.
+     */
+    private List<ProbeResult> withThisRound(Round round) {
+        List<ProbeResult> out = new ArrayList<>(lastResults);
+        for (int i = 0; i < round.arrived.length; i++) {
+            ProbeResult r = round.arrived[i];
+            if (r == null || !settled(r)) {
+                continue;
+            }
+            if (lastResult(i) != null) {
+                out.set(i, r);
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private void finish(Round round, List<ProbeResult> raw) {
+        long start = round.start;
         HealthChange change = null;
         String alarmChange = null;
         boolean alarmChanged = false;
@@ -289,6 +416,7 @@ public final class InstanceHealth implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                current = null;
                 rounds++;
                 long now = scheduler.nanoTime();
                 for (ProbeResult r : raw) {
@@ -340,10 +468,13 @@ public final class InstanceHealth implements AutoCloseable {
                 }
                 java.util.Arrays.fill(eventCounted, false);
                 inFlight = false;
+                // Its certain failures are failures after the rules too, and preconditions only fail.
+                assert !(round.decided && passed) : "a round decided early passed at its end";
                 // A round that began before a fault event saw the world before it: its pass proves nothing.
                 boolean stale = passed && start < lastFaultEvent;
                 HealthState before = riseFall.state();
-                HealthState after = stale ? null : riseFall.record(passed);
+                // Decided early: already counted, and its change already told.
+                HealthState after = stale || round.decided ? null : riseFall.record(passed);
                 if (after != null) {
                     since = scheduler.now();
                     change = new HealthChange(instance, before, after, since, reason(after, ok, results), results);
@@ -415,6 +546,31 @@ public final class InstanceHealth implements AutoCloseable {
         String failing = results.stream().filter(r -> !r.passed() && !isEvidence(r)).map(ProbeResult::summary)
                 .collect(Collectors.joining("; "));
         return counts + " for " + policy.fall() + " rounds in a row: " + failing;
+    }
+
+    /**
+     * Why a round decided early took the instance down: the failures that decided it, then the
+     * last failure of each probe still running. The first to fail is often a symptom (the
+     * datapath probe's "no route" when the TUN went down), and the cause is in a probe that
+     * has not answered yet: its result of the round before (one of the {@code fall}) names it.
+     */
+    private String earlyReason(Round round) {
+        List<String> failing = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            ProbeResult r = round.arrived[i];
+            if (r != null && certainFail(i, r)) {
+                failing.add(r.summary());
+            }
+        }
+        for (int i = 0; i < probes.size(); i++) {
+            ProbeResult last = lastResult(i);
+            if (round.arrived[i] == null && !probes.get(i).evidenceOnly() && last != null && !last.passed()) {
+                failing.add(last.summary() + " (its last result; still running)");
+            }
+        }
+        return "at most " + (combine.total() - round.certain) + "/" + combine.total() + " probes can pass ("
+                + combine + " required) for " + policy.fall() + " rounds in a row: " + String.join("; ", failing)
+                + " (counted as soon as the round could no longer pass)";
     }
 
     private boolean isEvidence(ProbeResult r) {

@@ -343,7 +343,7 @@ public final class FailoverBench {
      * {@code bfdRealtimePriority} ({@code lab.bfdRealtimePriority}, set from {@code --bfd-realtime});
      * BIRD (one thread, BFD included) is put there by chrt.
      */
-    private static void realtimeBfd(Scenario s, int priority) throws IOException {
+    static void realtimeBfd(Scenario s, int priority) throws IOException {
         var bird = s.lab().upstream().bird(); // throws for FRR: chrt here is for the BIRD routers
         Cmd.run("chrt", "-a", "-f", "-p", Integer.toString(priority), Long.toString(bird.daemon().pid()));
         s.awaitSteady();

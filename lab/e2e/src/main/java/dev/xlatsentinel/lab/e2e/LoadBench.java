@@ -21,6 +21,7 @@ import java.util.Locale;
  * <pre>
  * lab/bench/load --cases udp,tcp,targets,idle --settings fast,production --seconds 180 [--last-resort] --out lab/out/load.md
  *     [--logs DIR]   (keeps each case's agent logs there)
+ *     [--bfd-realtime PRIORITY]   (agents' BFD event loops and BIRD under SCHED_FIFO)
  * </pre>
  */
 public final class LoadBench {
@@ -34,11 +35,17 @@ public final class LoadBench {
         Path out = Path.of(option(args, "--out", "lab/out/load.md"));
         boolean lastResort = List.of(args).contains("--last-resort");
         Path logs = option(args, "--logs", "").isEmpty() ? null : Path.of(option(args, "--logs", ""));
+        int realtime = Integer.parseInt(option(args, "--bfd-realtime", "0"));
+        if (realtime > 0) {
+            // The agents' BFD event loops under SCHED_FIFO (agent.bfdRealtimePriority), BIRD too (chrt).
+            System.setProperty("lab.bfdRealtimePriority", Integer.toString(realtime));
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" CPUs, load average ").append(Files.readString(Path.of("/proc/loadavg")).split(" ")[0])
-                .append(" at the start.\n\n");
+                .append(" at the start").append(realtime > 0 ? "; BFD (agents' event loops and BIRD) under SCHED_FIFO "
+                        + "priority " + realtime : "").append(".\n\n");
         md.append("| settings | case | withdrawals (gwa + gwb) | BFD Downs | no route at the router | route changes "
                 + "| load reported | other traffic lost | upstream alarm after |\n");
         md.append("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n");
@@ -57,6 +64,9 @@ public final class LoadBench {
                 Lab lab = Lab.open("bench-load");
                 try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, Nat64Lab.Options.defaults()
                         .withBfd(tuning.routerBfd()).withLastResort(lastResort), false)) {
+                    if (realtime > 0) {
+                        FailoverBench.realtimeBfd(s, realtime);
+                    }
                     LoadTrial.Result r = LoadTrial.run(s, spec);
                     results.add(r);
                     if (logs != null) {
@@ -95,7 +105,7 @@ public final class LoadBench {
      * still be withdrawn: {@code runs} times each, 2 s of UDP saturation first; the time from
      * the fault to the route leaving gwa at the router.
      */
-    static String faultsUnderLoad(List<String> settings, int runs, boolean lastResort) {
+    static String faultsUnderLoad(List<String> settings, int runs, boolean lastResort) throws IOException {
         StringBuilder md = new StringBuilder("| settings | fault under UDP saturation | runs | withdrawn | route moved "
                 + "after: median | worst |\n| --- | --- | ---: | ---: | ---: | ---: |\n");
         for (String set : settings) {
@@ -103,6 +113,10 @@ public final class LoadBench {
             Lab lab = Lab.open("bench-loadfault");
             try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, Nat64Lab.Options.defaults()
                     .withBfd(tuning.routerBfd()).withLastResort(lastResort), false)) {
+                int realtime = Integer.getInteger("lab.bfdRealtimePriority", 0);
+                if (realtime > 0) {
+                    FailoverBench.realtimeBfd(s, realtime);
+                }
                 // Killed and frozen: TAYGA's own probe sees them. Translated traffic dropped: only the
                 // datapath probe does, on a host the flood starves (the "host starved" excuse's bound).
                 for (Fault f : List.of(Fault.TAYGA_KILLED, Fault.TAYGA_FROZEN, Fault.IPV4_DROPPED)) {

@@ -72,6 +72,8 @@ public final class InstanceHealth implements AutoCloseable {
     /** The latest counters that showed the translator saturated, and when: a flood that just moved on. */
     private dev.xlatsentinel.translator.probe.Signal.Forwarding lastSaturated;
     private long lastSaturatedAt;
+    /** The previous forwarding counters showed saturation too: a flood lasts, a burst does not. */
+    private boolean saturatedBefore;
     private long busyRounds;
     private long upstreamRounds;
     private long lateProbes;
@@ -423,10 +425,15 @@ public final class InstanceHealth implements AutoCloseable {
                     if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
                         lastForwarding = f;
                         lastForwardingAt = now;
-                        if (EvidenceRule.busyTraffic(f)) {
+                        boolean saturated = EvidenceRule.busyTraffic(f);
+                        // A flood is remembered once it lasted two checks in a row: one check's burst
+                        // (a TAYGA resumed after a stop writing its backlog, 458 packets in 5 ms) is
+                        // no flood, and must not excuse the next second's timeouts as one that moved on.
+                        if (saturated && saturatedBefore) {
                             lastSaturated = f;
                             lastSaturatedAt = now;
                         }
+                        saturatedBefore = saturated;
                     }
                 }
                 boolean recent = lastForwarding != null && now - lastForwardingAt <= policy.replyWindow().toNanos();

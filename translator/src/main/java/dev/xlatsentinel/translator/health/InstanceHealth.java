@@ -51,6 +51,12 @@ import org.slf4j.LoggerFactory;
 public final class InstanceHealth implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceHealth.class);
 
+    /**
+     * How long saturation must last to be remembered as a flood that may have moved on: the
+     * egress window's length. A backlog written after a stop lasts a check or two.
+     */
+    static final Duration FLOOD_LASTS = Duration.ofMillis(50);
+
     private final String instance;
     private final HealthPolicy policy;
     private final List<Probe> probes;
@@ -72,8 +78,9 @@ public final class InstanceHealth implements AutoCloseable {
     /** The latest counters that showed the translator saturated, and when: a flood that just moved on. */
     private dev.xlatsentinel.translator.probe.Signal.Forwarding lastSaturated;
     private long lastSaturatedAt;
-    /** The previous forwarding counters showed saturation too: a flood lasts, a burst does not. */
-    private boolean saturatedBefore;
+    /** Forwarding checks in a row that showed saturation, and the time they cover: a flood lasts, a burst does not. */
+    private int saturatedChecks;
+    private long saturatedNanos;
     private long busyRounds;
     private long upstreamRounds;
     private long lateProbes;
@@ -425,15 +432,21 @@ public final class InstanceHealth implements AutoCloseable {
                     if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
                         lastForwarding = f;
                         lastForwardingAt = now;
-                        boolean saturated = EvidenceRule.busyTraffic(f);
-                        // A flood is remembered once it lasted two checks in a row: one check's burst
-                        // (a TAYGA resumed after a stop writing its backlog, 458 packets in 5 ms) is
-                        // no flood, and must not excuse the next second's timeouts as one that moved on.
-                        if (saturated && saturatedBefore) {
-                            lastSaturated = f;
-                            lastSaturatedAt = now;
+                        // A flood is remembered once it lasted: saturated checks in a row covering
+                        // FLOOD_LASTS or more, two checks at least. A burst is none (a TAYGA resumed
+                        // after a stop writes its backlog: 458 and 285 packets in two 5 ms checks) and
+                        // must not excuse the next second's timeouts as a flood that moved on.
+                        if (EvidenceRule.busyTraffic(f)) {
+                            saturatedChecks++;
+                            saturatedNanos += f.elapsedNanos();
+                            if (saturatedChecks >= 2 && saturatedNanos >= FLOOD_LASTS.toNanos()) {
+                                lastSaturated = f;
+                                lastSaturatedAt = now;
+                            }
+                        } else {
+                            saturatedChecks = 0;
+                            saturatedNanos = 0;
                         }
-                        saturatedBefore = saturated;
                     }
                 }
                 boolean recent = lastForwarding != null && now - lastForwardingAt <= policy.replyWindow().toNanos();

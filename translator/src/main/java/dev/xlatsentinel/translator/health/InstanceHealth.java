@@ -82,6 +82,8 @@ public final class InstanceHealth implements AutoCloseable {
     private int saturatedChecks;
     private long saturatedNanos;
     private long busyRounds;
+    /** Rounds in a row with a failure that a rule excused (cuts aside). */
+    private long excusedStreak;
     private long upstreamRounds;
     private long lateProbes;
     private long plannedStart;
@@ -415,6 +417,7 @@ public final class InstanceHealth implements AutoCloseable {
     private void finish(Round round, List<ProbeResult> raw) {
         long start = round.start;
         HealthChange change = null;
+        String excuseLog = null;
         String alarmChange = null;
         boolean alarmChanged = false;
         List<ProbeResult> results;
@@ -462,6 +465,22 @@ public final class InstanceHealth implements AutoCloseable {
                                     results.get(i).passed() ? "not counted: " + results.get(i).reason() : "counted");
                         }
                     }
+                }
+                // Not counting a failure is a decision too: the first round of a streak of excused
+                // failures is logged with its reason, and the streak's end with its length (the
+                // rounds between are in status, doNoHarm), so a late withdrawal can be read.
+                String excused = null;
+                for (int i = 0; i < raw.size() && excused == null; i++) {
+                    if (!raw.get(i).passed() && results.get(i).passed() && !(raw.get(i).signal()
+                            instanceof dev.xlatsentinel.translator.probe.Signal.Hung)) {
+                        excused = raw.get(i).probe() + ": " + results.get(i).reason();
+                    }
+                }
+                if (excused != null && excusedStreak++ == 0) {
+                    excuseLog = instance + ": a failure not counted: " + excused;
+                } else if (excused == null && excusedStreak > 0) {
+                    excuseLog = instance + ": the last " + excusedStreak + " round(s) had a failure not counted; this one has none";
+                    excusedStreak = 0;
                 }
                 busyRounds += j.busy() ? 1 : 0;
                 upstreamRounds += j.upstream() ? 1 : 0;
@@ -511,6 +530,9 @@ public final class InstanceHealth implements AutoCloseable {
             if (change != null) {
                 publish(change);
             }
+        }
+        if (excuseLog != null) {
+            LOG.info("{}", excuseLog);
         }
         if (alarmChanged) {
             if (alarmChange != null) {

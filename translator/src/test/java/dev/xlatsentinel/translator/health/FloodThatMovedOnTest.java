@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * "A flood that just moved on" excuses timeouts for the hung limit after the last saturated
@@ -105,5 +106,36 @@ class FloodThatMovedOnTest {
         assertThat(h.state()).isEqualTo(HealthState.UP);
         assertThat(h.status().busyRounds()).isEqualTo(3);
         assertThat(h.status().lastResults().get(1).reason()).contains("(a flood that moved on)");
+    }
+
+    @Test
+    void aStreakOfExcusedFailuresIsLoggedAtItsStartWithTheReasonAndAtItsEndWithItsLength() {
+        var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(InstanceHealth.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            InstanceHealth h = health();
+            for (int i = 0; i < 10; i++) {
+                round(burst());
+            }
+            pathWorks = false;
+            round(idle());
+            round(idle());
+            round(idle());
+            pathWorks = true;
+            round(idle());
+            assertThat(h.state()).isEqualTo(HealthState.UP);
+            List<String> info = appender.list.stream()
+                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("not counted")).toList();
+            assertThat(info).hasSize(2);
+            assertThat(info.get(0)).startsWith("tayga: a failure not counted: icmp: busy, not broken: ")
+                    .contains("(a flood that moved on)");
+            assertThat(info.get(1)).isEqualTo("tayga: the last 3 round(s) had a failure not counted; this one has none");
+        } finally {
+            logger.detachAppender(appender);
+        }
     }
 }

@@ -115,7 +115,11 @@ public final class Agent implements AutoCloseable {
     private void rebuildNamespaces() {
         rebuildQueued.set(false);
         synchronized (transactions) {
-            resources.closeOldEngines(); // any a previous rebuild left (their sessions moved since)
+            try {
+                resources.closeOldEngines(); // any a previous rebuild left (their sessions moved since)
+            } catch (IllegalStateException stillRunning) {
+                LOG.info("{}", stillRunning.getMessage());
+            }
             ReloadPlan plan = null;
             try {
                 Object[] planned = onLoop(() -> new Object[] {core.rebuildPlan(), core.running(), core.config()});

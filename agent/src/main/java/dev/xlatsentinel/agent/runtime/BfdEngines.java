@@ -120,12 +120,20 @@ final class BfdEngines implements AutoCloseable {
      * moved (blocking: asks the BFD loop), and lets the orphaned namespaces go.
      */
     synchronized void closeOld() {
+        int left = 0;
         for (Old o : java.util.List.copyOf(old)) {
             if (o.engine().snapshots().isEmpty()) {
                 old.remove(o);
                 o.engine().closeSilently();
                 o.namespace().close();
+            } else {
+                left++;
             }
+        }
+        if (left > 0) {
+            // Said as it is: the follow-up reads FAILED with this, not "closed".
+            throw new IllegalStateException(left + " engine(s) of a namespace created again still run session(s); "
+                    + "closed at the next rebuild or reload");
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -72,6 +73,16 @@ public final class Agent implements AutoCloseable {
     private final HookRunner hooks;
     private final List<Observer> observers = new CopyOnWriteArrayList<>();
     private final AgentCore core;
+    /** Held by every reload and namespace rebuild: one transaction at a time. */
+    private final Object transactions = new Object();
+    /** Rebuilds of namespaces created again run here, one at a time, off the agent loop. */
+    private final ExecutorService rebuilds = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bfd-rebuild");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean rebuildQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private Agent(LoadedConfig config) {
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -83,6 +94,59 @@ public final class Agent implements AutoCloseable {
                 config.config().agent().bfdRealtimePriority());
         this.hooks = new HookRunner(List.of());
         this.core = new AgentCore(new LoopScheduler(loop), resources, hooks, observers);
+        core.onRebuild(() -> {
+            if (rebuildQueued.compareAndSet(false, true)) {
+                rebuilds.execute(this::rebuildNamespaces);
+            }
+        });
+    }
+
+    /** The lock every configuration transaction holds (reloads, namespace rebuilds). */
+    Object transactions() {
+        return transactions;
+    }
+
+    /**
+     * Rebuilds the native sessions of the namespaces created again in the new namespaces, as a
+     * reload of the running config that recreates only them: prepared off the loop (a new
+     * engine in the new namespace, the sockets opened there), committed in one step (each
+     * session in its service's state: held down while withdrawn), or given back and tried again.
+     */
+    private void rebuildNamespaces() {
+        rebuildQueued.set(false);
+        synchronized (transactions) {
+            try {
+                resources.closeOldEngines(); // any a previous rebuild left (their sessions moved since)
+            } catch (IllegalStateException stillRunning) {
+                LOG.info("{}", stillRunning.getMessage());
+            }
+            ReloadPlan plan = null;
+            try {
+                Object[] planned = onLoop(() -> new Object[] {core.rebuildPlan(), core.running(), core.config()});
+                plan = (ReloadPlan) planned[0];
+                if (!plan.changesAnything()) {
+                    return;
+                }
+                @SuppressWarnings("unchecked")
+                Map<Object, dev.xlatsentinel.agent.action.Actuator> running =
+                        (Map<Object, dev.xlatsentinel.agent.action.Actuator>) planned[1];
+                PreparedReload p = PreparedReload.prepare(plan, (LoadedConfig) planned[2], running, resources,
+                        core::listener, new ReloadTransaction());
+                onLoop(() -> core.commit(p));
+                LOG.info("BFD rebuilt in namespaces created again: {}", plan.summary());
+            } catch (ReloadRejected e) {
+                List<String> which = plan == null ? List.of() : plan.namespacesToEnter();
+                onLoop(() -> {
+                    core.rebuildFailed(which, e.getMessage());
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                if (e.getCause() instanceof ReloadRejected || core.stopping()) {
+                    return; // stopping: nothing new is started
+                }
+                LOG.error("rebuilding BFD in namespaces created again failed", e);
+            }
+        }
     }
 
     /**
@@ -303,6 +367,7 @@ public final class Agent implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("closing: {}", e.toString());
         }
+        rebuilds.shutdownNow();
         resources.close();
         hooks.close();
         loop.shutdownNow();

@@ -89,6 +89,10 @@ final class AgentCore {
     private final StatusInvariant invariant = new StatusInvariant();
     /** Health changes in decision order; its lock is held by the loop whenever it acts on actuators. */
     private final HealthInbox inbox = new HealthInbox();
+    /** BFD namespaces deleted or created again, and the rebuild the shell runs off the loop. */
+    private final NamespaceLoss namespaces = new NamespaceLoss();
+    private Runnable rebuild = () -> { };
+    private long nextRebuild;
 
     AgentCore(Scheduler loop, Resources resources, HookRunner hooks, List<Agent.Observer> observers) {
         this.loop = loop;
@@ -97,6 +101,7 @@ final class AgentCore {
         this.observers = observers;
         this.policy = new Policy(damping(AgentSettings.DampingConfig.DEFAULT));
         this.started = loop.now();
+        resources.onNamespaceChange(() -> loop.schedule(Duration.ZERO, () -> checkNamespaces(true)));
     }
 
     // ------------------------------------------------------------------ reload
@@ -117,7 +122,53 @@ final class AgentCore {
                 stale.put(name, why);
             }
         });
-        return ReloadPlan.between(config, next).rebuilding(stale);
+        lookAtNamespaces();
+        return ReloadPlan.between(config, next).rebuilding(stale).recreatingIn(namespaces.createdAgain());
+    }
+
+    // ------------------------------------------------------------------ BFD namespaces
+
+    /** Sets what rebuilds the sessions of namespaces created again (the shell's, off the loop). */
+    void onRebuild(Runnable r) {
+        rebuild = r;
+    }
+
+    /**
+     * Loop: looks at the BFD engines' namespaces (after an inotify event, and every maintenance
+     * poll); asks for a rebuild when one was created again, at once after an event, else at
+     * most every second while it fails.
+     */
+    void checkNamespaces(boolean event) {
+        if (stopping) {
+            return;
+        }
+        lookAtNamespaces();
+        long now = loop.nanoTime();
+        if (!namespaces.createdAgain().isEmpty() && (event || now - nextRebuild >= 0)) {
+            nextRebuild = now + Duration.ofSeconds(1).toNanos();
+            rebuild.run();
+        }
+    }
+
+    private void lookAtNamespaces() {
+        namespaces.update(resources.lostNamespaces(), NamespaceLoss.sessionsByNamespace(config));
+    }
+
+    /** The plan that rebuilds only the sessions of namespaces created again (the running config otherwise kept). */
+    ReloadPlan rebuildPlan() throws ReloadRejected {
+        if (stopping) {
+            throw new ReloadRejected("the agent is stopping");
+        }
+        lookAtNamespaces();
+        return ReloadPlan.between(config, config).recreatingIn(namespaces.createdAgain());
+    }
+
+    /** A rebuild could not be prepared: logged once per cause; tried again. */
+    void rebuildFailed(java.util.Collection<String> which, String cause) {
+        String line = namespaces.rebuildFailed(which, cause);
+        if (line != null) {
+            LOG.warn(line);
+        }
     }
 
     /** The running actuators by what names them (session key, FRR peer key, route): for prepare. */
@@ -227,8 +278,10 @@ final class AgentCore {
             policy.damping(damping(c.agent().damping()));
             commitServices(p, follow);
             hooks.hooks(hooks(c.agent()));
+            if (p.next != config) { // a namespace rebuild commits the running config again
+                configLoaded = loop.now();
+            }
             config = p.next;
-            configLoaded = loop.now();
             observers.forEach(o -> o.configured(Set.copyOf(c.instances().keySet()), Set.copyOf(c.services().keySet()),
                     sessionAddresses(p.next)));
             // Start the new probes, then decide.
@@ -389,7 +442,15 @@ final class AgentCore {
                 }
             }
             case RECREATE -> {
-                if (ch.why().startsWith("authentication type")) {
+                if (ch.why().startsWith("network namespace")) {
+                    LOG.info("{}: {}: rebuilt in the new one ({})", old.describe(), ch.why(), owner.withdrawn
+                            ? "held down: the service is withdrawn" : "Up through the normal handshake");
+                    next.put(ch.id(), p.actuators.get(ch.id()).commit(owner.withdrawn, owner.reason));
+                    // After the commit queued the old session's drop on the BFD loop: its engine is empty then.
+                    follow.add(FollowUp.of(old.describe() + " (the old namespace's engine)", "closed",
+                            CompletableFuture.runAsync(resources::closeOldEngines), loop::now));
+                    return;
+                } else if (ch.why().startsWith("authentication type")) {
                     LOG.info("{}: {}: the session is recreated (a type cannot change live; the router must switch"
                             + " type too)", old.describe(), ch.why());
                 } else {
@@ -520,6 +581,7 @@ final class AgentCore {
         maintenancePoll = loop.schedule(MAINTENANCE_POLL, () -> {
             if (!stopping) {
                 checkMaintenance();
+                checkNamespaces(false);
                 scheduleMaintenance();
             }
         });
@@ -620,10 +682,11 @@ final class AgentCore {
             evaluate(); // a hold-down went ahead of the loop: take its change first, so status shows it
         }
         long ahead = inbox.heldAhead();
+        lookAtNamespaces();
         AgentSnapshot snap = new AgentSnapshot(config, configLoaded, started, maintenance, instances, services,
-                policy, loop.nanoTime(), bfdReceive, lastReload);
+                policy, loop.nanoTime(), bfdReceive, lastReload, namespaces::why);
         List<String> lies = lies();
-        lies.addAll(StatusInvariant.sessionLies(snap));
+        lies.addAll(StatusInvariant.sessionLies(snap, resources.lostNamespaces().keySet()));
         if (inbox.heldAhead() == ahead) {
             invariant.report(lies);
         } // else a hold-down went ahead of the loop while the picture was taken: it is already behind

@@ -43,7 +43,6 @@ public final class AgentService implements AgentCommands.Service {
     private final Watchdog watchdog;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile LoadedConfig config;
-    private final Object reloadLock = new Object();
     private volatile ControlServer control;
     private volatile Metrics metrics;
 
@@ -158,7 +157,7 @@ public final class AgentService implements AgentCommands.Service {
      * changed. One log line tells the outcome of every reload.
      */
     String applyReload(String who) throws ReloadRejected {
-        synchronized (reloadLock) {
+        synchronized (agent.transactions()) {
             long start = System.nanoTime();
             Agent.Reload r = null;
             try {

@@ -46,14 +46,20 @@ public record AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant s
             List<Bfd> bfd, List<BfdPeerSpec> frrPeers, List<RouteSpec> frrRoutes) {
     }
 
-    /** One native session with the namespace it lives in. */
-    public record Bfd(SessionSnapshot snapshot, String namespace) {
+    /**
+     * One native session with the namespace it lives in; {@code lost} (null: it is not) says why
+     * its sockets reach no one: its namespace was deleted, or created again and not rebuilt yet.
+     */
+    public record Bfd(SessionSnapshot snapshot, String namespace, String lost) {
+        public Bfd(SessionSnapshot snapshot, String namespace) {
+            this(snapshot, namespace, null);
+        }
     }
 
     AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant started, boolean maintenance,
             Map<String, InstanceRuntime> instances, Map<String, ServiceRuntime> services, Policy policy, long now,
-            List<BfdReceive> bfdReceive, ReloadRecord lastReload) {
-        this(config, configLoaded, started, maintenance, instances(instances, policy, now), services(services),
+            List<BfdReceive> bfdReceive, ReloadRecord lastReload, java.util.function.Function<String, String> lost) {
+        this(config, configLoaded, started, maintenance, instances(instances, policy, now), services(services, lost),
                 bfdReceive, lastReload);
     }
 
@@ -63,7 +69,8 @@ public record AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant s
         return list;
     }
 
-    private static List<Service> services(Map<String, ServiceRuntime> services) {
+    private static List<Service> services(Map<String, ServiceRuntime> services,
+            java.util.function.Function<String, String> lost) {
         List<Service> list = new ArrayList<>();
         services.forEach((name, s) -> {
             List<Bfd> bfd = new ArrayList<>();
@@ -72,7 +79,7 @@ public record AgentSnapshot(LoadedConfig config, Instant configLoaded, Instant s
             for (Actuator a : s.actuators) {
                 if (a instanceof NativeBfdActuator n) {
                     SessionSnapshot snap = n.session().snapshot();
-                    bfd.add(new Bfd(snap, n.namespace()));
+                    bfd.add(new Bfd(snap, n.namespace(), lost.apply(n.namespace())));
                 } else if (a instanceof FrrPeerActuator f) {
                     peers.add(f.spec());
                 } else if (a instanceof FrrRouteActuator r) {

@@ -44,10 +44,11 @@ final class LiveResources implements Resources {
     });
     private volatile FrrBfdd frrBfdd;
     private volatile FrrRoutes frrRoutes;
+    private volatile Runnable namespaceChange = () -> { };
 
     /** {@code bfdRealtimePriority}: SCHED_FIFO priority of the BFD event loop, 0 for normal scheduling. */
     LiveResources(SessionListener bfdListener, int bfdRealtimePriority) {
-        this.engines = new BfdEngines(bfdListener, bfdRealtimePriority);
+        this.engines = new BfdEngines(bfdListener, bfdRealtimePriority, () -> namespaceChange.run());
     }
 
     io.netty.channel.IoEventLoopGroup bfdLoop() {
@@ -72,6 +73,21 @@ final class LiveResources implements Resources {
     public PreparedActuator session(SessionConfig config, String namespace, Actuator replacing) {
         return NativeBfdActuator.prepare(engines.engine(namespace), config, namespace,
                 (NativeBfdActuator) replacing);
+    }
+
+    @Override
+    public Map<String, NamespaceWatch.Lost> lostNamespaces() {
+        return engines.lost();
+    }
+
+    @Override
+    public void onNamespaceChange(Runnable look) {
+        namespaceChange = look;
+    }
+
+    @Override
+    public void closeOldEngines() {
+        engines.closeOld();
     }
 
     @Override

@@ -140,6 +140,32 @@ record ReloadPlan(boolean first, List<Change<InstanceSpec>> instances, List<Chan
                 metrics, settings, notes);
     }
 
+    /**
+     * This plan with the native sessions in the namespaces of {@code createdAgain} rebuilt even
+     * where their settings are unchanged (namespace -> why: the name was deleted and created
+     * again, and a socket stays in the namespace it was opened in). Sessions the plan removes or
+     * already recreates are left as planned; an updated one is recreated with its new settings.
+     */
+    ReloadPlan recreatingIn(Map<String, String> createdAgain) {
+        if (createdAgain.isEmpty()) {
+            return this;
+        }
+        List<Change<Bfd>> out = new ArrayList<>();
+        for (Change<Bfd> c : sessions) {
+            String why = c.to() == null || c.to().namespace() == null ? null : createdAgain.get(c.to().namespace());
+            boolean running = c.kind() == Kind.KEEP || c.kind() == Kind.UPDATE;
+            out.add(running && why != null ? new Change<>(Kind.RECREATE, c.id(), c.name(), c.service(), c.from(),
+                    c.to(), why + (c.why().isEmpty() ? "" : ", " + c.why())) : c);
+        }
+        return new ReloadPlan(first, instances, services, List.copyOf(out), moves, frrPeers, frrRoutes, control,
+                metrics, settings, notes);
+    }
+
+    /** Whether anything changes (a plan of a namespace rebuild that found nothing left to do does not). */
+    boolean changesAnything() {
+        return !summary().equals("no change");
+    }
+
     /** Agent settings the commit applies as they are (nothing to prepare). */
     private static List<String> settings(AgentSettings was, AgentSettings now) {
         List<String> out = new ArrayList<>();

@@ -47,6 +47,25 @@ interface Resources extends AutoCloseable {
     /** An FRR route, through the routes client (opened here when first needed). */
     PreparedActuator frrRoute(RouteSpec route, AgentConfig.FrrSettings frr);
 
+    /**
+     * The namespaces of running BFD engines that their name no longer names (deleted, or
+     * deleted and created again), by name; looked up now (a stat per namespace).
+     */
+    default java.util.Map<String, NamespaceWatch.Lost> lostNamespaces() {
+        return java.util.Map.of();
+    }
+
+    /** Runs {@code look} (on any thread) when a namespace a BFD engine entered by name may have changed. */
+    default void onNamespaceChange(Runnable look) {
+    }
+
+    /**
+     * Closes the BFD engines whose sessions a commit moved into a namespace created again
+     * (blocking; call it off the agent loop).
+     */
+    default void closeOldEngines() {
+    }
+
     /** Stops everything silently (no AdminDown: the router keeps withdrawn routes withdrawn). */
     @Override
     void close();

@@ -38,11 +38,22 @@ final class StatusInvariant {
         return out;
     }
 
-    /** The same against each native session as the BFD loop reports it (held Down or not). */
-    static List<String> sessionLies(AgentSnapshot snap) {
+    /**
+     * The same against each native session as the BFD loop reports it (held Down or not), and
+     * against its namespace as looked up now ({@code lostNow}: the names of BFD namespaces
+     * deleted or created again): a session whose sockets are in an orphaned namespace is not
+     * live, whatever it is told, so status must say so ({@code lost}) instead of letting an
+     * announced service's released session pass.
+     */
+    static List<String> sessionLies(AgentSnapshot snap, java.util.Set<String> lostNow) {
         List<String> out = new ArrayList<>();
         for (AgentSnapshot.Service s : snap.services()) {
             for (AgentSnapshot.Bfd b : s.bfd()) {
+                if (b.namespace() != null && lostNow.contains(b.namespace()) && b.lost() == null) {
+                    out.add("service " + s.name() + " is shown " + (s.withdrawn() ? "withdrawn" : "announced")
+                            + " but bfd " + b.snapshot().key() + " runs in namespace " + b.namespace()
+                            + ", which was deleted or created again, and status does not say so");
+                }
                 if (b.snapshot().heldDown() != s.withdrawn()) {
                     out.add("service " + s.name() + " is shown " + (s.withdrawn() ? "withdrawn" : "announced")
                             + " but bfd " + b.snapshot().key() + (b.snapshot().heldDown() ? " is held down"

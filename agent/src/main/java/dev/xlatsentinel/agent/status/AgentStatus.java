@@ -93,11 +93,18 @@ public record AgentStatus(int schema, String version, long pid, Instant started,
      * written flat in JSON, in the documented order (docs/status-json.md).
      */
     @JsonPropertyOrder({"peer", "local", "interface", "namespace", "hop", "states", "timers", "discriminators",
-            "uptimeMs", "lastChange", "auth", "counters"})
+            "uptimeMs", "lastChange", "auth", "counters", "lost"})
     public record BfdView(String peer, String local, @JsonProperty("interface") String iface, String namespace,
             String hop, @JsonUnwrapped BfdStates states, @JsonUnwrapped BfdTimers timers,
             @JsonUnwrapped BfdDiscriminators discriminators, long uptimeMs, Instant lastChange, AuthView auth,
-            Map<String, Long> counters) {
+            Map<String, Long> counters, @JsonInclude(JsonInclude.Include.NON_NULL) String lost) {
+        /** A session whose namespace is where its name says. */
+        public BfdView(String peer, String local, String iface, String namespace, String hop, BfdStates states,
+                BfdTimers timers, BfdDiscriminators discriminators, long uptimeMs, Instant lastChange, AuthView auth,
+                Map<String, Long> counters) {
+            this(peer, local, iface, namespace, hop, states, timers, discriminators, uptimeMs, lastChange, auth,
+                    counters, null);
+        }
     }
 
     /** Both ends' session state and diagnostic (RFC 5880 §6.8.1), and whether we hold it Down. */

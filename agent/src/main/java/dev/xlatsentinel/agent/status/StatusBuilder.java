@@ -50,7 +50,7 @@ public final class StatusBuilder {
         for (AgentSnapshot.Service svc : s.services()) {
             List<AgentStatus.BfdView> bfd = new ArrayList<>();
             for (AgentSnapshot.Bfd b : svc.bfd()) {
-                bfd.add(bfd(b.snapshot(), b.namespace(), now));
+                bfd.add(bfd(b.snapshot(), b.namespace(), b.lost(), now));
             }
             List<AgentStatus.FrrPeerView> peers = new ArrayList<>();
             for (BfdPeerSpec spec : svc.frrPeers()) {
@@ -105,7 +105,7 @@ public final class StatusBuilder {
         return out;
     }
 
-    static AgentStatus.BfdView bfd(SessionSnapshot n, String namespace, Instant now) {
+    static AgentStatus.BfdView bfd(SessionSnapshot n, String namespace, String lost, Instant now) {
         Map<String, Long> counters = new LinkedHashMap<>();
         for (Map.Entry<Counter, Long> c : n.counters().entrySet()) {
             counters.put(c.getKey().label(), c.getValue());
@@ -118,7 +118,7 @@ public final class StatusBuilder {
                         n.timers().detectMult(), n.remote().detectMult(), ms(n.timers().detectionTime())),
                 new AgentStatus.BfdDiscriminators(n.localDiscriminator(), n.remote().discriminator()),
                 n.uptime(now).toMillis(), n.lastChange(), new AgentStatus.AuthView(n.auth().type().label(),
-                        n.auth().sendKeyId(), n.auth().keyIds(), n.auth().peerKeyId()), counters);
+                        n.auth().sendKeyId(), n.auth().keyIds(), n.auth().peerKeyId()), counters, lost);
     }
 
     /** RFC 5952 text form (compressed, lower case), as routers print addresses. */

@@ -75,7 +75,8 @@ public final class StatusText {
                 long drops = x.counters().entrySet().stream().filter(e -> e.getKey().startsWith("drop"))
                         .mapToLong(java.util.Map.Entry::getValue).sum();
                 bfd.row(v.name(), x.peer() + (x.hop().equals("multihop") ? " (multihop)" : ""), x.local(),
-                        x.iface() == null ? "-" : x.iface(), x.states().state() + (x.states().heldDown() ? " (held)" : ""),
+                        x.iface() == null ? "-" : x.iface(), x.states().state() + (x.states().heldDown() ? " (held)" : "")
+                                + (x.lost() != null ? " (LOST)" : ""),
                         x.states().remoteState(), x.states().localDiag() + "/" + x.states().remoteDiag(),
                         fmt(x.timers().txIntervalMs()) + "/" + fmt(x.timers().rxIntervalMs()) + " ms",
                         x.timers().detectMult() + "/" + x.timers().remoteDetectMult(),
@@ -87,6 +88,14 @@ public final class StatusText {
         }
         if (!bfd.isEmpty()) {
             b.append('\n').append(bfd.render(""));
+        }
+        for (AgentStatus.ServiceView v : s.services()) {
+            for (AgentStatus.BfdView x : v.bfd()) {
+                if (x.lost() != null) {
+                    b.append("LOST: service ").append(v.name()).append(": bfd ").append(x.peer()).append(" from ")
+                            .append(x.local()).append(": ").append(x.lost()).append('\n');
+                }
+            }
         }
         Table peers = new Table("SERVICE", "FRR PEER", "LOCAL", "IF", "STATE", "DIAG LOCAL/REMOTE", "SHUTDOWN", "BFDD");
         Table routes = new Table("SERVICE", "FRR ROUTE", "DAEMON", "PRESENT", "DAEMON STATE");

@@ -110,6 +110,27 @@ class ReloadPlanTest {
     }
 
     @Test
+    void sessionsInANamespaceCreatedAgainAreRecreatedAndNothingElse() {
+        ReloadPlan p = plan(f.config(), f.config()).recreatingIn(java.util.Map.of("gw",
+                "network namespace gw was created again"));
+        assertThat(session(p)).isEqualTo("bfd 2001:db8:71::1 from 2001:db8:71::a dev eth0 single-hop recreated"
+                + " (network namespace gw was created again)");
+        assertThat(p.namespacesToEnter()).containsExactly("gw");
+        assertThat(p.instances()).extracting(ReloadPlan.Change::kind).containsExactly(Kind.KEEP);
+        assertThat(p.changesAnything()).isTrue();
+        assertThat(plan(f.config(), f.config()).recreatingIn(java.util.Map.of("other", "x")).changesAnything())
+                .as("another namespace's rebuild leaves this one's sessions alone").isFalse();
+        assertThat(session(plan(f.config(), f.config().replace("minTx: 100ms", "minTx: 50ms"))
+                .recreatingIn(java.util.Map.of("gw", "network namespace gw was created again"))))
+                .as("an update is recreated with its new settings").isEqualTo("bfd 2001:db8:71::1 from 2001:db8:71::a"
+                        + " dev eth0 single-hop recreated (network namespace gw was created again, timers"
+                        + " 100ms/100ms x5 -> 50ms/50ms x5 through a Poll)");
+        assertThat(session(plan(f.config(), f.config("2001:db8:71::b", "gw", null))
+                .recreatingIn(java.util.Map.of("gw", "network namespace gw was created again"))))
+                .as("an added and a removed session stay as planned").doesNotContain("recreated");
+    }
+
+    @Test
     void anUnchangedInstanceWhoseNamespaceWasCreatedAgainIsRebuilt() {
         ReloadPlan p = plan(f.config(), f.config()).rebuilding(java.util.Map.of("up",
                 "network namespace gw was created again"));

@@ -51,12 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class InstanceHealth implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceHealth.class);
 
-    /**
-     * How long saturation must last to be remembered as a flood that may have moved on: the
-     * egress window's length. A backlog written after a stop lasts a check or two.
-     */
-    static final Duration FLOOD_LASTS = Duration.ofMillis(50);
-
     private final String instance;
     private final HealthPolicy policy;
     private final List<Probe> probes;
@@ -73,14 +67,7 @@ public final class InstanceHealth implements AutoCloseable {
     private List<ProbeResult> lastResults = List.of();
     private final long[] lastVerdict;
     private String alarm;
-    private dev.xlatsentinel.translator.probe.Signal.Forwarding lastForwarding;
-    private long lastForwardingAt;
-    /** The latest counters that showed the translator saturated, and when: a flood that just moved on. */
-    private dev.xlatsentinel.translator.probe.Signal.Forwarding lastSaturated;
-    private long lastSaturatedAt;
-    /** Forwarding checks in a row that showed saturation, and the time they cover: a flood lasts, a burst does not. */
-    private int saturatedChecks;
-    private long saturatedNanos;
+    private final ForwardingMemory forwarding = new ForwardingMemory();
     private long busyRounds;
     /** Rounds in a row with a failure that a rule excused (cuts aside). */
     private long excusedStreak;
@@ -95,7 +82,7 @@ public final class InstanceHealth implements AutoCloseable {
     /** A round is running (between round() and finish()). */
     private boolean inFlight;
     /** The running round, null between rounds: an early verdict or a finish of another round is not this one's. */
-    private Round current;
+    private RunningRound current;
     /** Held from computing a change to telling it (before {@code this}): changes reach listeners in order. */
     private final Object publishing = new Object();
     private long lastRoundStart;
@@ -106,22 +93,6 @@ public final class InstanceHealth implements AutoCloseable {
     /** Per probe: a fault event of it already counted since the last round ended. */
     private final boolean[] eventCounted;
     private long faultEvents;
-
-    /** One round's state while it runs. Guarded by the instance. */
-    private static final class Round {
-        final long start;
-        /** Per probe: its result of this round once it arrived. */
-        final ProbeResult[] arrived;
-        /** Non-evidence probes of this round that failed beyond any excuse so far. */
-        int certain;
-        /** Counted as failed before its end: its finish does not count it again. */
-        boolean decided;
-
-        Round(long start, int probes) {
-            this.start = start;
-            this.arrived = new ProbeResult[probes];
-        }
-    }
 
     public InstanceHealth(String instance, HealthPolicy policy, List<? extends Probe> probes, Scheduler scheduler) {
         this(instance, policy, probes, List.of(), scheduler);
@@ -296,13 +267,13 @@ public final class InstanceHealth implements AutoCloseable {
 
     private void round() {
         long start = scheduler.nanoTime();
-        Round round;
+        RunningRound round;
         synchronized (this) {
             if (closed || inFlight) {
                 return;
             }
             inFlight = true;
-            round = new Round(start, probes.size());
+            round = new RunningRound(start, probes.size());
             current = round;
             lastRoundStart = start;
             // Round lateness: the agent's own (scheduling, GC, CPU), exported so it can be seen.
@@ -334,7 +305,7 @@ public final class InstanceHealth implements AutoCloseable {
      * count forward, so it neither uses up nor resets {@code eventCounted} (reset at the round's
      * end, as before). The stale rule only stops passes; a round decided early has failed.
      */
-    private void early(Round round, int probe, ProbeResult r, List<CompletableFuture<ProbeResult>> running) {
+    private void early(RunningRound round, int probe, ProbeResult r, List<CompletableFuture<ProbeResult>> running) {
         if (!certainFail(probe, r)) {
             // The usual result: kept for the reason, without waiting for a change being told.
             synchronized (this) {
@@ -398,7 +369,7 @@ public final class InstanceHealth implements AutoCloseable {
      * The last results with this round's settled ones in their places (before any round
      * ended: those alone); the rest come at the round's end.
      */
-    private List<ProbeResult> withThisRound(Round round) {
+    private List<ProbeResult> withThisRound(RunningRound round) {
         List<ProbeResult> out = new ArrayList<>(lastResults);
         for (int i = 0; i < round.arrived.length; i++) {
             ProbeResult r = round.arrived[i];
@@ -414,7 +385,7 @@ public final class InstanceHealth implements AutoCloseable {
         return out;
     }
 
-    private void finish(Round round, List<ProbeResult> raw) {
+    private void finish(RunningRound round, List<ProbeResult> raw) {
         long start = round.start;
         HealthChange change = null;
         String excuseLog = null;
@@ -433,29 +404,12 @@ public final class InstanceHealth implements AutoCloseable {
                 long now = scheduler.nanoTime();
                 for (ProbeResult r : raw) {
                     if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
-                        lastForwarding = f;
-                        lastForwardingAt = now;
-                        // A flood is remembered once it lasted: saturated checks in a row covering
-                        // FLOOD_LASTS or more, two checks at least. A burst is none (a TAYGA resumed
-                        // after a stop writes its backlog: 458 and 285 packets in two 5 ms checks) and
-                        // must not excuse the next second's timeouts as a flood that moved on.
-                        if (EvidenceRule.busyTraffic(f)) {
-                            saturatedChecks++;
-                            saturatedNanos += f.elapsedNanos();
-                            if (saturatedChecks >= 2 && saturatedNanos >= FLOOD_LASTS.toNanos()) {
-                                lastSaturated = f;
-                                lastSaturatedAt = now;
-                            }
-                        } else {
-                            saturatedChecks = 0;
-                            saturatedNanos = 0;
-                        }
+                        forwarding.record(f, now);
                     }
                 }
-                boolean recent = lastForwarding != null && now - lastForwardingAt <= policy.replyWindow().toNanos();
-                boolean lately = lastSaturated != null && now - lastSaturatedAt <= policy.hungLimit().toNanos();
                 EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, now, policy.replyWindow(),
-                        policy.hungLimit(), recent ? lastForwarding : null, lately ? lastSaturated : null);
+                        policy.hungLimit(), forwarding.recent(now, policy.replyWindow()),
+                        forwarding.floodWithin(now, policy.hungLimit()));
                 results = j.results();
                 lastResults = results;
                 if (LOG.isDebugEnabled()) {
@@ -596,7 +550,7 @@ public final class InstanceHealth implements AutoCloseable {
      * datapath probe's "no route" when the TUN went down), and the cause is in a probe that
      * has not answered yet: its result of the round before (one of the {@code fall}) names it.
      */
-    private String earlyReason(Round round) {
+    private String earlyReason(RunningRound round) {
         List<String> failing = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             ProbeResult r = round.arrived[i];

@@ -39,7 +39,8 @@ import java.util.List;
  * <li><b>A lossy world is not a broken translator.</b> Otherwise, the busy excuse for the same
  * window when native echoes from the gateway went unanswered within {@code replyWindow}: the
  * IPv4 side itself is losing packets (congestion upstream), and losing a probe through the
- * translator there proves nothing while the path still answers.</li>
+ * translator there proves nothing while the path still answers; never for a translator whose
+ * output does not leave the gateway.</li>
  * <li><b>A starved host is not a broken translator.</b> Otherwise, a datapath run that timed out
  * at its ceiling while its path was denied the CPU for a quarter or more of its wait
  * ({@link Signal.Load#starved()}: the host's CPU pressure or the translator's own run delay;
@@ -161,7 +162,9 @@ final class EvidenceRule {
             }
             boolean lossyUpstream = nat != null && nat.lastLossNanos() != Long.MIN_VALUE
                     && now - nat.lastLossNanos() <= replyWindow.toNanos();
-            if (lossyUpstream && sinceReply <= replyWindow.toNanos()) {
+            // Not when the translator's output does not leave the gateway: a drop between it and the
+            // wire is here, whatever the IPv4 side lost (as for every other excuse).
+            if (lossyUpstream && sinceReply <= replyWindow.toNanos() && !heldBack) {
                 busy = true;
                 out.add(r.rejudged(true, "lossy upstream, not broken: " + r.reason() + ", but native echoes from the "
                         + "gateway went unanswered " + ms(now - nat.lastLossNanos()) + " ago and the path answered "

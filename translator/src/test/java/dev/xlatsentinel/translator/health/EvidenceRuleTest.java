@@ -138,6 +138,27 @@ class EvidenceRuleTest {
         assertThat(clean.results().get(0).reason()).contains("and the IPv4 side lost no native echo");
     }
 
+    @Test
+    void aLossyUpstreamDoesNotExcuseATranslatorWhoseOutputDoesNotLeave() {
+        // The lab's "translated traffic dropped" seconds after a native echo was lost: TAYGA writes
+        // (the stream, 1 per ms) and almost nothing leaves by the egress. Excused as lossy before:
+        // three trials lost the stream for the whole fault (~660 ms) with no withdrawal.
+        ProbeResult lossy = ProbeResult.pass("icmp native", "checked").withSignal(new Signal.Native(
+                Map.of("100.64.100.10", Signal.NativeOutcome.ANSWERED, "100.64.100.11", Signal.NativeOutcome.ANSWERED),
+                "", NOW - 2_000 * MS));
+        ProbeResult heldBack = ProbeResult.pass("tayga", "running")
+                .withSignal(new Signal.Forwarding(60, 60, 0, false, PERIOD, 110, 26));
+        EvidenceRule.Judged j = judge(timedOut(NOW - 30 * MS), heldBack, lossy);
+        assertThat(j.results().get(0).passed()).isFalse();
+        assertThat(j.results().get(0).reason()).contains("its output does not leave the gateway (the egress transmitted"
+                + " 26 packets while the translator wrote 110)");
+        // Its output leaving, the same native loss still excuses the timeouts.
+        ProbeResult leaves = ProbeResult.pass("tayga", "running")
+                .withSignal(new Signal.Forwarding(60, 60, 0, false, PERIOD, 110, 108));
+        assertThat(judge(timedOut(NOW - 30 * MS), leaves, lossy).results().get(0).reason())
+                .startsWith("lossy upstream, not broken: ");
+    }
+
     private static ProbeResult timedOutOn(long lastReply, long waitedMs, long cpuWaitMs) {
         return ProbeResult.fail("icmp", "2/2 targets timed out after 50 ms").withSignal(new Signal.Datapath(true,
                 List.of("100.64.100.10", "100.64.100.11"), lastReply,

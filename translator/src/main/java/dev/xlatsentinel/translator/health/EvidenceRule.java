@@ -139,43 +139,44 @@ final class EvidenceRule {
                 continue;
             }
             long sinceReply = d.lastReplyNanos() == Long.MIN_VALUE ? Long.MAX_VALUE : now - d.lastReplyNanos();
-            if (busyFwd != null && !heldBack && (sinceReply <= replyWindow.toNanos() || leaves)) {
-                busy = true;
-                String answered = sinceReply <= replyWindow.toNanos() ? " and the path answered " + ms(sinceReply) + " ago"
-                        : ", the path silent for " + ms(sinceReply) + " but its output leaves the gateway ("
-                                + fwd.describeEgress() + ")";
-                out.add(r.rejudged(true, "busy, not broken: " + r.reason() + ", but the translator took " + busyFwd.in()
-                        + " packets in (" + busyFwd.queueDrops() + " dropped for a full queue) and wrote "
-                        + busyFwd.out() + " back " + (busyNow ? "since its last check" : "in a check within the last "
-                                + ms(hungLimit.toNanos()) + " (a flood that moved on)")
-                        + (busyFwd.starved() ? " (starved of CPU)" : "") + answered));
-                continue;
-            }
-            if (nat != null && !d.timedOut().isEmpty() && nat.local().isEmpty() && allSilent(nat, d.timedOut())
-                    && !heldBack) {
-                upstream = true;
-                alarm = "probe targets " + String.join(", ", d.timedOut()) + " unreachable natively from the gateway "
-                        + "too: the fault is upstream or at the targets, not this translator; staying announced";
-                out.add(r.rejudged(true, "upstream, not this translator: " + r.reason() + ", and "
-                        + String.join(", ", d.timedOut()) + " silent natively too"));
-                continue;
-            }
-            boolean lossyUpstream = nat != null && nat.lastLossNanos() != Long.MIN_VALUE
-                    && now - nat.lastLossNanos() <= replyWindow.toNanos();
-            // Not when the translator's output does not leave the gateway: a drop between it and the
-            // wire is here, whatever the IPv4 side lost (as for every other excuse).
-            if (lossyUpstream && sinceReply <= replyWindow.toNanos() && !heldBack) {
-                busy = true;
-                out.add(r.rejudged(true, "lossy upstream, not broken: " + r.reason() + ", but native echoes from the "
-                        + "gateway went unanswered " + ms(now - nat.lastLossNanos()) + " ago and the path answered "
-                        + ms(sinceReply) + " ago"));
-                continue;
-            }
-            if (d.load() != null && d.load().starved() && sinceReply <= hungLimit.toNanos() && !heldBack) {
-                busy = true;
-                out.add(r.rejudged(true, "host starved, not broken: " + r.reason() + ", but the path was denied the CPU "
-                        + "(" + d.load().describe() + ") and answered " + ms(sinceReply) + " ago"));
-                continue;
+            // A translator whose output does not leave the gateway (a drop between it and the wire)
+            // gets no excuse at all: whatever else is busy, lossy or silent, the fault is here.
+            if (!heldBack) {
+                if (busyFwd != null && (sinceReply <= replyWindow.toNanos() || leaves)) {
+                    busy = true;
+                    String answered = sinceReply <= replyWindow.toNanos() ? " and the path answered " + ms(sinceReply) + " ago"
+                            : ", the path silent for " + ms(sinceReply) + " but its output leaves the gateway ("
+                                    + fwd.describeEgress() + ")";
+                    out.add(r.rejudged(true, "busy, not broken: " + r.reason() + ", but the translator took " + busyFwd.in()
+                            + " packets in (" + busyFwd.queueDrops() + " dropped for a full queue) and wrote "
+                            + busyFwd.out() + " back " + (busyNow ? "since its last check" : "in a check within the last "
+                                    + ms(hungLimit.toNanos()) + " (a flood that moved on)")
+                            + (busyFwd.starved() ? " (starved of CPU)" : "") + answered));
+                    continue;
+                }
+                if (nat != null && !d.timedOut().isEmpty() && nat.local().isEmpty() && allSilent(nat, d.timedOut())) {
+                    upstream = true;
+                    alarm = "probe targets " + String.join(", ", d.timedOut()) + " unreachable natively from the gateway "
+                            + "too: the fault is upstream or at the targets, not this translator; staying announced";
+                    out.add(r.rejudged(true, "upstream, not this translator: " + r.reason() + ", and "
+                            + String.join(", ", d.timedOut()) + " silent natively too"));
+                    continue;
+                }
+                boolean lossyUpstream = nat != null && nat.lastLossNanos() != Long.MIN_VALUE
+                        && now - nat.lastLossNanos() <= replyWindow.toNanos();
+                if (lossyUpstream && sinceReply <= replyWindow.toNanos()) {
+                    busy = true;
+                    out.add(r.rejudged(true, "lossy upstream, not broken: " + r.reason() + ", but native echoes from the "
+                            + "gateway went unanswered " + ms(now - nat.lastLossNanos()) + " ago and the path answered "
+                            + ms(sinceReply) + " ago"));
+                    continue;
+                }
+                if (d.load() != null && d.load().starved() && sinceReply <= hungLimit.toNanos()) {
+                    busy = true;
+                    out.add(r.rejudged(true, "host starved, not broken: " + r.reason() + ", but the path was denied the CPU "
+                            + "(" + d.load().describe() + ") and answered " + ms(sinceReply) + " ago"));
+                    continue;
+                }
             }
             // Counted: say why neither excuse held, so that the log line explains the decision.
             String notBusy = heldBack ? "its output does not leave the gateway (" + fwd.describeEgress() + ")"

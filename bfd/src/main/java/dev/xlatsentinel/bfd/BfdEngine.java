@@ -28,6 +28,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * transport in one network namespace. Every public method may be called from any thread;
  * the work is handed to the event loop. Methods that return a value wait for it (and refuse
  * to run on the event loop itself); actions return a future.
+ *
+ * <p>The sessions are guarded by one lock ({@code core}) that every event-loop task touching
+ * them holds. That lets a hold-down run on the caller's own thread when nothing else is using
+ * them: the Down leaves without waking the loop (see {@link BfdSession#holdDown}).
  *
  * <pre>{@code
  * try (BfdEngine bfd = BfdEngine.builder().build().start()) {
@@ -65,6 +71,19 @@ public final class BfdEngine implements AutoCloseable {
     private final StateChangeLog changeLog = new StateChangeLog();
 
     private EventLoop loop;
+    /**
+     * Guards the session table, the timer wake-up and the hand-over list: held by every
+     * event-loop task that touches them, and by a caller acting on a session in its own thread.
+     */
+    private final ReentrantLock core = new ReentrantLock();
+    /**
+     * Tasks posted to the loop that touch the sessions and have not started: a caller may act
+     * in its own thread only when none waits, so it overtakes nothing posted before it.
+     */
+    private final AtomicInteger queued = new AtomicInteger();
+    /** Actions run on their caller's thread so far (the rest ran on the loop). */
+    private final java.util.concurrent.atomic.AtomicLong actedHere = new java.util.concurrent.atomic.AtomicLong();
+    private final Runnable afterHere = this::afterHere;
     private SessionTable table;
     private UdpTransport transport;
     private ScheduledFuture<?> wakeup;
@@ -108,7 +127,7 @@ public final class BfdEngine implements AutoCloseable {
             return this;
         }
         loop = group.next();
-        Blocking.call(loop, () -> {
+        onLoop(() -> {
             table = new SessionTable(transportSink(), this::publish, random, identifiers, clock.nanoTime(), clock::now,
                     timerResolutionNanos);
             // Logged on the listener thread, like state changes: the loop never waits for a log sink.
@@ -128,12 +147,22 @@ public final class BfdEngine implements AutoCloseable {
         transport = new UdpTransport(loop, socketExecutor, new UdpTransport.Receiver() {
             @Override
             public void datagram(byte[] buf, int length, HopMode hop, WireAddress src, WireAddress dst, int ttl) {
-                table.receive(clock.nanoTime(), buf, length, hop, src, dst, ttl);
+                core.lock();
+                try {
+                    table.receive(clock.nanoTime(), buf, length, hop, src, dst, ttl);
+                } finally {
+                    core.unlock();
+                }
             }
 
             @Override
             public void batchDone() {
-                rearm();
+                locked(BfdEngine.this::rearm);
+            }
+
+            @Override
+            public void txError(Session s) {
+                locked(() -> s.counters().increment(Counter.TX_ERRORS));
             }
         });
         started = true;
@@ -161,15 +190,16 @@ public final class BfdEngine implements AutoCloseable {
      * <p>Event loop. Handed over once the task that made the change has ended, not in the
      * middle of it: waking the listener thread is a context switch, and on a small machine
      * the woken thread can take the CPU before the packet the change sends has left (a
-     * hold-down's Down is sent in the same task, after its state change; issue 16).
+     * hold-down's Down is sent in the same task, after its state change; issue 16). A change
+     * made on a caller's thread ({@link #actHere}) is handed over by the task it posts after.
      */
     private void publish(StateChange change) {
-        if (unpublished.isEmpty()) {
+        if (unpublished.isEmpty() && loop.inEventLoop()) {
             try {
                 loop.execute(this::handOver); // on the loop itself: no wake-up
             } catch (RejectedExecutionException e) {
                 unpublished.add(change);
-                handOver(); // the loop is shutting down: hand it over now
+                handOverLocked(); // the loop is shutting down: hand it over now
                 return;
             }
         }
@@ -178,6 +208,15 @@ public final class BfdEngine implements AutoCloseable {
 
     /** Event loop: the state changes of the tasks that ran since the last hand-over, in order. */
     private void handOver() {
+        core.lock();
+        try {
+            handOverLocked();
+        } finally {
+            core.unlock();
+        }
+    }
+
+    private void handOverLocked() {
         if (unpublished.isEmpty()) {
             return;
         }
@@ -310,7 +349,7 @@ public final class BfdEngine implements AutoCloseable {
             // A namespace move: the old session is another engine's; it goes silent there.
             replacing.engine().forget(replacing);
         }
-        loop.execute(() -> {
+        post(() -> {
             try {
                 long now = clock.nanoTime();
                 Session holder = table.get(config.key());
@@ -358,7 +397,7 @@ public final class BfdEngine implements AutoCloseable {
         if (closed || !started) {
             return;
         }
-        loop.execute(() -> {
+        post(() -> {
             Session s = h.session();
             if (s != null && table.get(s.key()) == s) {
                 forgetNow(s);
@@ -387,7 +426,7 @@ public final class BfdEngine implements AutoCloseable {
     public CompletableFuture<Void> removeSession(SessionKey key) {
         requireRunning();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> {
+        post(() -> {
             Session s = table.get(key);
             if (s == null) {
                 done.complete(null);
@@ -453,8 +492,61 @@ public final class BfdEngine implements AutoCloseable {
 
     CompletableFuture<Void> act(BfdSession h, SessionAction action) {
         requireRunning();
+        return posted(h, action);
+    }
+
+    /**
+     * {@link #act}, on the calling thread when that overtakes nothing: no loop task holds the
+     * sessions and none that touches them waits. The packet the action implies then leaves
+     * from this thread at once, with no wake-up of the event loop before it (on a small or
+     * virtual machine that wake-up is most of the time from a decision to the wire; issue
+     * 16); the loop re-arms its timer and tells the listeners in a task posted after.
+     * Otherwise posted like {@link #act}, behind what waits. Never waits for the loop.
+     */
+    CompletableFuture<Void> actHere(BfdSession h, SessionAction action) {
+        requireRunning();
+        if (loop.inEventLoop() || !core.tryLock()) {
+            return posted(h, action);
+        }
+        RuntimeException failed = null;
+        try {
+            Session s = h.session();
+            if (closed || queued.get() != 0 || s == null || table.get(s.key()) != s) {
+                return posted(h, action);
+            }
+            try {
+                action.apply(s, clock.nanoTime());
+            } catch (RuntimeException e) {
+                failed = e;
+            }
+        } finally {
+            core.unlock();
+        }
+        actedHere.incrementAndGet();
+        try {
+            loop.execute(afterHere);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("BFD event loop stopping: the timer is not re-armed after an action here");
+        }
+        return failed == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failed);
+    }
+
+    /** Event loop, after an action ran on its caller's thread: its state changes told, the timer re-armed. */
+    private void afterHere() {
+        locked(() -> {
+            handOverLocked();
+            rearm();
+        });
+    }
+
+    /** Actions that ran on their caller's thread, not the event loop ({@link #actHere}). */
+    long actedHere() {
+        return actedHere.get();
+    }
+
+    private CompletableFuture<Void> posted(BfdSession h, SessionAction action) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.execute(() -> {
+        post(() -> {
             try {
                 Session s = h.live();
                 if (table.get(s.key()) != s) {
@@ -483,7 +575,7 @@ public final class BfdEngine implements AutoCloseable {
     CompletableFuture<Void> removeSession(BfdSession h) {
         requireRunning();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> {
+        post(() -> {
             Session s;
             try {
                 s = h.live();
@@ -525,10 +617,15 @@ public final class BfdEngine implements AutoCloseable {
     }
 
     private void onWakeup() {
-        wakeup = null;
-        wakeupAt = TimerHeap.NEVER;
-        table.poll(clock.nanoTime());
-        rearm();
+        core.lock();
+        try {
+            wakeup = null;
+            wakeupAt = TimerHeap.NEVER;
+            table.poll(clock.nanoTime());
+            rearm();
+        } finally {
+            core.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -591,17 +688,66 @@ public final class BfdEngine implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} on the event loop holding the sessions' lock, and waits for it. */
     private <T> T onLoop(java.util.concurrent.Callable<T> task) {
         if (loop.inEventLoop()) {
+            core.lock();
             try {
                 return task.call();
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
+            } finally {
+                core.unlock();
             }
         }
-        return Blocking.call(loop, task);
+        queued.incrementAndGet();
+        try {
+            return Blocking.call(loop, () -> {
+                core.lock();
+                try {
+                    queued.decrementAndGet();
+                    return task.call();
+                } finally {
+                    core.unlock();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            queued.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /**
+     * Posts {@code task} to the event loop, to run holding the sessions' lock; counted in
+     * {@link #queued} until it starts, so no action on a caller's thread overtakes it.
+     */
+    private void post(Runnable task) {
+        queued.incrementAndGet();
+        try {
+            loop.execute(() -> {
+                core.lock();
+                try {
+                    queued.decrementAndGet();
+                    task.run();
+                } finally {
+                    core.unlock();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            queued.decrementAndGet();
+            throw e;
+        }
+    }
+
+    private void locked(Runnable r) {
+        core.lock();
+        try {
+            r.run();
+        } finally {
+            core.unlock();
+        }
     }
 
     private void requireRunning() {

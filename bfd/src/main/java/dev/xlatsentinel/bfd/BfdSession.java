@@ -9,8 +9,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A handle on one session of a {@link BfdEngine}. Actions run on the engine's event loop;
- * each returns a future that completes once applied (the packet it implies has been sent).
+ * A handle on one session of a {@link BfdEngine}. Actions run on the engine's event loop
+ * (a hold-down on the caller's thread when the engine is idle, {@link #holdDown}); each
+ * returns a future that completes once applied (the packet it implies has been sent).
  * A handle from {@link PreparedSession#commit} exists before its session starts on the loop;
  * actions queue behind that start, so they apply to the session in order.
  */
@@ -78,13 +79,19 @@ public final class BfdSession {
      * RFC 5880 §6.8.18: go Down with {@code diag} (Path Down for a failed translator), send
      * the Down packet at once, keep sending Down and stay Down until {@link #release()}. The
      * peer goes Down, then Init, and never Up meanwhile.
+     *
+     * <p>The one action that runs on the caller's thread when it can: when no event-loop task
+     * holds the sessions and no action waits for the loop, the Down is sent from here before
+     * this returns (the future is then complete), with no wake-up of the loop on the way: the
+     * decision to withdraw reaches the wire in microseconds. Otherwise it is posted behind
+     * what waits, like every other action; it never overtakes an earlier one.
      */
     public CompletableFuture<Void> holdDown(Diagnostic diag) {
         Objects.requireNonNull(diag, "diag");
         if (diag == Diagnostic.RESERVED || diag == Diagnostic.NONE) {
             throw new FieldException("diag", "hold-down needs a diagnostic that says why, got " + diag);
         }
-        return engine.act(this, (s, now) -> engine.table().holdDown(s, diag, now));
+        return engine.actHere(this, (s, now) -> engine.table().holdDown(s, diag, now));
     }
 
     /** Ends a hold-down; the session comes Up again through the normal handshake. */

@@ -80,7 +80,10 @@ public final class NativeBfdActuator implements Actuator {
         return name;
     }
 
-    /** Any thread: the hold-down is posted to the engine's event loop, behind every earlier action. */
+    /**
+     * Any thread: the hold-down is sent from the calling thread when the engine is idle, else
+     * posted to its event loop; either way behind every earlier action.
+     */
     @Override
     public boolean withdrawsFromAnyThread() {
         return true;
@@ -91,7 +94,10 @@ public final class NativeBfdActuator implements Actuator {
         withdrawFromAnyThread(reason);
     }
 
-    /** Completes on the BFD event loop once the first Down has been sent. */
+    /**
+     * Completes once the first Down has been sent: before this returns when the BFD engine was
+     * idle (sent from this thread), else on its event loop.
+     */
     @Override
     public CompletableFuture<Void> withdrawFromAnyThread(String reason) {
         standing = Standing.WITHDRAWN;

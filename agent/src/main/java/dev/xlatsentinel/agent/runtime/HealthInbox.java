@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order: everything the loop does to actuators it does holding this object's lock, after
  * taking every change queued here ({@link #take}); the deciding thread queues a change and
- * holds its sessions down under the same lock ({@link #offer}). A session's actions reach its
- * BFD event loop in the order they were posted, so a release can never overtake a hold-down:
+ * holds its sessions down under the same lock ({@link #offer}). A session's actions apply in
+ * the order they were made (a hold-down sent from the deciding thread overtakes no action
+ * still waiting for the BFD event loop), so a release can never overtake a hold-down:
  * whatever the loop releases, it releases knowing every DOWN that went ahead of it.
  */
 final class HealthInbox {
@@ -45,7 +46,8 @@ final class HealthInbox {
     /**
      * Deciding thread: queues {@code change} of {@code from}; on a DOWN first holds down the
      * sessions the loop last said to hold when {@code from} goes DOWN. Never blocks on the
-     * network (a hold-down is posted to the BFD event loop). Returns when those hold-downs are
+     * network (a hold-down is one send(2) from this thread, or posted to the BFD event loop when
+     * that is busy). Returns when those hold-downs are
      * done (their Down sent), or null when there were none.
      */
     synchronized CompletableFuture<Void> offer(InstanceRuntime from, HealthChange change) {

@@ -3,7 +3,6 @@ package dev.xlatsentinel.bfd.transport;
 import dev.xlatsentinel.bfd.HopMode;
 import dev.xlatsentinel.bfd.ReceiveQueue;
 import dev.xlatsentinel.bfd.SessionConfig;
-import dev.xlatsentinel.bfd.Counter;
 import dev.xlatsentinel.bfd.session.PacketSink;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.WireAddress;
@@ -90,6 +89,9 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
 
         /** The end of one read batch: a good moment to re-arm timers. */
         void batchDone();
+
+        /** A send socket reported an error (an ICMP error on a connected socket): count it. */
+        void txError(Session s);
     }
 
     private record RxKey(boolean ipv6, HopMode hop) {
@@ -380,12 +382,12 @@ public final class UdpTransport implements PacketSink, AutoCloseable {
 
     /** Send errors (e.g. ICMP port unreachable reported on a connected socket) are counted. */
     @ChannelHandler.Sharable
-    private static final class TxErrorHandler extends ChannelInboundHandlerAdapter {
+    private final class TxErrorHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Object session = ctx.channel().attr(SESSION).get();
             if (session instanceof Session s) {
-                s.counters().increment(Counter.TX_ERRORS);
+                receiver.txError(s);
             }
             LOG.debug("BFD send socket {}: {}", ctx.channel().localAddress(), cause.toString());
         }

@@ -23,7 +23,10 @@ import dev.xlatsentinel.platform.config.FieldException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,9 @@ class EngineIT {
     private Lab lab;
     private Netns na;
     private Netns nb;
+    /** Engine a's event loop, so a test can keep it busy. */
+    private final io.netty.channel.IoEventLoopGroup aLoop = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+            io.netty.channel.epoll.EpollIoHandler.newFactory());
     private BfdEngine a;
     private BfdEngine b;
     private final Listening eventsA = new Listening();
@@ -61,7 +67,7 @@ class EngineIT {
                     .append("/64 dev eth0 nodad\n");
         }
         nb.run("ip", "-batch", lab.file("many-addresses", batch.toString()).toString());
-        a = BfdEngine.builder().socketExecutor(na.executor()).build().start();
+        a = BfdEngine.builder().socketExecutor(na.executor()).eventLoopGroup(aLoop).build().start();
         b = BfdEngine.builder().socketExecutor(nb.executor()).build().start();
         a.addListener(eventsA);
         a.addListener(c -> listenerThreads.add(Thread.currentThread().getName()));
@@ -77,8 +83,25 @@ class EngineIT {
                 }
             }
         } finally {
+            aLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             lab.close();
         }
+    }
+
+    /** Keeps engine a's event loop busy until the returned latch is counted down (or 10 s pass). */
+    private CountDownLatch occupyLoopOfA() throws InterruptedException {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch free = new CountDownLatch(1);
+        aLoop.next().execute(() -> {
+            busy.countDown();
+            try {
+                free.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+        return free;
     }
 
     private static SessionConfig.Builder v4(String peer, String local) {
@@ -205,6 +228,80 @@ class EngineIT {
                     .containsExactly(State.DOWN, State.INIT);
             assertThat(sa.snapshot().heldDown()).isTrue();
             assertThat(sa.snapshot().heldDownDiag()).isEqualTo(Diagnostic.PATH_DOWN);
+            sa.release().join();
+            awaitUp(sa, sb);
+        } finally {
+            remove(p);
+        }
+    }
+
+    /**
+     * Decision to wire (issue 16): with the engine idle, a hold-down is sent from the caller's
+     * thread before holdDown returns; the event loop, busy here, is not on the way.
+     */
+    @Test
+    void aHoldDownLeavesFromTheCallersThreadWithoutTheEventLoop() throws Exception {
+        BfdSession[] p = pair(c -> c);
+        BfdSession sa = p[0];
+        BfdSession sb = p[1];
+        try {
+            awaitUp(sa, sb);
+            awaitHeardUp(eventsA, sa);
+            int heard = eventsA.statesOf(sa.key()).size();
+            CountDownLatch free = occupyLoopOfA();
+            try {
+                CompletableFuture<Void> sent = sa.holdDown(Diagnostic.PATH_DOWN);
+                assertThat(sent).isCompleted();
+                // a's loop is still busy: only the packet sent from this thread can tell b Path Down.
+                Poll.until(Duration.ofSeconds(2), "peer hears Path Down",
+                        () -> sb.snapshot().remote().diag() == Diagnostic.PATH_DOWN);
+                assertThat(sb.snapshot().state()).isNotEqualTo(State.UP);
+                assertThat(eventsA.statesOf(sa.key())).hasSize(heard); // told by the loop, later
+            } finally {
+                free.countDown();
+            }
+            // Then the loop tells the listeners, and the session stays held with its timers running.
+            Poll.until(UP, "listener heard the Down", () -> eventsA.statesOf(sa.key()).size() > heard);
+            assertThat(eventsA.statesOf(sa.key()).get(heard)).isEqualTo(State.DOWN);
+            Poll.until(UP, "peer Init", () -> sb.snapshot().state() == State.INIT);
+            assertThat(sa.snapshot().heldDown()).isTrue();
+            sa.release().join();
+            awaitUp(sa, sb);
+        } finally {
+            remove(p);
+        }
+    }
+
+    /**
+     * A hold-down never overtakes an action still waiting for the event loop: a release
+     * posted before it applies first, so the session ends held (the agent's order: a release
+     * the loop decided, then a DOWN decided after it).
+     */
+    @Test
+    void aHoldDownOvertakesNoActionWaitingForTheEventLoop() throws Exception {
+        BfdSession[] p = pair(c -> c);
+        BfdSession sa = p[0];
+        BfdSession sb = p[1];
+        try {
+            awaitUp(sa, sb);
+            sa.holdDown(Diagnostic.PATH_DOWN).join();
+            CountDownLatch free = occupyLoopOfA();
+            CompletableFuture<Void> released;
+            CompletableFuture<Void> held;
+            try {
+                released = sa.release();
+                held = sa.holdDown(Diagnostic.CONCATENATED_PATH_DOWN);
+                assertThat(released).isNotDone();
+                assertThat(held).isNotDone();
+            } finally {
+                free.countDown();
+            }
+            released.join();
+            held.join();
+            assertThat(sa.snapshot().heldDown()).isTrue();
+            assertThat(sa.snapshot().heldDownDiag()).isEqualTo(Diagnostic.CONCATENATED_PATH_DOWN);
+            Poll.until(Duration.ofSeconds(2), "peer hears the second hold-down",
+                    () -> sb.snapshot().remote().diag() == Diagnostic.CONCATENATED_PATH_DOWN);
             sa.release().join();
             awaitUp(sa, sb);
         } finally {

@@ -204,6 +204,10 @@ class ReceiveQueuesIT {
                     @Override
                     public void batchDone() {
                     }
+
+                    @Override
+                    public void txError(dev.xlatsentinel.bfd.session.Session s) {
+                    }
                 };
                 for (PeerSteering.Match match : PeerSteering.Match.values()) {
                     peers.set(0);

@@ -302,13 +302,7 @@ public final class Session {
             auth.forgetSequence();
             authForgetAt = TimerHeap.NEVER;
         }
-        if (txAt <= now) {
-            if (periodicTxAllowed()) {
-                transmit(now, false);
-            } else {
-                txAt = TimerHeap.NEVER;
-            }
-        }
+        flush(now);
     }
 
     /** §6.8.4: no packet for a Detection Time. */
@@ -374,7 +368,7 @@ public final class Session {
         return Math.max(micros * 750, micros * permille - ctx.timerSlackNanos());
     }
 
-    /** Sends what is due at once (a state change, a Poll) at the end of an event. */
+    /** Sends what is due: the periodic packet, or one a state change or a Poll wants out at once. */
     private void flush(long now) {
         if (txAt <= now) {
             if (periodicTxAllowed()) {

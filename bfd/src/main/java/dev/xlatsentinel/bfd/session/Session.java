@@ -58,13 +58,11 @@ public final class Session {
     private int detectMult;
 
     // Deadlines in nanoseconds (TimerHeap.NEVER when off).
-    private long txAt = TimerHeap.NEVER;
+    private final TransmitTimer tx;
     private long detectAt = TimerHeap.NEVER;
     private long authForgetAt = TimerHeap.NEVER;
     private long removeAt = TimerHeap.NEVER;
-    private long lastTx;
     private long lastRx;
-    private boolean hasSent;
 
     // §6.8.18 hold-down and removal.
     private boolean heldDown;
@@ -91,7 +89,7 @@ public final class Session {
                 config.requiredMinRxMicros());
         this.lastChange = now;
         // An active session speaks first; a passive one waits for the peer (§6.1).
-        this.txAt = config.passive() ? TimerHeap.NEVER : now;
+        this.tx = new TransmitTimer(ctx, config.passive() ? TimerHeap.NEVER : now);
     }
 
     public SessionKey key() {
@@ -169,7 +167,7 @@ public final class Session {
 
     /** The earliest deadline of this session's timers. */
     public long nextDeadline() {
-        return Math.min(Math.min(txAt, detectAt), Math.min(authForgetAt, removeAt));
+        return Math.min(Math.min(tx.at(), detectAt), Math.min(authForgetAt, removeAt));
     }
 
     /** True once removal has finished: the table drops the session. */
@@ -212,7 +210,7 @@ public final class Session {
             intervals.terminatePoll();
         }
         if (txIntervalMicros() != oldTxInterval) {
-            rescheduleTx(now);
+            tx.intervalChanged(now, txIntervalMicros());
         }
         // The packet counts as received for the Detection Time (last rule of §6.8.6).
         lastRx = now;
@@ -234,9 +232,9 @@ public final class Session {
         if (p.poll()) {
             // §6.8.7: Final at once, whatever the timers, demand mode or our own Poll; never with P.
             transmit(now, true);
-            if (!intervals.pollInProgress() && txAt <= now) {
+            if (!intervals.pollInProgress() && tx.due(now)) {
                 // The Final already told the peer our new state.
-                scheduleNextTx(now);
+                tx.sent(now, txIntervalMicros());
             }
         }
         flush(now);
@@ -336,45 +334,20 @@ public final class Session {
 
     /** Starts or stops the periodic timer after the conditions may have changed. */
     private void controlTx(long now) {
-        if (!periodicTxAllowed()) {
-            txAt = TimerHeap.NEVER;
-        } else if (txAt == TimerHeap.NEVER) {
-            txAt = now;
+        if (periodicTxAllowed()) {
+            tx.start(now);
+        } else {
+            tx.stop();
         }
-    }
-
-    private void rescheduleTx(long now) {
-        if (txAt != TimerHeap.NEVER && hasSent) {
-            txAt = Math.max(now, lastTx + jitteredNanos(txIntervalMicros()));
-        }
-    }
-
-    private void scheduleNextTx(long now) {
-        lastTx = now;
-        hasSent = true;
-        txAt = now + jitteredNanos(txIntervalMicros());
-    }
-
-    /**
-     * §6.8.7: each interval is reduced by a random 0-25 % (with Detect Mult 1: to 75-90 %).
-     * We draw from 75-90 % for every session: the 10 % left free absorbs a late wake-up (the
-     * thread scheduled late, a GC pause), so the interval the peer sees still stays within
-     * the negotiated one; a packet at 100 % plus any delay would be over it. The driver may
-     * fire up to its slack late, so the upper end is lowered by the slack too (never below
-     * 75 %).
-     */
-    private long jitteredNanos(long micros) {
-        int permille = 750 + ctx.random(151);
-        return Math.max(micros * 750, micros * permille - ctx.timerSlackNanos());
     }
 
     /** Sends what is due: the periodic packet, or one a state change or a Poll wants out at once. */
     private void flush(long now) {
-        if (txAt <= now) {
+        if (tx.due(now)) {
             if (periodicTxAllowed()) {
                 transmit(now, false);
             } else {
-                txAt = TimerHeap.NEVER;
+                tx.stop();
             }
         }
     }
@@ -392,7 +365,7 @@ public final class Session {
         if (fin) {
             counters.increment(Counter.FINALS_SENT);
         } else {
-            scheduleNextTx(now);
+            tx.sent(now, txIntervalMicros());
         }
     }
 
@@ -422,7 +395,7 @@ public final class Session {
             setDesiredMinTx(now, targetDesiredMinTx());
         }
         // §6.8.7 does not require it, but the peer should learn of a change at once.
-        txAt = now;
+        tx.fireNow(now);
     }
 
     private long targetDesiredMinTx() {
@@ -437,7 +410,7 @@ public final class Session {
             return;
         }
         if (intervals.changeDesiredMinTx(value, state == State.UP)) {
-            rescheduleTx(now);
+            tx.intervalChanged(now, txIntervalMicros());
         }
         requestPoll(now, LocalIntervals.POLL_TX);
     }
@@ -456,7 +429,7 @@ public final class Session {
     /** §6.5: a Poll Sequence that starts goes out at once. */
     private void requestPoll(long now, int what) {
         if (intervals.requestPoll(what, remoteDiscr == 0 || state == State.ADMIN_DOWN)) {
-            txAt = Math.min(txAt, now);
+            tx.fireNoLaterThan(now);
         }
     }
 
@@ -499,7 +472,7 @@ public final class Session {
         }
         if (state == State.DOWN) {
             setState(now, State.DOWN, Diagnostic.NONE, "released from hold-down");
-            txAt = now;
+            tx.fireNow(now);
         }
         flush(now);
     }

@@ -18,15 +18,14 @@ import java.time.Duration;
 /**
  * One BFD session, sans I/O: the state variables of RFC 5880 §6.8.1, the state machine of
  * §6.8.6, timers (§6.8.2-6.8.4, §6.8.7) as plain nanosecond deadlines, Poll/Final (§6.5,
- * §6.8.3) and hold-down (§6.8.18). Driven by {@link SessionTable} on one thread: received
- * packets that passed validation, {@link #poll(long)} at {@link #nextDeadline()}, and
- * operator calls. {@link #setState} is the only writer of the state.
+ * §6.8.3; the intervals and the Poll's bookkeeping in {@link LocalIntervals}) and hold-down
+ * (§6.8.18). Driven by {@link SessionTable} on one thread: received packets that passed
+ * validation, {@link #poll(long)} at {@link #nextDeadline()}, and operator calls.
+ * {@link #setState} is the only writer of the state.
  */
 public final class Session {
     /** RFC 5880 §6.8.3: DesiredMinTxInterval is at least one second while not Up. */
     static final long SLOW_TX_MICROS = 1_000_000;
-    private static final int POLL_TX = 1;
-    private static final int POLL_RX = 2;
 
     private final SessionContext ctx;
     private final SessionKey key;
@@ -50,29 +49,20 @@ public final class Session {
     private int remoteDiscr;
     private Diagnostic localDiag = Diagnostic.NONE;
     private Diagnostic remoteDiag = Diagnostic.NONE;
-    /** bfd.DesiredMinTxInterval and bfd.RequiredMinRxInterval: what we advertise. */
-    private long desiredMinTx;
-    private long requiredMinRx;
+    /** bfd.DesiredMinTxInterval and bfd.RequiredMinRxInterval, and the ones in effect (§6.8.3). */
+    private final LocalIntervals intervals;
     private long remoteMinRx = 1;
     private long remoteDesiredMinTx;
     private int remoteDetectMult;
     private boolean remoteDemand;
     private int detectMult;
 
-    // §6.8.3: the values timers use until the Poll that announced a change has ended.
-    private long txBasis;
-    private long rxBasis;
-    private int pollActive;
-    private int pollScheduled;
-
     // Deadlines in nanoseconds (TimerHeap.NEVER when off).
-    private long txAt = TimerHeap.NEVER;
+    private final TransmitTimer tx;
     private long detectAt = TimerHeap.NEVER;
     private long authForgetAt = TimerHeap.NEVER;
     private long removeAt = TimerHeap.NEVER;
-    private long lastTx;
     private long lastRx;
-    private boolean hasSent;
 
     // §6.8.18 hold-down and removal.
     private boolean heldDown;
@@ -95,13 +85,11 @@ public final class Session {
         this.auth = auth;
         this.ifindex = ifindex;
         this.detectMult = config.detectMult();
-        this.desiredMinTx = Math.max(config.desiredMinTxMicros(), SLOW_TX_MICROS);
-        this.requiredMinRx = config.requiredMinRxMicros();
-        this.txBasis = desiredMinTx;
-        this.rxBasis = requiredMinRx;
+        this.intervals = new LocalIntervals(counters, Math.max(config.desiredMinTxMicros(), SLOW_TX_MICROS),
+                config.requiredMinRxMicros());
         this.lastChange = now;
         // An active session speaks first; a passive one waits for the peer (§6.1).
-        this.txAt = config.passive() ? TimerHeap.NEVER : now;
+        this.tx = new TransmitTimer(ctx, config.passive() ? TimerHeap.NEVER : now);
     }
 
     public SessionKey key() {
@@ -179,7 +167,7 @@ public final class Session {
 
     /** The earliest deadline of this session's timers. */
     public long nextDeadline() {
-        return Math.min(Math.min(txAt, detectAt), Math.min(authForgetAt, removeAt));
+        return Math.min(Math.min(tx.at(), detectAt), Math.min(authForgetAt, removeAt));
     }
 
     /** True once removal has finished: the table drops the session. */
@@ -189,7 +177,7 @@ public final class Session {
 
     /** Negotiated transmit interval in microseconds (§6.8.2), before jitter. */
     long txIntervalMicros() {
-        return Math.max(txBasis, remoteMinRx);
+        return Math.max(intervals.txInEffect(), remoteMinRx);
     }
 
     /**
@@ -197,7 +185,7 @@ public final class Session {
      * times the greater of our RequiredMinRx (the one in effect) and its DesiredMinTx.
      */
     long detectionTimeMicros() {
-        return (long) remoteDetectMult * Math.max(rxBasis, remoteDesiredMinTx);
+        return (long) remoteDetectMult * Math.max(intervals.rxInEffect(), remoteDesiredMinTx);
     }
 
     // ---------------------------------------------------------------- reception
@@ -218,11 +206,11 @@ public final class Session {
         remoteDetectMult = p.detectMult();
         remoteDiag = p.diag();
         // Required Min Echo RX: we never send Echo packets, nothing to stop.
-        if (pollActive != 0 && p.fin()) {
-            terminatePoll();
+        if (intervals.pollInProgress() && p.fin()) {
+            intervals.terminatePoll();
         }
         if (txIntervalMicros() != oldTxInterval) {
-            rescheduleTx(now);
+            tx.intervalChanged(now, txIntervalMicros());
         }
         // The packet counts as received for the Detection Time (last rule of §6.8.6).
         lastRx = now;
@@ -244,9 +232,9 @@ public final class Session {
         if (p.poll()) {
             // §6.8.7: Final at once, whatever the timers, demand mode or our own Poll; never with P.
             transmit(now, true);
-            if (pollActive == 0 && txAt <= now) {
+            if (!intervals.pollInProgress() && tx.due(now)) {
                 // The Final already told the peer our new state.
-                scheduleNextTx(now);
+                tx.sent(now, txIntervalMicros());
             }
         }
         flush(now);
@@ -312,13 +300,7 @@ public final class Session {
             auth.forgetSequence();
             authForgetAt = TimerHeap.NEVER;
         }
-        if (txAt <= now) {
-            if (periodicTxAllowed()) {
-                transmit(now, false);
-            } else {
-                txAt = TimerHeap.NEVER;
-            }
-        }
+        flush(now);
     }
 
     /** §6.8.4: no packet for a Detection Time. */
@@ -329,9 +311,7 @@ public final class Session {
         remoteState = State.DOWN;
         remoteDemand = false;
         // Nobody will answer an outstanding Poll now: apply its values.
-        pollActive = pollScheduled = 0;
-        txBasis = desiredMinTx;
-        rxBasis = requiredMinRx;
+        intervals.abandonPoll();
         if (state == State.INIT || state == State.UP) {
             // Diag 1 either way (§6.8.4); the reason tells a silent peer from one we refuse.
             String reason = refusals.sinceAccepted() == 0 ? "no packet for " + detectionTimeMicros() / 1000 + " ms"
@@ -349,50 +329,25 @@ public final class Session {
             return false;
         }
         // §6.6: the peer runs Demand mode; we stay silent except for a Poll Sequence.
-        return !(remoteDemand && state == State.UP && remoteState == State.UP && pollActive == 0);
+        return !(remoteDemand && state == State.UP && remoteState == State.UP && !intervals.pollInProgress());
     }
 
     /** Starts or stops the periodic timer after the conditions may have changed. */
     private void controlTx(long now) {
-        if (!periodicTxAllowed()) {
-            txAt = TimerHeap.NEVER;
-        } else if (txAt == TimerHeap.NEVER) {
-            txAt = now;
+        if (periodicTxAllowed()) {
+            tx.start(now);
+        } else {
+            tx.stop();
         }
     }
 
-    private void rescheduleTx(long now) {
-        if (txAt != TimerHeap.NEVER && hasSent) {
-            txAt = Math.max(now, lastTx + jitteredNanos(txIntervalMicros()));
-        }
-    }
-
-    private void scheduleNextTx(long now) {
-        lastTx = now;
-        hasSent = true;
-        txAt = now + jitteredNanos(txIntervalMicros());
-    }
-
-    /**
-     * §6.8.7: each interval is reduced by a random 0-25 % (with Detect Mult 1: to 75-90 %).
-     * We draw from 75-90 % for every session: the 10 % left free absorbs a late wake-up (the
-     * thread scheduled late, a GC pause), so the interval the peer sees still stays within
-     * the negotiated one; a packet at 100 % plus any delay would be over it. The driver may
-     * fire up to its slack late, so the upper end is lowered by the slack too (never below
-     * 75 %).
-     */
-    private long jitteredNanos(long micros) {
-        int permille = 750 + ctx.random(151);
-        return Math.max(micros * 750, micros * permille - ctx.timerSlackNanos());
-    }
-
-    /** Sends what is due at once (a state change, a Poll) at the end of an event. */
+    /** Sends what is due: the periodic packet, or one a state change or a Poll wants out at once. */
     private void flush(long now) {
-        if (txAt <= now) {
+        if (tx.due(now)) {
             if (periodicTxAllowed()) {
                 transmit(now, false);
             } else {
-                txAt = TimerHeap.NEVER;
+                tx.stop();
             }
         }
     }
@@ -402,14 +357,15 @@ public final class Session {
     /** Builds and sends one Control packet (§6.8.7); {@code fin} answers a Poll. */
     private void transmit(long now, boolean fin) {
         ControlPacket p = ctx.txPacket();
-        int flags = fin ? ControlPacket.FLAG_FINAL : pollActive != 0 ? ControlPacket.FLAG_POLL : 0;
-        p.writeMandatory(localDiag, state, flags, detectMult, localDiscr, remoteDiscr, desiredMinTx, requiredMinRx, 0);
+        int flags = fin ? ControlPacket.FLAG_FINAL : intervals.pollInProgress() ? ControlPacket.FLAG_POLL : 0;
+        p.writeMandatory(localDiag, state, flags, detectMult, localDiscr, remoteDiscr, intervals.desiredMinTx(),
+                intervals.requiredMinRx(), 0);
         int length = auth.enabled() ? auth.sign(p) : ControlPacket.MANDATORY_LENGTH;
         counters.increment(ctx.transmit(this, p.buffer(), length) ? Counter.TX_PACKETS : Counter.TX_ERRORS);
         if (fin) {
             counters.increment(Counter.FINALS_SENT);
         } else {
-            scheduleNextTx(now);
+            tx.sent(now, txIntervalMicros());
         }
     }
 
@@ -432,16 +388,14 @@ public final class Session {
             upSince = next == State.UP ? now : -1;
             if (next == State.ADMIN_DOWN) {
                 // Packets are discarded in AdminDown, so no Final can end a Poll: drop it.
-                pollActive = pollScheduled = 0;
-                txBasis = desiredMinTx;
-                rxBasis = requiredMinRx;
+                intervals.abandonPoll();
             }
             // Logged by the engine on its listener thread: a slow log sink must not hold the loop.
             ctx.stateChanged(new StateChange(key, old, next, diag, remoteDiag, reason, ctx.wallTime(now)));
             setDesiredMinTx(now, targetDesiredMinTx());
         }
         // §6.8.7 does not require it, but the peer should learn of a change at once.
-        txAt = now;
+        tx.fireNow(now);
     }
 
     private long targetDesiredMinTx() {
@@ -450,70 +404,37 @@ public final class Session {
 
     // ---------------------------------------------------------------- §6.8.3 timer changes
 
-    /** Advertises a new DesiredMinTx; an increase while Up takes effect when the Poll ends. */
+    /** Advertises a new DesiredMinTx; the transmit timer follows when it applies at once. */
     private void setDesiredMinTx(long now, long value) {
-        if (value == desiredMinTx) {
+        if (value == intervals.desiredMinTx()) {
             return;
         }
-        desiredMinTx = value;
-        if (state != State.UP || value < txBasis) {
-            txBasis = value;
-            rescheduleTx(now);
+        if (intervals.changeDesiredMinTx(value, state == State.UP)) {
+            tx.intervalChanged(now, txIntervalMicros());
         }
-        requestPoll(now, POLL_TX);
+        requestPoll(now, LocalIntervals.POLL_TX);
     }
 
-    /** Advertises a new RequiredMinRx; a decrease while Up takes effect when the Poll ends. */
+    /** Advertises a new RequiredMinRx; the detection timer follows when it applies at once. */
     private void setRequiredMinRx(long now, long value) {
-        if (value == requiredMinRx) {
+        if (value == intervals.requiredMinRx()) {
             return;
         }
-        requiredMinRx = value;
-        if (state != State.UP || value > rxBasis) {
-            rxBasis = value;
-            if (detectAt != TimerHeap.NEVER) {
-                detectAt = lastRx + detectionTimeMicros() * 1000;
-            }
+        if (intervals.changeRequiredMinRx(value, state == State.UP) && detectAt != TimerHeap.NEVER) {
+            detectAt = lastRx + detectionTimeMicros() * 1000;
         }
-        requestPoll(now, POLL_RX);
+        requestPoll(now, LocalIntervals.POLL_RX);
     }
 
-    /** §6.5: one Poll Sequence at a time; a change during one is polled again after it. */
+    /** §6.5: a Poll Sequence that starts goes out at once. */
     private void requestPoll(long now, int what) {
-        if (remoteDiscr == 0 || state == State.ADMIN_DOWN) {
-            // Nobody to poll: the new values are in packets from now on.
-            txBasis = desiredMinTx;
-            rxBasis = requiredMinRx;
-            return;
-        }
-        pollScheduled |= what;
-        if (pollActive != 0) {
-            return;
-        }
-        pollActive = pollScheduled;
-        pollScheduled = 0;
-        counters.increment(Counter.POLL_SEQUENCES);
-        txAt = Math.min(txAt, now);
-    }
-
-    /** A Final ended our Poll: apply what it announced, unless changed again meanwhile. */
-    private void terminatePoll() {
-        int done = pollActive & ~pollScheduled;
-        if ((done & POLL_TX) != 0) {
-            txBasis = desiredMinTx;
-        }
-        if ((done & POLL_RX) != 0) {
-            rxBasis = requiredMinRx;
-        }
-        pollActive = pollScheduled;
-        pollScheduled = 0;
-        if (pollActive != 0) {
-            counters.increment(Counter.POLL_SEQUENCES);
+        if (intervals.requestPoll(what, remoteDiscr == 0 || state == State.ADMIN_DOWN)) {
+            tx.fireNoLaterThan(now);
         }
     }
 
     boolean pollInProgress() {
-        return pollActive != 0;
+        return intervals.pollInProgress();
     }
 
     // ---------------------------------------------------------------- operator actions
@@ -551,7 +472,7 @@ public final class Session {
         }
         if (state == State.DOWN) {
             setState(now, State.DOWN, Diagnostic.NONE, "released from hold-down");
-            txAt = now;
+            tx.fireNow(now);
         }
         flush(now);
     }
@@ -590,8 +511,7 @@ public final class Session {
             setDesiredMinTx(now, targetDesiredMinTx());
             setRequiredMinRx(now, newConfig.requiredMinRxMicros());
         } else {
-            desiredMinTx = txBasis = targetDesiredMinTx();
-            requiredMinRx = rxBasis = newConfig.requiredMinRxMicros();
+            intervals.applyAtOnce(targetDesiredMinTx(), newConfig.requiredMinRxMicros());
         }
         flush(now);
     }
@@ -612,9 +532,10 @@ public final class Session {
         SessionSnapshot.Remote remote = new SessionSnapshot.Remote(remoteState, remoteDiag,
                 Integer.toUnsignedLong(remoteDiscr), remoteDetectMult, micros(remoteDesiredMinTx), micros(remoteMinRx),
                 remoteDemand);
-        SessionSnapshot.Timers timers = new SessionSnapshot.Timers(detectMult, micros(desiredMinTx),
-                micros(requiredMinRx), micros(txIntervalMicros()), micros(Math.max(rxBasis, remoteDesiredMinTx)),
-                micros(detectionTimeMicros()), pollActive != 0);
+        SessionSnapshot.Timers timers = new SessionSnapshot.Timers(detectMult, micros(intervals.desiredMinTx()),
+                micros(intervals.requiredMinRx()), micros(txIntervalMicros()),
+                micros(Math.max(intervals.rxInEffect(), remoteDesiredMinTx)), micros(detectionTimeMicros()),
+                intervals.pollInProgress());
         SessionSnapshot.Auth authView = new SessionSnapshot.Auth(auth.config().type(), auth.config().keyIds(),
                 auth.enabled() ? auth.config().sendKeyId() : null,
                 auth.lastReceivedKeyId() < 0 ? null : auth.lastReceivedKeyId());

@@ -500,9 +500,9 @@ final class AgentCore {
     // ------------------------------------------------------------------ stop
 
     /**
-     * Planned stop, first half: withdraw every service, then watch (every {@link #STOP_POLL})
-     * until every peer has seen it or {@code agent.shutdownGrace} has passed. The future
-     * completes then; nothing here waits.
+     * Planned stop, first half: withdraw every service, then watch (every {@link #STOP_POLL},
+     * {@link ShutdownGrace}) until every peer has seen it or {@code agent.shutdownGrace} has
+     * passed. The future completes then; nothing here waits.
      */
     CompletableFuture<Void> stop() {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -532,31 +532,8 @@ final class AgentCore {
         }
         LOG.info("stopping: withdrew {} services; waiting up to {} ms for peers to see it", services.size(),
                 grace.toMillis());
-        watchStop(pending, loop.nanoTime(), grace, done);
+        ShutdownGrace.watch(loop, pending, grace, done);
         return done;
-    }
-
-    private void watchStop(List<Actuator> pending, long start, Duration grace, CompletableFuture<Void> done) {
-        pending.removeIf(AgentCore::seen);
-        long waited = loop.nanoTime() - start;
-        if (pending.isEmpty()) {
-            LOG.info("stopping: every peer saw the withdrawal in {} ms", Duration.ofNanos(waited).toMillis());
-            done.complete(null);
-        } else if (waited >= grace.toNanos()) {
-            LOG.warn("stopping: {} not confirmed after {} ms: {}", pending.size(), Duration.ofNanos(waited).toMillis(),
-                    pending.stream().map(Actuator::describe).toList());
-            done.complete(null);
-        } else {
-            loop.schedule(STOP_POLL, () -> watchStop(pending, start, grace, done));
-        }
-    }
-
-    private static boolean seen(Actuator a) {
-        try {
-            return a.withdrawalSeen();
-        } catch (RuntimeException e) {
-            return true; // nothing left to ask: its engine is gone
-        }
     }
 
     boolean stopping() {

@@ -4,22 +4,13 @@ import dev.xlatsentinel.agent.action.Actuator;
 import dev.xlatsentinel.agent.config.AgentConfig;
 import dev.xlatsentinel.agent.config.AgentSettings;
 import dev.xlatsentinel.agent.config.LoadedConfig;
-import dev.xlatsentinel.agent.config.ServiceConfig;
 import dev.xlatsentinel.agent.hooks.HookRunner;
 import dev.xlatsentinel.agent.policy.DampingSettings;
 import dev.xlatsentinel.agent.policy.Health;
 import dev.xlatsentinel.agent.policy.Policy;
 import dev.xlatsentinel.agent.policy.Verdict;
-import dev.xlatsentinel.agent.runtime.ReloadPlan.Bfd;
-import dev.xlatsentinel.agent.runtime.ReloadPlan.Change;
-import dev.xlatsentinel.agent.runtime.ReloadPlan.Kind;
-import dev.xlatsentinel.agent.status.StatusBuilder;
-import dev.xlatsentinel.bfd.SessionConfig;
 import dev.xlatsentinel.bfd.SessionKey;
-import dev.xlatsentinel.frr.bfdd.BfdPeerSpec;
-import dev.xlatsentinel.frr.route.RouteSpec;
 import dev.xlatsentinel.platform.time.Scheduler;
-import dev.xlatsentinel.translator.config.InstanceSpec;
 import dev.xlatsentinel.translator.health.HealthChange;
 import dev.xlatsentinel.translator.health.HealthListener;
 import dev.xlatsentinel.translator.health.HealthState;
@@ -49,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The reload: {@link #plan} (pure, from the running config), prepare off the loop
  * ({@link PreparedReload}), then {@link #commit}: one step on the loop that swaps everything
- * prepared in and cannot fail for anything prepare could have found; what the plan removes
- * is retired without waiting (a removed session says AdminDown for a detection time on the
- * BFD loop), followed by {@link FollowUp}s.
+ * prepared in ({@link ReloadCommit}) and cannot fail for anything prepare could have found;
+ * what the plan removes is retired without waiting (a removed session says AdminDown for a
+ * detection time on the BFD loop), followed by {@link FollowUp}s.
  *
  * <p>One thing runs ahead of the loop: a DOWN holds its services' native sessions down on the
  * thread that decided it ({@link HealthInbox}); the loop takes the change after that, and
@@ -89,6 +80,7 @@ final class AgentCore {
     private final StatusInvariant invariant = new StatusInvariant();
     /** Health changes in decision order; its lock is held by the loop whenever it acts on actuators. */
     private final HealthInbox inbox = new HealthInbox();
+    private final ReloadCommit reloadCommit;
     /** BFD namespaces deleted or created again, and the rebuild the shell runs off the loop. */
     private final NamespaceLoss namespaces = new NamespaceLoss();
     private Runnable rebuild = () -> { };
@@ -101,6 +93,7 @@ final class AgentCore {
         this.observers = observers;
         this.policy = new Policy(damping(AgentSettings.DampingConfig.DEFAULT));
         this.started = loop.now();
+        this.reloadCommit = new ReloadCommit(loop, resources, policy, instances, services, lastRound, roundLimit);
         resources.onNamespaceChange(() -> loop.schedule(Duration.ZERO, () -> checkNamespaces(true)));
     }
 
@@ -240,50 +233,25 @@ final class AgentCore {
         return follow;
     }
 
+    /** {@link #commit} holding the lock: {@link ReloadCommit} swaps instances and services in; the rest is set here. */
     private List<FollowUp> commitLocked(PreparedReload p, List<Runnable> report) {
-        ReloadPlan plan = p.plan;
         AgentConfig c = p.next.config();
-        boolean first = plan.first();
+        boolean first = p.plan.first();
         List<FollowUp> follow = new ArrayList<>();
         p.tx.committed();
         try {
             // Changes queued before the commit belong to the instances they were decided for.
             decide(report);
-            commitInstances(p, follow);
-            long now = loop.nanoTime();
-            Map<String, List<String>> deps = new LinkedHashMap<>();
-            c.services().forEach((name, s) -> deps.put(name, s.dependsOn()));
-            // A new instance is STARTING: tell the policy before it re-evaluates. A changed one
-            // keeps the verdict it had until its rebuilt probes reach theirs (from STARTING, rise
-            // passes make it UP, fall failures DOWN): a reload that only changes how an instance
-            // is probed must not withdraw a gateway that works.
-            Map<String, Health> before = new HashMap<>();
-            for (Change<InstanceSpec> ch : plan.instances()) {
-                if (ch.kind() == Kind.RECREATE) {
-                    before.put((String) ch.id(), policy.instanceView((String) ch.id(), now).health());
-                }
-            }
-            policy.define(List.copyOf(c.instances().keySet()), deps, now);
-            for (String name : p.instances.keySet()) {
-                Health was = before.get(name);
-                if (was == null) {
-                    policy.health(name, Health.STARTING, "not probed yet", now);
-                } else if (was == Health.STARTING) {
-                    policy.health(name, Health.STARTING, "probes rebuilt by a reload, not decided yet", now);
-                } else {
-                    policy.health(name, was, was + " before the reload; its rebuilt probes have not decided yet",
-                            now);
-                }
-            }
+            reloadCommit.instances(p, follow);
             policy.damping(damping(c.agent().damping()));
-            commitServices(p, follow);
+            reloadCommit.services(p, follow);
             hooks.hooks(hooks(c.agent()));
             if (p.next != config) { // a namespace rebuild commits the running config again
                 configLoaded = loop.now();
             }
             config = p.next;
             observers.forEach(o -> o.configured(Set.copyOf(c.instances().keySet()), Set.copyOf(c.services().keySet()),
-                    sessionAddresses(p.next)));
+                    ReloadCommit.sessionAddresses(p.next)));
             // Start the new probes, then decide.
             p.instances.values().forEach(InstanceRuntime::start);
             if (first || !c.agent().maintenanceFile().equals(maintenanceSeen)) {
@@ -304,178 +272,6 @@ final class AgentCore {
             scheduleMaintenance();
         }
         return follow;
-    }
-
-    private void commitInstances(PreparedReload p, List<FollowUp> follow) {
-        for (Change<InstanceSpec> ch : p.plan.instances()) {
-            String name = (String) ch.id();
-            switch (ch.kind()) {
-                case REMOVE -> {
-                    lastRound.remove(name);
-                    roundLimit.remove(name);
-                    InstanceRuntime old = instances.remove(name);
-                    follow.add(retire(ch.name(), "probes stopped", old));
-                    LOG.info("instance {} removed", name);
-                }
-                case RECREATE -> {
-                    InstanceRuntime old = instances.put(name, p.instances.get(name));
-                    follow.add(retire(ch.name() + " (old probes)", "probes stopped", old));
-                    LOG.info("instance {} changed: probes rebuilt; its UP or DOWN stands until they decide", name);
-                }
-                case ADD -> {
-                    instances.put(name, p.instances.get(name));
-                    if (!p.plan.first()) {
-                        LOG.info("instance {} added", name);
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        long now = loop.nanoTime();
-        p.next.config().instances().forEach((name, spec) -> {
-            // The longest normal silence between two rounds of an instance (for the watchdog).
-            var hp = spec.health().policy();
-            roundLimit.put(name, hp.interval().plus(hp.timeout()).multipliedBy(3).plusSeconds(5).toNanos());
-            lastRound.putIfAbsent(name, now);
-        });
-        if (!p.instances.isEmpty()) {
-            p.instances.keySet().forEach(name -> lastRound.put(name, now));
-        }
-    }
-
-    /** Stops an instance's probes off the loop (closing may wait for a probe in flight). */
-    private FollowUp retire(String what, String doing, InstanceRuntime old) {
-        CompletableFuture<Void> done = CompletableFuture.runAsync(old::close);
-        return FollowUp.of(what, doing, done, loop::now);
-    }
-
-    private void commitServices(PreparedReload p, List<FollowUp> follow) {
-        AgentConfig c = p.next.config();
-        boolean first = p.plan.first();
-        // The running actuators by identity, with the service each belongs to now.
-        Map<Object, Actuator> running = new HashMap<>();
-        Map<Object, ServiceRuntime> runningIn = new HashMap<>();
-        for (ServiceRuntime s : services.values()) {
-            for (Actuator a : s.actuators) {
-                Object id = s.identities.get(a);
-                running.put(id, a);
-                runningIn.put(id, s);
-            }
-        }
-        for (Change<ServiceConfig> ch : p.plan.services()) {
-            String name = (String) ch.id();
-            if (ch.kind() == Kind.REMOVE) {
-                services.remove(name);
-                LOG.info("service {} removed", name);
-            } else if (ch.kind() == Kind.ADD) {
-                services.put(name, new ServiceRuntime(name, ch.to(), loop.now()));
-                if (!first) {
-                    LOG.info("service {} added (withdrawn until its instances are UP)", name);
-                }
-            } else {
-                services.get(name).config = ch.to();
-            }
-        }
-        // Keep the config's order of services.
-        Map<String, ServiceRuntime> ordered = new LinkedHashMap<>();
-        c.services().keySet().forEach(n -> ordered.put(n, services.get(n)));
-        services.clear();
-        services.putAll(ordered);
-
-        Map<Object, Actuator> next = new HashMap<>();
-        for (Change<Bfd> ch : p.plan.sessions()) {
-            commitActuator(ch, p, running, runningIn, next, follow);
-        }
-        for (Change<BfdPeerSpec> ch : p.plan.frrPeers()) {
-            commitActuator(ch, p, running, runningIn, next, follow);
-        }
-        for (Change<RouteSpec> ch : p.plan.frrRoutes()) {
-            commitActuator(ch, p, running, runningIn, next, follow);
-        }
-        // Each service's actuators in the order of its config: sessions, FRR peers, FRR routes.
-        c.services().forEach((name, cfg) -> {
-            ServiceRuntime s = services.get(name);
-            s.actuators.clear();
-            s.identities.clear();
-            List<Object> ids = new ArrayList<>();
-            p.next.bfdSessions().getOrDefault(name, List.of()).forEach(sc -> ids.add(sc.key()));
-            cfg.frrPeers().forEach(fp -> ids.add(fp.key()));
-            ids.addAll(cfg.frrRoutes());
-            for (Object id : ids) {
-                Actuator a = next.get(id);
-                s.actuators.add(a);
-                s.identities.put(a, id);
-            }
-        });
-    }
-
-    private void commitActuator(Change<?> ch, PreparedReload p, Map<Object, Actuator> running,
-            Map<Object, ServiceRuntime> runningIn, Map<Object, Actuator> next, List<FollowUp> follow) {
-        Actuator old = running.get(ch.id());
-        ServiceRuntime owner = ch.kind() == Kind.REMOVE ? null : services.get(ch.service());
-        switch (ch.kind()) {
-            case KEEP -> next.put(ch.id(), old);
-            case UPDATE -> {
-                if (ch.to() instanceof Bfd b) {
-                    SessionConfig was = ((Bfd) ch.from()).config();
-                    if (!ReloadPlan.sameTimers(was, b.config())) {
-                        LOG.info("{}: timers changed, applied through a Poll", old.describe());
-                    }
-                    if (!was.auth().equals(b.config().auth())) {
-                        KeyChange.log(old.describe(), was.auth(), b.config().auth());
-                    }
-                    if (!ReloadPlan.sameTimers(was, b.config()) || !was.auth().equals(b.config().auth())) {
-                        follow.add(FollowUp.of(old.describe(), "applied live",
-                                resources.update(old, b.config()), loop::now));
-                    }
-                    next.put(ch.id(), old);
-                    if (runningIn.get(ch.id()) != owner) {
-                        owner.applyTo(old);
-                    }
-                } else if (ch.to() instanceof BfdPeerSpec) {
-                    // bfdd applies the difference; the old object is dropped without removing the peer.
-                    next.put(ch.id(), p.actuators.get(ch.id()).commit(owner.withdrawn, owner.reason));
-                } else {
-                    next.put(ch.id(), old);
-                    owner.applyTo(old);
-                }
-            }
-            case RECREATE -> {
-                if (ch.why().startsWith("network namespace")) {
-                    LOG.info("{}: {}: rebuilt in the new one ({})", old.describe(), ch.why(), owner.withdrawn
-                            ? "held down: the service is withdrawn" : "Up through the normal handshake");
-                    next.put(ch.id(), p.actuators.get(ch.id()).commit(owner.withdrawn, owner.reason));
-                    // After the commit queued the old session's drop on the BFD loop: its engine is empty then.
-                    follow.add(FollowUp.of(old.describe() + " (the old namespace's engine)", "closed",
-                            CompletableFuture.runAsync(resources::closeOldEngines), loop::now));
-                    return;
-                } else if (ch.why().startsWith("authentication type")) {
-                    LOG.info("{}: {}: the session is recreated (a type cannot change live; the router must switch"
-                            + " type too)", old.describe(), ch.why());
-                } else {
-                    LOG.info("{}: settings other than timers changed: the session is recreated ({})", old.describe(),
-                            ch.why());
-                }
-                next.put(ch.id(), p.actuators.get(ch.id()).commit(owner.withdrawn, owner.reason));
-            }
-            case ADD -> next.put(ch.id(), p.actuators.get(ch.id()).commit(owner.withdrawn, owner.reason));
-            case REMOVE -> {
-                LOG.info("{}: removed{}", old.describe(), ch.why().isEmpty() ? "" : " (" + ch.why() + ")");
-                String doing = !(ch.from() instanceof Bfd) ? "removed"
-                        : p.plan.moves().containsValue((SessionKey) ch.id()) ? "removed: " + ch.why()
-                        : "removed: AdminDown to the peer for one detection time, then its socket closes";
-                follow.add(FollowUp.of(old.describe(), doing, old.remove(), loop::now));
-            }
-            default -> throw new IllegalStateException("unknown change " + ch.kind());
-        }
-    }
-
-    private static Set<List<String>> sessionAddresses(LoadedConfig c) {
-        Set<List<String>> out = new HashSet<>();
-        c.bfdSessions().values().forEach(l -> l.forEach(sc -> out.add(List.of(StatusBuilder.addr(sc.peer()),
-                StatusBuilder.addr(sc.local())))));
-        return out;
     }
 
     /** Keeps the outcome of the last reload for status. */
@@ -704,9 +500,9 @@ final class AgentCore {
     // ------------------------------------------------------------------ stop
 
     /**
-     * Planned stop, first half: withdraw every service, then watch (every {@link #STOP_POLL})
-     * until every peer has seen it or {@code agent.shutdownGrace} has passed. The future
-     * completes then; nothing here waits.
+     * Planned stop, first half: withdraw every service, then watch (every {@link #STOP_POLL},
+     * {@link ShutdownGrace}) until every peer has seen it or {@code agent.shutdownGrace} has
+     * passed. The future completes then; nothing here waits.
      */
     CompletableFuture<Void> stop() {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -736,31 +532,8 @@ final class AgentCore {
         }
         LOG.info("stopping: withdrew {} services; waiting up to {} ms for peers to see it", services.size(),
                 grace.toMillis());
-        watchStop(pending, loop.nanoTime(), grace, done);
+        ShutdownGrace.watch(loop, pending, grace, done);
         return done;
-    }
-
-    private void watchStop(List<Actuator> pending, long start, Duration grace, CompletableFuture<Void> done) {
-        pending.removeIf(AgentCore::seen);
-        long waited = loop.nanoTime() - start;
-        if (pending.isEmpty()) {
-            LOG.info("stopping: every peer saw the withdrawal in {} ms", Duration.ofNanos(waited).toMillis());
-            done.complete(null);
-        } else if (waited >= grace.toNanos()) {
-            LOG.warn("stopping: {} not confirmed after {} ms: {}", pending.size(), Duration.ofNanos(waited).toMillis(),
-                    pending.stream().map(Actuator::describe).toList());
-            done.complete(null);
-        } else {
-            loop.schedule(STOP_POLL, () -> watchStop(pending, start, grace, done));
-        }
-    }
-
-    private static boolean seen(Actuator a) {
-        try {
-            return a.withdrawalSeen();
-        } catch (RuntimeException e) {
-            return true; // nothing left to ask: its engine is gone
-        }
     }
 
     boolean stopping() {

@@ -5,13 +5,11 @@ import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.SessionTable;
 import dev.xlatsentinel.bfd.session.WireAddress;
 import dev.xlatsentinel.bfd.timer.TimerHeap;
-import dev.xlatsentinel.bfd.transport.Blocking;
 import dev.xlatsentinel.bfd.transport.RealtimeScheduling;
 import dev.xlatsentinel.bfd.transport.UdpTransport;
 import dev.xlatsentinel.platform.config.FieldException;
 import dev.xlatsentinel.platform.time.Clock;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -20,16 +18,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * the work is handed to the event loop. Methods that return a value wait for it (and refuse
  * to run on the event loop itself); actions return a future.
  *
- * <p>The sessions are guarded by one lock ({@code core}) that every event-loop task touching
- * them holds. That lets a hold-down run on the caller's own thread when nothing else is using
- * them: the Down leaves without waking the loop (see {@link BfdSession#holdDown}).
+ * <p>The sessions are guarded by one lock that every event-loop task touching them holds
+ * ({@link SessionLoop}). That lets a hold-down run on the caller's own thread when nothing
+ * else is using them: the Down leaves without waking the loop (see {@link BfdSession#holdDown}).
  *
  * <pre>{@code
  * try (BfdEngine bfd = BfdEngine.builder().build().start()) {
@@ -67,30 +61,16 @@ public final class BfdEngine implements AutoCloseable {
     private final Executor socketExecutor;
     private final Executor listenerExecutor;
     private final ExecutorService ownedListenerExecutor;
-    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
-    private final StateChangeLog changeLog = new StateChangeLog();
+    private final ListenerHandOver handOver;
 
-    private EventLoop loop;
-    /**
-     * Guards the session table, the timer wake-up and the hand-over list: held by every
-     * event-loop task that touches them, and by a caller acting on a session in its own thread.
-     */
-    private final ReentrantLock core = new ReentrantLock();
-    /**
-     * Tasks posted to the loop that touch the sessions and have not started: a caller may act
-     * in its own thread only when none waits, so it overtakes nothing posted before it.
-     */
-    private final AtomicInteger queued = new AtomicInteger();
-    /** Actions run on their caller's thread so far (the rest ran on the loop). */
-    private final java.util.concurrent.atomic.AtomicLong actedHere = new java.util.concurrent.atomic.AtomicLong();
+    /** The event loop and the lock over everything below (see {@link SessionLoop}). */
+    private SessionLoop loop;
     private final Runnable afterHere = this::afterHere;
     private SessionTable table;
     private UdpTransport transport;
     private ScheduledFuture<?> wakeup;
     private long wakeupAt = TimerHeap.NEVER;
     private final Runnable onWakeup = this::onWakeup;
-    /** Event loop: state changes not yet handed to the listener thread (see {@link #publish}). */
-    private final List<StateChange> unpublished = new ArrayList<>();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -115,6 +95,7 @@ public final class BfdEngine implements AutoCloseable {
             ownedListenerExecutor = null;
             listenerExecutor = b.listenerExecutor;
         }
+        handOver = new ListenerHandOver(listenerExecutor);
     }
 
     public static BfdEngineBuilder builder() {
@@ -126,12 +107,13 @@ public final class BfdEngine implements AutoCloseable {
         if (started) {
             return this;
         }
-        loop = group.next();
+        loop = new SessionLoop(group.next());
+        handOver.loop(loop);
         onLoop(() -> {
-            table = new SessionTable(transportSink(), this::publish, random, identifiers, clock.nanoTime(), clock::now,
-                    timerResolutionNanos);
+            table = new SessionTable(transportSink(), handOver::publish, random, identifiers, clock.nanoTime(),
+                    clock::now, timerResolutionNanos);
             // Logged on the listener thread, like state changes: the loop never waits for a log sink.
-            table.onAuthFailure(n -> listenerExecutor.execute(() -> changeLog.log(n, System.nanoTime())));
+            table.onAuthFailure(handOver::authFailure);
             if (realtimePriority > 0) {
                 String failed = RealtimeScheduling.applyToCurrentThread(realtimePriority);
                 if (failed == null) {
@@ -144,25 +126,20 @@ public final class BfdEngine implements AutoCloseable {
             }
             return null;
         });
-        transport = new UdpTransport(loop, socketExecutor, new UdpTransport.Receiver() {
+        transport = new UdpTransport(loop.eventLoop(), socketExecutor, new UdpTransport.Receiver() {
             @Override
             public void datagram(byte[] buf, int length, HopMode hop, WireAddress src, WireAddress dst, int ttl) {
-                core.lock();
-                try {
-                    table.receive(clock.nanoTime(), buf, length, hop, src, dst, ttl);
-                } finally {
-                    core.unlock();
-                }
+                loop.locked(() -> table.receive(clock.nanoTime(), buf, length, hop, src, dst, ttl));
             }
 
             @Override
             public void batchDone() {
-                locked(BfdEngine.this::rearm);
+                loop.locked(BfdEngine.this::rearm);
             }
 
             @Override
             public void txError(Session s) {
-                locked(() -> s.counters().increment(Counter.TX_ERRORS));
+                loop.locked(() -> s.counters().increment(Counter.TX_ERRORS));
             }
         });
         started = true;
@@ -174,70 +151,11 @@ public final class BfdEngine implements AutoCloseable {
     }
 
     public void addListener(SessionListener l) {
-        listeners.add(Objects.requireNonNull(l));
+        handOver.add(l);
     }
 
     public void removeListener(SessionListener l) {
-        listeners.remove(l);
-    }
-
-    /**
-     * Hands a state change to the listener thread, which logs it (within a budget, see
-     * {@link StateChangeLog}) and calls the listeners: the event loop never waits for a log
-     * appender (a blocked stdout or journal would delay packets and time out peers).
-     * Listeners should be quick: changes queue for them without bound.
-     *
-     * <p>Event loop. Handed over once the task that made the change has ended, not in the
-     * middle of it: waking the listener thread is a context switch, and on a small machine
-     * the woken thread can take the CPU before the packet the change sends has left (a
-     * hold-down's Down is sent in the same task, after its state change; issue 16). A change
-     * made on a caller's thread ({@link #actHere}) is handed over by the task it posts after.
-     */
-    private void publish(StateChange change) {
-        if (unpublished.isEmpty() && loop.inEventLoop()) {
-            try {
-                loop.execute(this::handOver); // on the loop itself: no wake-up
-            } catch (RejectedExecutionException e) {
-                unpublished.add(change);
-                handOverLocked(); // the loop is shutting down: hand it over now
-                return;
-            }
-        }
-        unpublished.add(change);
-    }
-
-    /** Event loop: the state changes of the tasks that ran since the last hand-over, in order. */
-    private void handOver() {
-        core.lock();
-        try {
-            handOverLocked();
-        } finally {
-            core.unlock();
-        }
-    }
-
-    private void handOverLocked() {
-        if (unpublished.isEmpty()) {
-            return;
-        }
-        List<StateChange> batch = List.copyOf(unpublished);
-        unpublished.clear();
-        try {
-            listenerExecutor.execute(() -> {
-                for (StateChange change : batch) {
-                    changeLog.log(change, System.nanoTime());
-                    for (SessionListener l : listeners) {
-                        try {
-                            l.stateChanged(change);
-                        } catch (RuntimeException e) {
-                            LOG.warn("BFD listener {} failed on {}", l, change, e);
-                        }
-                    }
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("BFD listeners stopped: {} state change(s) not told", batch.size());
-        }
+        handOver.remove(l);
     }
 
     // ---------------------------------------------------------------- sessions
@@ -349,7 +267,7 @@ public final class BfdEngine implements AutoCloseable {
             // A namespace move: the old session is another engine's; it goes silent there.
             replacing.engine().forget(replacing);
         }
-        post(() -> {
+        loop.post(() -> {
             try {
                 long now = clock.nanoTime();
                 Session holder = table.get(config.key());
@@ -397,7 +315,7 @@ public final class BfdEngine implements AutoCloseable {
         if (closed || !started) {
             return;
         }
-        post(() -> {
+        loop.post(() -> {
             Session s = h.session();
             if (s != null && table.get(s.key()) == s) {
                 forgetNow(s);
@@ -426,7 +344,7 @@ public final class BfdEngine implements AutoCloseable {
     public CompletableFuture<Void> removeSession(SessionKey key) {
         requireRunning();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        post(() -> {
+        loop.post(() -> {
             Session s = table.get(key);
             if (s == null) {
                 done.complete(null);
@@ -505,48 +423,46 @@ public final class BfdEngine implements AutoCloseable {
      */
     CompletableFuture<Void> actHere(BfdSession h, SessionAction action) {
         requireRunning();
-        if (loop.inEventLoop() || !core.tryLock()) {
-            return posted(h, action);
-        }
-        RuntimeException failed = null;
-        try {
+        RuntimeException[] failed = new RuntimeException[1];
+        boolean ran = loop.tryHere(() -> {
             Session s = h.session();
-            if (closed || queued.get() != 0 || s == null || table.get(s.key()) != s) {
-                return posted(h, action);
+            if (closed || s == null || table.get(s.key()) != s) {
+                return false;
             }
             try {
                 action.apply(s, clock.nanoTime());
             } catch (RuntimeException e) {
-                failed = e;
+                failed[0] = e; // as on the loop: what applied stays, the caller hears why
             }
-        } finally {
-            core.unlock();
+            return true;
+        });
+        if (!ran) {
+            return posted(h, action);
         }
-        actedHere.incrementAndGet();
         try {
             loop.execute(afterHere);
         } catch (RejectedExecutionException e) {
             LOG.debug("BFD event loop stopping: the timer is not re-armed after an action here");
         }
-        return failed == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failed);
+        return failed[0] == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failed[0]);
     }
 
     /** Event loop, after an action ran on its caller's thread: its state changes told, the timer re-armed. */
     private void afterHere() {
-        locked(() -> {
-            handOverLocked();
+        loop.locked(() -> {
+            handOver.handOver();
             rearm();
         });
     }
 
     /** Actions that ran on their caller's thread, not the event loop ({@link #actHere}). */
     long actedHere() {
-        return actedHere.get();
+        return loop.ranHere();
     }
 
     private CompletableFuture<Void> posted(BfdSession h, SessionAction action) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        post(() -> {
+        loop.post(() -> {
             try {
                 Session s = h.live();
                 if (table.get(s.key()) != s) {
@@ -575,7 +491,7 @@ public final class BfdEngine implements AutoCloseable {
     CompletableFuture<Void> removeSession(BfdSession h) {
         requireRunning();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        post(() -> {
+        loop.post(() -> {
             Session s;
             try {
                 s = h.live();
@@ -613,19 +529,16 @@ public final class BfdEngine implements AutoCloseable {
         wakeupAt = slot;
         next = slot;
         long delay = Math.max(0, next - clock.nanoTime());
-        wakeup = loop.schedule(onWakeup, delay, TimeUnit.NANOSECONDS);
+        wakeup = loop.eventLoop().schedule(onWakeup, delay, TimeUnit.NANOSECONDS);
     }
 
     private void onWakeup() {
-        core.lock();
-        try {
+        loop.locked(() -> {
             wakeup = null;
             wakeupAt = TimerHeap.NEVER;
             table.poll(clock.nanoTime());
             rearm();
-        } finally {
-            core.unlock();
-        }
+        });
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -690,64 +603,7 @@ public final class BfdEngine implements AutoCloseable {
 
     /** Runs {@code task} on the event loop holding the sessions' lock, and waits for it. */
     private <T> T onLoop(java.util.concurrent.Callable<T> task) {
-        if (loop.inEventLoop()) {
-            core.lock();
-            try {
-                return task.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            } finally {
-                core.unlock();
-            }
-        }
-        queued.incrementAndGet();
-        try {
-            return Blocking.call(loop, () -> {
-                core.lock();
-                try {
-                    queued.decrementAndGet();
-                    return task.call();
-                } finally {
-                    core.unlock();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            queued.decrementAndGet();
-            throw e;
-        }
-    }
-
-    /**
-     * Posts {@code task} to the event loop, to run holding the sessions' lock; counted in
-     * {@link #queued} until it starts, so no action on a caller's thread overtakes it.
-     */
-    private void post(Runnable task) {
-        queued.incrementAndGet();
-        try {
-            loop.execute(() -> {
-                core.lock();
-                try {
-                    queued.decrementAndGet();
-                    task.run();
-                } finally {
-                    core.unlock();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            queued.decrementAndGet();
-            throw e;
-        }
-    }
-
-    private void locked(Runnable r) {
-        core.lock();
-        try {
-            r.run();
-        } finally {
-            core.unlock();
-        }
+        return loop.call(task);
     }
 
     private void requireRunning() {
@@ -757,7 +613,7 @@ public final class BfdEngine implements AutoCloseable {
     }
 
     private void requireNotOnLoop() {
-        if (loop.inEventLoop()) {
+        if (loop.inLoop()) {
             throw new IllegalStateException("addSession blocks; call it off the BFD event loop");
         }
     }

@@ -199,9 +199,15 @@ final class AgentCore {
             if (sent == null) {
                 loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
             } else {
+                // Done already: every Down left from this thread (the BFD loop was idle).
+                String by = sent.isDone() ? "from the deciding thread" : "by the BFD event loop";
                 // The loop wakes once the Down has left (on a 2-CPU machine a thread woken
                 // meanwhile competes with the BFD loop for a CPU); no later than TAKE_AFTER_HOLD.
-                sent.whenComplete((v, e) -> loop.schedule(Duration.ZERO, AgentCore.this::evaluate));
+                sent.whenComplete((v, e) -> {
+                    loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
+                    LOG.info("instance {} DOWN: its BFD sessions held down {} us after the decision, {}", name,
+                            Duration.between(change.at(), loop.now()).toNanos() / 1000, by);
+                });
                 loop.schedule(TAKE_AFTER_HOLD, AgentCore.this::evaluate);
             }
             observers.forEach(o -> o.health(change));

@@ -418,12 +418,16 @@ public final class BfdEngine implements AutoCloseable {
      * sessions and none that touches them waits. The packet the action implies then leaves
      * from this thread at once, with no wake-up of the event loop before it (on a small or
      * virtual machine that wake-up is most of the time from a decision to the wire; issue
-     * 16); the loop re-arms its timer and tells the listeners in a task posted after.
+     * 16); the loop re-arms its timer and tells the listeners in a task posted after. That
+     * task does not wake the loop when the timer already armed is due no later than the
+     * sessions' next deadline (it runs then): a wake-up would hand the loop the CPU, and the
+     * lock, before the caller's next hold-down.
      * Otherwise posted like {@link #act}, behind what waits. Never waits for the loop.
      */
     CompletableFuture<Void> actHere(BfdSession h, SessionAction action) {
         requireRunning();
         RuntimeException[] failed = new RuntimeException[1];
+        boolean[] wake = new boolean[1];
         boolean ran = loop.tryHere(() -> {
             Session s = h.session();
             if (closed || s == null || table.get(s.key()) != s) {
@@ -434,13 +438,19 @@ public final class BfdEngine implements AutoCloseable {
             } catch (RuntimeException e) {
                 failed[0] = e; // as on the loop: what applied stays, the caller hears why
             }
+            long next = table.nextDeadline();
+            wake[0] = wakeupAt == TimerHeap.NEVER || next != TimerHeap.NEVER && slot(next) < wakeupAt;
             return true;
         });
         if (!ran) {
             return posted(h, action);
         }
         try {
-            loop.execute(afterHere);
+            if (wake[0]) {
+                loop.execute(afterHere);
+            } else {
+                loop.executeLazily(afterHere);
+            }
         } catch (RejectedExecutionException e) {
             LOG.debug("BFD event loop stopping: the timer is not re-armed after an action here");
         }
@@ -453,11 +463,6 @@ public final class BfdEngine implements AutoCloseable {
             handOver.handOver();
             rearm();
         });
-    }
-
-    /** Actions that ran on their caller's thread, not the event loop ({@link #actHere}). */
-    long actedHere() {
-        return loop.ranHere();
     }
 
     private CompletableFuture<Void> posted(BfdSession h, SessionAction action) {
@@ -516,10 +521,7 @@ public final class BfdEngine implements AutoCloseable {
         if (next == TimerHeap.NEVER || closed) {
             return;
         }
-        // Wake at the end of the deadline's resolution slot: the sessions due in one slot
-        // are served by one wake-up (timers run up to one resolution late, never early).
-        long resolution = table.timerSlackNanos();
-        long slot = resolution <= 1 ? next : (next / resolution + 1) * resolution;
+        long slot = slot(next);
         if (slot >= wakeupAt) {
             return;
         }
@@ -530,6 +532,15 @@ public final class BfdEngine implements AutoCloseable {
         next = slot;
         long delay = Math.max(0, next - clock.nanoTime());
         wakeup = loop.eventLoop().schedule(onWakeup, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The end of the deadline's resolution slot, when the loop wakes for it: the sessions due
+     * in one slot are served by one wake-up (timers run up to one resolution late, never early).
+     */
+    private long slot(long deadline) {
+        long resolution = table.timerSlackNanos();
+        return resolution <= 1 ? deadline : (deadline / resolution + 1) * resolution;
     }
 
     private void onWakeup() {

@@ -5,7 +5,6 @@ import io.netty.channel.EventLoop;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -23,7 +22,6 @@ final class SessionLoop {
     private final ReentrantLock lock = new ReentrantLock();
     /** Posted tasks that touch the sessions and have not started. */
     private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicLong ranHere = new AtomicLong();
 
     SessionLoop(EventLoop loop) {
         this.loop = loop;
@@ -114,17 +112,25 @@ final class SessionLoop {
         } finally {
             lock.unlock();
         }
-        ranHere.incrementAndGet();
         return true;
-    }
-
-    /** Actions that ran on their caller's thread ({@link #tryHere}). */
-    long ranHere() {
-        return ranHere.get();
     }
 
     /** Posts {@code task} uncounted: it must take the lock itself, and may run at any time. */
     void execute(Runnable task) {
         loop.execute(task);
+    }
+
+    /**
+     * {@link #execute}, without waking the loop: {@code task} runs when the loop next wakes
+     * for anything else (its next timer at the latest). For the bookkeeping after an action on
+     * a caller's thread: a wake-up would give the loop the CPU before the caller's next
+     * hold-down on a small machine, and win it the lock.
+     */
+    void executeLazily(Runnable task) {
+        if (loop instanceof io.netty.util.concurrent.SingleThreadEventExecutor e) {
+            e.lazyExecute(task);
+        } else {
+            loop.execute(task);
+        }
     }
 }

@@ -460,8 +460,14 @@ final class AgentCore {
         }
     }
 
+    /**
+     * The agent's verdicts, not the probes' states: an instance whose probes a reload rebuilt
+     * keeps the UP it had until they decide (and its services stay announced), so it counts UP.
+     */
     Agent.Summary summary() {
-        return new Agent.Summary((int) instances.values().stream().filter(i -> i.status().state().isUp()).count(),
+        long now = loop.nanoTime();
+        return new Agent.Summary((int) instances.keySet().stream()
+                .filter(name -> policy.instanceView(name, now).health() == Health.UP).count(),
                 instances.size(), (int) services.values().stream().filter(s -> !s.withdrawn).count(),
                 services.size());
     }

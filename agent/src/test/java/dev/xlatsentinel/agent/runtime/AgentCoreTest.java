@@ -289,6 +289,8 @@ class AgentCoreTest {
         TwinResources.TwinInstance rebuilt = f.twin.instances.get("up");
         assertThat(rebuilt.state).isEqualTo(HealthState.STARTING);
         assertThat(s.held).as("the working gateway is not withdrawn by the reload").isFalse();
+        // The one-line status (the reload's reply, STATUS=) says what the agent acts on.
+        assertThat(f.core.summary()).hasToString("1/1 instances UP, 1/1 services announced");
         assertThat(f.core.service("svc").withdrawn).isFalse();
         assertThat(verdicts).isEmpty();
         assertThat(f.core.lies()).isEmpty();
@@ -307,6 +309,7 @@ class AgentCoreTest {
         f.reload(f.config().replace("rise: 1, fall: 1", "rise: 2, fall: 1"));
         assertThat(s.held).isTrue();
         assertThat(f.core.service("svc").reason).startsWith("instance up DOWN (DOWN before the reload");
+        assertThat(f.core.summary()).hasToString("0/1 instances UP, 0/1 services announced");
         f.twin.instances.get("up").health(HealthState.UP);
         f.clock.runDue();
         assertThat(s.held).isFalse();

@@ -223,9 +223,11 @@ public final class InstanceHealth implements AutoCloseable {
             return null;
         }
         since = scheduler.now();
-        String why = e.mode() == EventMode.DOWN ? e.probe() + ": " + e.reason() + " (onEvent: down)"
-                : reason(after, countPassed(results), results) + " (the last one an event)";
-        return new HealthChange(instance, before, after, since, why, results);
+        // Written when first read: after the listeners have acted on the change.
+        List<ProbeResult> decided = List.copyOf(results);
+        return new HealthChange(instance, before, after, since, () -> e.mode() == EventMode.DOWN
+                ? e.probe() + ": " + e.reason() + " (onEvent: down)"
+                : reason(after, countPassed(decided), decided) + " (the last one an event)", decided);
     }
 
     /** Starts the next round as soon as allowed: now, but not sooner than fastInterval after the last one started. */
@@ -470,7 +472,10 @@ public final class InstanceHealth implements AutoCloseable {
                 HealthState after = stale || round.decided ? null : riseFall.record(passed);
                 if (after != null) {
                     since = scheduler.now();
-                    change = new HealthChange(instance, before, after, since, reason(after, ok, results), results);
+                    // Written when first read: after the listeners have acted on the change.
+                    List<ProbeResult> decided = List.copyOf(results);
+                    change = new HealthChange(instance, before, after, since, () -> reason(after, ok, decided),
+                            decided);
                 }
                 Duration period = pullNext || stale ? policy.fastInterval()
                         : riseFall.pending() ? policy.fastInterval() : policy.interval();

@@ -9,6 +9,7 @@ import dev.xlatsentinel.bfd.StateChange;
 import dev.xlatsentinel.platform.net.HostPort;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import io.prometheus.metrics.core.metrics.Histogram;
+import java.time.Duration;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -26,6 +27,7 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram probeLatency;
+    private final Histogram decisionToWire;
     private final io.prometheus.metrics.core.metrics.Counter probeFailures;
     private final io.prometheus.metrics.core.metrics.Counter healthChanges;
     private final io.prometheus.metrics.core.metrics.Counter serviceVerdicts;
@@ -61,6 +63,12 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
         probeLatency = Histogram.builder().name("xlat_probe_latency_seconds")
                 .help("Time a probe took to pass or fail").labelNames("instance", "probe")
                 .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)
+                .register(registry);
+        decisionToWire = Histogram.builder().name("xlat_decision_to_wire_seconds")
+                .help("From an instance's DOWN decision to its BFD sessions' first Down sent, by who sent it "
+                        + "(the deciding thread, or the BFD event loop when it was busy)")
+                .labelNames("instance", "sent_by")
+                .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05)
                 .register(registry);
         probeFailures = io.prometheus.metrics.core.metrics.Counter.builder().name("xlat_probe_failures_total")
                 .help("Failed probe runs, by failure class (timeout, missing, exit-status, probe-error, failed); "
@@ -126,6 +134,12 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
     }
 
     @Override
+    public void heldDown(String instance, Duration afterDecision, boolean fromDecidingThread) {
+        decisionToWire.labelValues(instance, fromDecidingThread ? "deciding_thread" : "bfd_loop")
+                .observe(afterDecision.toNanos() / 1e9);
+    }
+
+    @Override
     public void health(dev.xlatsentinel.translator.health.HealthChange change) {
         healthChanges.labelValues(change.instance(), change.to().name()).inc();
     }
@@ -151,6 +165,7 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
         // Label values in the order of labelNames: instance first, service first, peer and local first.
         probeLatency.removeIf(v -> !instances.contains(v.get(0)));
         probeFailures.removeIf(v -> !instances.contains(v.get(0)));
+        decisionToWire.removeIf(v -> !instances.contains(v.get(0)));
         healthChanges.removeIf(v -> !instances.contains(v.get(0)));
         serviceVerdicts.removeIf(v -> !services.contains(v.get(0)));
         bfdTransitions.removeIf(v -> !sessions.contains(List.of(v.get(0), v.get(1))));

@@ -40,7 +40,10 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final Duration LOOP_ANSWER = Duration.ofSeconds(60);
 
-    /** Observers of what the agent does (metrics); all calls come from the agent loop or BFD's listener thread. */
+    /**
+     * Observers of what the agent does (metrics); calls come from the agent loop or BFD's
+     * listener thread, and {@link #heldDown} from the thread that sent the Downs.
+     */
     public interface Observer {
         /** Every new verdict: a service withdrawn or released, or only its reason changed. */
         default void verdict(Verdict v) {
@@ -54,6 +57,14 @@ public final class Agent implements AutoCloseable {
         }
 
         default void health(HealthChange change) {
+        }
+
+        /**
+         * A DOWN's hold-downs were sent ahead of the agent loop: {@code afterDecision} from the
+         * decision to the last of its Downs handed to the kernel, {@code fromDecidingThread}
+         * when every one left from the deciding thread (else the BFD event loop sent some).
+         */
+        default void heldDown(String instance, Duration afterDecision, boolean fromDecidingThread) {
         }
 
         default void bfd(StateChange change) {

@@ -200,13 +200,15 @@ final class AgentCore {
                 loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
             } else {
                 // Done already: every Down left from this thread (the BFD loop was idle).
-                String by = sent.isDone() ? "from the deciding thread" : "by the BFD event loop";
+                boolean here = sent.isDone();
                 // The loop wakes once the Down has left (on a 2-CPU machine a thread woken
                 // meanwhile competes with the BFD loop for a CPU); no later than TAKE_AFTER_HOLD.
                 sent.whenComplete((v, e) -> {
+                    Duration took = Duration.between(change.at(), loop.now());
                     loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
                     LOG.info("instance {} DOWN: its BFD sessions held down {} us after the decision, {}", name,
-                            Duration.between(change.at(), loop.now()).toNanos() / 1000, by);
+                            took.toNanos() / 1000, here ? "from the deciding thread" : "by the BFD event loop");
+                    observers.forEach(o -> o.heldDown(name, took, here));
                 });
                 loop.schedule(TAKE_AFTER_HOLD, AgentCore.this::evaluate);
             }

@@ -86,6 +86,21 @@ class MetricsTest {
         }
     }
 
+    @Test
+    void decisionToWireIsAHistogramPerInstanceAndSender() throws Exception {
+        try (Metrics m = new Metrics(() -> EMPTY)) {
+            m.heldDown("tayga", Duration.ofNanos(310_000), true);
+            m.heldDown("tayga", Duration.ofMillis(3), false);
+            String text = scrape(m);
+            assertThat(text).contains(
+                    "xlat_decision_to_wire_seconds_bucket{instance=\"tayga\",sent_by=\"deciding_thread\",le=\"5.0E-4\"} 1",
+                    "xlat_decision_to_wire_seconds_bucket{instance=\"tayga\",sent_by=\"deciding_thread\",le=\"2.5E-4\"} 0",
+                    "xlat_decision_to_wire_seconds_count{instance=\"tayga\",sent_by=\"bfd_loop\"} 1");
+            m.configured(Set.of(), Set.of(), Set.of());
+            assertThat(scrape(m)).doesNotContain("instance=\"tayga\"");
+        }
+    }
+
     /** One withdrawal, however often its reason changes meanwhile (min-hold), counts once. */
     @Test
     void serviceTransitionsCountWithdrawalsNotReasons() throws Exception {

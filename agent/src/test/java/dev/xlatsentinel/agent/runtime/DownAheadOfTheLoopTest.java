@@ -19,12 +19,18 @@ import org.junit.jupiter.api.Test;
 class DownAheadOfTheLoopTest {
     private final CoreFixture f = new CoreFixture();
     private final List<Verdict> verdicts = new CopyOnWriteArrayList<>();
+    private final List<String> heldDown = new CopyOnWriteArrayList<>();
 
     DownAheadOfTheLoopTest() {
         f.observers.add(new Agent.Observer() {
             @Override
             public void verdict(Verdict v) {
                 verdicts.add(v);
+            }
+
+            @Override
+            public void heldDown(String instance, Duration afterDecision, boolean fromDecidingThread) {
+                heldDown.add(instance + (fromDecidingThread ? " here" : " by the BFD loop"));
             }
         });
     }
@@ -63,6 +69,8 @@ class DownAheadOfTheLoopTest {
         assertThat(s.told).containsExactly("withdraw");
         assertThat(f.core.service("svc").withdrawn).as("the loop has not taken it yet").isFalse();
         assertThat(verdicts).isEmpty();
+        // Metrics hear how long it took, and that it left from the deciding thread (the twin sends at once).
+        assertThat(heldDown).containsExactly("up here");
 
         f.clock.runDue();
         assertThat(f.core.service("svc").withdrawn).isTrue();

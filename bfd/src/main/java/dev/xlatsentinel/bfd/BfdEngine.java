@@ -129,12 +129,22 @@ public final class BfdEngine implements AutoCloseable {
         transport = new UdpTransport(loop.eventLoop(), socketExecutor, new UdpTransport.Receiver() {
             @Override
             public void datagram(byte[] buf, int length, HopMode hop, WireAddress src, WireAddress dst, int ttl) {
-                loop.locked(() -> table.receive(clock.nanoTime(), buf, length, hop, src, dst, ttl));
+                loop.lock();
+                try {
+                    table.receive(clock.nanoTime(), buf, length, hop, src, dst, ttl);
+                } finally {
+                    loop.unlock();
+                }
             }
 
             @Override
             public void batchDone() {
-                loop.locked(BfdEngine.this::rearm);
+                loop.lock();
+                try {
+                    rearm();
+                } finally {
+                    loop.unlock();
+                }
             }
 
             @Override
@@ -544,12 +554,15 @@ public final class BfdEngine implements AutoCloseable {
     }
 
     private void onWakeup() {
-        loop.locked(() -> {
+        loop.lock();
+        try {
             wakeup = null;
             wakeupAt = TimerHeap.NEVER;
             table.poll(clock.nanoTime());
             rearm();
-        });
+        } finally {
+            loop.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -85,7 +85,20 @@ final class SessionLoop {
         }
     }
 
-    /** On the loop, in a task that did not take the lock (a timer, a read): {@code r} holding it. */
+    /**
+     * On the loop, in a task that did not take the lock (a timer, a read), around its work;
+     * {@link #locked} without a lambda, for the per-packet and per-timer paths, which allocate
+     * nothing.
+     */
+    void lock() {
+        lock.lock();
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    /** On the loop, in a task that did not take the lock: {@code r} holding it. */
     void locked(Runnable r) {
         lock.lock();
         try {

@@ -196,6 +196,7 @@ final class AgentCore {
         @Override
         public void onChange(HealthChange change) {
             CompletableFuture<Void> sent = inbox.offer(owner, change);
+            Instant offered = loop.now();
             if (sent == null) {
                 loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
             } else {
@@ -204,7 +205,8 @@ final class AgentCore {
                 // The loop wakes once the Down has left (on a 2-CPU machine a thread woken
                 // meanwhile competes with the BFD loop for a CPU); no later than TAKE_AFTER_HOLD.
                 sent.whenComplete((v, e) -> {
-                    Duration took = Duration.between(change.at(), loop.now());
+                    // Sent here: timed as the hold-downs returned, not after whatever delays this thread next.
+                    Duration took = Duration.between(change.at(), here ? offered : loop.now());
                     loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
                     LOG.info("instance {} DOWN: its BFD sessions held down {} us after the decision, {}", name,
                             took.toNanos() / 1000, here ? "from the deciding thread" : "by the BFD event loop");

@@ -4,7 +4,6 @@ import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.SessionTable;
 import dev.xlatsentinel.bfd.session.WireAddress;
-import dev.xlatsentinel.bfd.timer.TimerHeap;
 import dev.xlatsentinel.bfd.transport.RealtimeScheduling;
 import dev.xlatsentinel.bfd.transport.UdpTransport;
 import dev.xlatsentinel.platform.config.FieldException;
@@ -14,7 +13,6 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,9 +66,7 @@ public final class BfdEngine implements AutoCloseable {
     private final Runnable afterHere = this::afterHere;
     private SessionTable table;
     private UdpTransport transport;
-    private ScheduledFuture<?> wakeup;
-    private long wakeupAt = TimerHeap.NEVER;
-    private final Runnable onWakeup = this::onWakeup;
+    private SessionTimer timer;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -114,6 +110,7 @@ public final class BfdEngine implements AutoCloseable {
                     clock::now, timerResolutionNanos);
             // Logged on the listener thread, like state changes: the loop never waits for a log sink.
             table.onAuthFailure(handOver::authFailure);
+            timer = new SessionTimer(loop, table, clock);
             if (realtimePriority > 0) {
                 String failed = RealtimeScheduling.applyToCurrentThread(realtimePriority);
                 if (failed == null) {
@@ -420,7 +417,21 @@ public final class BfdEngine implements AutoCloseable {
 
     CompletableFuture<Void> act(BfdSession h, SessionAction action) {
         requireRunning();
-        return posted(h, action);
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.post(() -> {
+            try {
+                Session s = h.live();
+                if (table.get(s.key()) != s) {
+                    throw new IllegalStateException("session " + s.key() + " was removed");
+                }
+                action.apply(s, clock.nanoTime());
+                rearm();
+                f.complete(null);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
     }
 
     /**
@@ -448,12 +459,11 @@ public final class BfdEngine implements AutoCloseable {
             } catch (RuntimeException e) {
                 failed[0] = e; // as on the loop: what applied stays, the caller hears why
             }
-            long next = table.nextDeadline();
-            wake[0] = wakeupAt == TimerHeap.NEVER || next != TimerHeap.NEVER && slot(next) < wakeupAt;
+            wake[0] = timer.needsRearm();
             return true;
         });
         if (!ran) {
-            return posted(h, action);
+            return act(h, action);
         }
         try {
             if (wake[0]) {
@@ -473,24 +483,6 @@ public final class BfdEngine implements AutoCloseable {
             handOver.handOver();
             rearm();
         });
-    }
-
-    private CompletableFuture<Void> posted(BfdSession h, SessionAction action) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.post(() -> {
-            try {
-                Session s = h.live();
-                if (table.get(s.key()) != s) {
-                    throw new IllegalStateException("session " + s.key() + " was removed");
-                }
-                action.apply(s, clock.nanoTime());
-                rearm();
-                f.complete(null);
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
     }
 
     SessionTable table() {
@@ -523,45 +515,10 @@ public final class BfdEngine implements AutoCloseable {
         return done;
     }
 
-    // ---------------------------------------------------------------- timers
-
-    /** Arms one wake-up for the earliest session deadline; cheap when nothing changed. */
+    /** Arms the loop's one wake-up for the earliest session deadline ({@link SessionTimer}). */
     private void rearm() {
-        long next = table.nextDeadline();
-        if (next == TimerHeap.NEVER || closed) {
-            return;
-        }
-        long slot = slot(next);
-        if (slot >= wakeupAt) {
-            return;
-        }
-        if (wakeup != null) {
-            wakeup.cancel(false);
-        }
-        wakeupAt = slot;
-        next = slot;
-        long delay = Math.max(0, next - clock.nanoTime());
-        wakeup = loop.eventLoop().schedule(onWakeup, delay, TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * The end of the deadline's resolution slot, when the loop wakes for it: the sessions due
-     * in one slot are served by one wake-up (timers run up to one resolution late, never early).
-     */
-    private long slot(long deadline) {
-        long resolution = table.timerSlackNanos();
-        return resolution <= 1 ? deadline : (deadline / resolution + 1) * resolution;
-    }
-
-    private void onWakeup() {
-        loop.lock();
-        try {
-            wakeup = null;
-            wakeupAt = TimerHeap.NEVER;
-            table.poll(clock.nanoTime());
-            rearm();
-        } finally {
-            loop.unlock();
+        if (!closed) {
+            timer.rearm();
         }
     }
 
@@ -604,9 +561,7 @@ public final class BfdEngine implements AutoCloseable {
                     transport.closeSendSocket((Channel) s.attachment());
                 }
                 closed = true;
-                if (wakeup != null) {
-                    wakeup.cancel(false);
-                }
+                timer.stop();
                 return null;
             });
             transport.close();

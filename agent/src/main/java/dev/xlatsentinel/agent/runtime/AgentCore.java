@@ -12,9 +12,7 @@ import dev.xlatsentinel.agent.policy.Verdict;
 import dev.xlatsentinel.bfd.SessionKey;
 import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.health.HealthChange;
-import dev.xlatsentinel.translator.health.HealthListener;
 import dev.xlatsentinel.translator.health.HealthState;
-import dev.xlatsentinel.translator.probe.ProbeResult;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -177,51 +175,7 @@ final class AgentCore {
 
     /** A new instance's health listener: events of an instance that a later commit replaced are ignored. */
     InstanceListener listener(String name) {
-        return new InstanceListener(name);
-    }
-
-    /**
-     * Health events from the deciding threads (probe rounds, kernel events): a DOWN holds its
-     * services' sessions down here and now, then every change goes to the loop through the
-     * inbox. The instance it belongs to is set once built.
-     */
-    final class InstanceListener implements HealthListener {
-        private final String name;
-        volatile InstanceRuntime owner;
-
-        private InstanceListener(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public void onChange(HealthChange change) {
-            CompletableFuture<Void> sent = inbox.offer(owner, change);
-            Instant offered = loop.now();
-            if (sent == null) {
-                loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
-            } else {
-                // Done already: every Down left from this thread (the BFD loop was idle).
-                boolean here = sent.isDone();
-                // The loop wakes once the Down has left (on a 2-CPU machine a thread woken
-                // meanwhile competes with the BFD loop for a CPU); no later than TAKE_AFTER_HOLD.
-                sent.whenComplete((v, e) -> {
-                    // Sent here: timed as the hold-downs returned, not after whatever delays this thread next.
-                    Duration took = Duration.between(change.at(), here ? offered : loop.now());
-                    loop.schedule(Duration.ZERO, AgentCore.this::evaluate);
-                    LOG.info("instance {} DOWN: its BFD sessions held down {} us after the decision, {}", name,
-                            took.toNanos() / 1000, here ? "from the deciding thread" : "by the BFD event loop");
-                    observers.forEach(o -> o.heldDown(name, took, here));
-                });
-                loop.schedule(TAKE_AFTER_HOLD, AgentCore.this::evaluate);
-            }
-            observers.forEach(o -> o.health(change));
-        }
-
-        @Override
-        public void onRound(String instance, List<ProbeResult> results) {
-            lastRound.computeIfPresent(name, (k, v) -> loop.nanoTime());
-            observers.forEach(o -> o.round(instance, results));
-        }
+        return new InstanceListener(name, inbox, loop, this::evaluate, observers, lastRound);
     }
 
     /**

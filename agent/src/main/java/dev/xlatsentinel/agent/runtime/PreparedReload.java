@@ -45,14 +45,14 @@ final class PreparedReload {
      * @throws ReloadRejected with everything taken given back
      */
     static PreparedReload prepare(ReloadPlan plan, LoadedConfig next, Map<Object, Actuator> running,
-            Resources resources, Function<String, AgentCore.InstanceListener> listeners, ReloadTransaction tx)
+            Resources resources, Function<String, InstanceListener> listeners, ReloadTransaction tx)
             throws ReloadRejected {
         PreparedReload p = new PreparedReload(plan, next, tx);
         for (Change<InstanceSpec> c : plan.instances()) {
             if (c.kind() == Kind.ADD || c.kind() == Kind.RECREATE) {
                 String name = (String) c.id();
                 p.instances.put(name, tx.prepare(c.name() + " (probes)", () -> {
-                    AgentCore.InstanceListener l = listeners.apply(name);
+                    InstanceListener l = listeners.apply(name);
                     InstanceRuntime built = resources.instance(name, c.to(), l);
                     l.owner = built;
                     return built;

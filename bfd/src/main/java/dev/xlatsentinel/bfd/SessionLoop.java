@@ -68,21 +68,7 @@ final class SessionLoop {
                 lock.unlock();
             }
         }
-        queued.incrementAndGet();
-        try {
-            return Blocking.call(loop, () -> {
-                lock.lock();
-                try {
-                    queued.decrementAndGet();
-                    return task.call();
-                } finally {
-                    lock.unlock();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            queued.decrementAndGet();
-            throw e;
-        }
+        return Blocking.call(this::post, task); // posted like any task: counted, holding the lock
     }
 
     /**

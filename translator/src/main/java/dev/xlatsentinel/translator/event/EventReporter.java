@@ -65,20 +65,56 @@ public final class EventReporter {
      * look woken by the message, on a small machine, can run in between.
      */
     public void removed(String what, Scheduler scheduler, Executor on, List<Duration> again) {
-        on.execute(() -> lookAfterRemoval(what, scheduler, on, again, 0));
+        removalLook(what, scheduler, on, again).run();
     }
 
-    private void lookAfterRemoval(String what, Scheduler scheduler, Executor on, List<Duration> again, int i) {
-        if (sink == null) {
-            return;
+    /**
+     * {@link #removed}, made once (when the probe starts watching) and run on each removal
+     * message from any thread: its class is loaded then, not on the first fault.
+     */
+    public Runnable removalLook(String what, Scheduler scheduler, Executor on, List<Duration> again) {
+        return new LookAfterRemoval(what, scheduler, on, again, 0, true);
+    }
+
+    /**
+     * One look after a removal, on its thread ({@code hop}: first from the caller's or the
+     * scheduler's thread to it). A class, not lambdas: a lambda's class is made the first time
+     * its line runs, and these run first on the first fault of an agent's life, before the
+     * decision (docs/failover.md "The first fault").
+     */
+    private final class LookAfterRemoval implements Runnable {
+        private final String what;
+        private final Scheduler scheduler;
+        private final Executor on;
+        private final List<Duration> again;
+        private final int i;
+        private final boolean hop;
+
+        LookAfterRemoval(String what, Scheduler scheduler, Executor on, List<Duration> again, int i, boolean hop) {
+            this.what = what;
+            this.scheduler = scheduler;
+            this.on = on;
+            this.again = again;
+            this.i = i;
+            this.hop = hop;
         }
-        String problem = look();
-        if (problem == null && i < again.size()) {
-            scheduler.schedule(again.get(i), () -> on.execute(() -> lookAfterRemoval(what, scheduler, on, again,
-                    i + 1)));
-            return;
+
+        @Override
+        public void run() {
+            if (hop) {
+                on.execute(new LookAfterRemoval(what, scheduler, on, again, i, false));
+                return;
+            }
+            if (sink == null) {
+                return;
+            }
+            String problem = look();
+            if (problem == null && i < again.size()) {
+                scheduler.schedule(again.get(i), new LookAfterRemoval(what, scheduler, on, again, i + 1, true));
+                return;
+            }
+            report(i == 0 ? what : what + ", looked " + (i + 1) + " times", problem);
         }
-        report(i == 0 ? what : what + ", looked " + (i + 1) + " times", problem);
     }
 
     private String look() {

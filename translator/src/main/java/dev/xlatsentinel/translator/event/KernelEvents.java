@@ -38,11 +38,19 @@ public final class KernelEvents implements AutoCloseable {
         private final String what;
         private final Ready handler;
         private volatile boolean closed;
+        private final Runnable removal;
 
         private Registration(int fd, String what, Ready handler) {
             this.fd = fd;
             this.what = what;
             this.handler = handler;
+            // Made here, not in close(): a pidfd's registration closes on the process's exit,
+            // before the exit is reported, and a lambda's class is made the first time its line
+            // runs (docs/failover.md "The first fault").
+            this.removal = () -> {
+                active.remove(this);
+                C.close(fd);
+            };
         }
 
         /** The fd, for reading it inside the handler. */
@@ -54,10 +62,7 @@ public final class KernelEvents implements AutoCloseable {
         public void close() {
             if (!closed) {
                 closed = true;
-                changes.add(() -> {
-                    active.remove(this);
-                    C.close(fd);
-                });
+                changes.add(removal);
                 wake();
             }
         }

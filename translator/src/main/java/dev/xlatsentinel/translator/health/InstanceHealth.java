@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +57,7 @@ public final class InstanceHealth implements AutoCloseable {
     private final Scheduler scheduler;
     private final ProbeRunner runner;
     private final KOfN combine;
+    private final RoundCount count;
     private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
 
     // Guarded by this.
@@ -77,6 +77,12 @@ public final class InstanceHealth implements AutoCloseable {
     private long lastLateness;
     private long maxLateness;
     private Scheduler.Timer next;
+    /**
+     * The task that runs a round, made once: a method reference written at each call would be
+     * made the first time its line runs, and the pulled round's line runs first on an
+     * instance's first fault event (docs/failover.md "The first fault").
+     */
+    private final Runnable roundTask = this::round;
     private boolean started;
     private boolean closed;
     /** A round is running (between round() and finish()). */
@@ -114,6 +120,7 @@ public final class InstanceHealth implements AutoCloseable {
             throw new IllegalArgumentException("instance " + instance + " has only evidence probes");
         }
         this.combine = policy.required() == 0 ? KOfN.all(n) : new KOfN(policy.required(), n);
+        this.count = new RoundCount(this.probes, combine, policy);
         this.lastVerdict = new long[this.probes.size()];
         this.eventCounted = new boolean[this.probes.size()];
         this.runner = new ProbeRunner(scheduler);
@@ -161,7 +168,7 @@ public final class InstanceHealth implements AutoCloseable {
             long now = scheduler.nanoTime();
             java.util.Arrays.fill(lastVerdict, now);
             plannedStart = now;
-            next = scheduler.schedule(Duration.ZERO, this::round);
+            next = scheduler.schedule(Duration.ZERO, roundTask);
         }
         for (Probe p : probes) {
             if (p instanceof Watched w && w.eventMode() != EventMode.OFF) {
@@ -206,13 +213,13 @@ public final class InstanceHealth implements AutoCloseable {
      */
     private synchronized void scheduleNext() {
         if (!closed && next == null) {
-            next = scheduler.schedule(Duration.ofNanos(Math.max(0, plannedStart - scheduler.nanoTime())), this::round);
+            next = scheduler.schedule(Duration.ofNanos(Math.max(0, plannedStart - scheduler.nanoTime())), roundTask);
         }
     }
 
     private HealthChange eventLocked(ProbeEvent e) {
         int i = indexOf(e.probe());
-        boolean precondition = i < 0 && preconditions.stream().anyMatch(c -> c.name().equals(e.probe()));
+        boolean precondition = i < 0 && isPrecondition(e.probe());
         if (!e.fault() || (i < 0 && !precondition)) {
             return null;
         }
@@ -240,9 +247,31 @@ public final class InstanceHealth implements AutoCloseable {
         since = scheduler.now();
         // Written when first read: after the listeners have acted on the change.
         List<ProbeResult> decided = List.copyOf(results);
-        return new HealthChange(instance, before, after, since, () -> e.mode() == EventMode.DOWN
-                ? e.probe() + ": " + e.reason() + " (onEvent: down)"
-                : reason(after, countPassed(decided), decided) + " (the last one an event)", decided);
+        // No lambda here: this line runs first on an instance's first fault event, between the
+        // decision and the wire, and a lambda's class is made then (docs/failover.md "The first fault").
+        return e.mode() == EventMode.DOWN
+                ? new HealthChange(instance, before, after, since, e.probe() + ": " + e.reason() + " (onEvent: down)",
+                        decided)
+                : new HealthChange(instance, before, after, since,
+                        count.reasonLater(after, count.passed(decided), decided, " (the last one an event)"), decided);
+    }
+
+    private boolean isPrecondition(String name) {
+        for (Precondition c : preconditions) {
+            if (c.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean allDone(List<CompletableFuture<ProbeResult>> running) {
+        for (CompletableFuture<ProbeResult> f : running) {
+            if (!f.isDone()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Starts the next round as soon as allowed: now, but not sooner than fastInterval after the last one started. */
@@ -260,7 +289,7 @@ public final class InstanceHealth implements AutoCloseable {
             next.cancel();
         }
         plannedStart = at;
-        next = scheduler.schedule(Duration.ofNanos(at - now), this::round);
+        next = scheduler.schedule(Duration.ofNanos(at - now), roundTask);
     }
 
     private int indexOf(String probe) {
@@ -270,16 +299,6 @@ public final class InstanceHealth implements AutoCloseable {
             }
         }
         return -1;
-    }
-
-    private int countPassed(List<ProbeResult> results) {
-        int ok = 0;
-        for (int i = 0; i < results.size() && i < probes.size(); i++) {
-            if (!probes.get(i).evidenceOnly() && results.get(i).passed()) {
-                ok++;
-            }
-        }
-        return ok;
     }
 
     private void round() {
@@ -323,7 +342,7 @@ public final class InstanceHealth implements AutoCloseable {
      * end, as before). The stale rule only stops passes; a round decided early has failed.
      */
     private void early(RunningRound round, int probe, ProbeResult r, List<CompletableFuture<ProbeResult>> running) {
-        if (!certainFail(probe, r)) {
+        if (!count.certainFail(probe, r)) {
             // The usual result: kept for the reason, without waiting for a change being told.
             synchronized (this) {
                 if (current == round) {
@@ -340,11 +359,11 @@ public final class InstanceHealth implements AutoCloseable {
                 }
                 round.arrived[probe] = r;
                 round.certain++;
-                if (!combine.lost(round.certain) || running.stream().allMatch(CompletableFuture::isDone)) {
+                if (!combine.lost(round.certain) || allDone(running)) {
                     return;
                 }
                 round.decided = true;
-                String why = earlyReason(round);
+                String why = count.earlyReason(round, lastResults);
                 List<ProbeResult> results = withThisRound(round);
                 lastResults = results;
                 HealthState before = riseFall.state();
@@ -362,27 +381,6 @@ public final class InstanceHealth implements AutoCloseable {
     }
 
     /**
-     * A failure no rule of {@link EvidenceRule} can excuse, of a probe that counts: not a cut
-     * (excused while late), not a datapath probe that failed only by timeouts (busy, upstream,
-     * lossy, starved). Any other failure, the translator probe's included, is counted as it is.
-     */
-    private boolean certainFail(int probe, ProbeResult r) {
-        return !r.passed() && !probes.get(probe).evidenceOnly() && settled(r);
-    }
-
-    /** No rule at the round's end can change it: a pass, or a failure that is neither a cut nor only timeouts. */
-    private static boolean settled(ProbeResult r) {
-        return r.passed() || !(r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Hung
-                || r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Datapath d && d.onlyTimeouts());
-    }
-
-    /** Probe {@code i}'s latest result before this round (null: none yet). */
-    private ProbeResult lastResult(int i) {
-        return i < lastResults.size() && lastResults.get(i).probe().equals(probes.get(i).name()) ? lastResults.get(i)
-                : null;
-    }
-
-    /**
      * The last results with this round's settled ones in their places (before any round
      * ended: those alone); the rest come at the round's end.
      */
@@ -390,10 +388,10 @@ public final class InstanceHealth implements AutoCloseable {
         List<ProbeResult> out = new ArrayList<>(lastResults);
         for (int i = 0; i < round.arrived.length; i++) {
             ProbeResult r = round.arrived[i];
-            if (r == null || !settled(r)) {
+            if (r == null || !RoundCount.settled(r)) {
                 continue;
             }
-            if (lastResult(i) != null) {
+            if (count.lastResult(lastResults, i) != null) {
                 out.set(i, r);
             } else {
                 out.add(r);
@@ -460,11 +458,11 @@ public final class InstanceHealth implements AutoCloseable {
                     alarm = j.alarm();
                     alarmChange = alarm;
                     alarmChanged = true;
-                } else if (!j.upstream() && alarm != null && datapathPassedOnItsOwn(results)) {
+                } else if (!j.upstream() && alarm != null && RoundCount.datapathPassedOnItsOwn(results)) {
                     alarm = null;
                     alarmChanged = true;
                 }
-                int ok = countPassed(results);
+                int ok = count.passed(results);
                 boolean passed = combine.satisfied(ok);
                 for (Precondition c : preconditions) {
                     String broken = c.violated();
@@ -489,7 +487,7 @@ public final class InstanceHealth implements AutoCloseable {
                     since = scheduler.now();
                     // Written when first read: after the listeners have acted on the change.
                     List<ProbeResult> decided = List.copyOf(results);
-                    change = new HealthChange(instance, before, after, since, () -> reason(after, ok, decided),
+                    change = new HealthChange(instance, before, after, since, count.reasonLater(after, ok, decided, ""),
                             decided);
                 }
                 Duration period = pullNext || stale ? policy.fastInterval()
@@ -542,61 +540,6 @@ public final class InstanceHealth implements AutoCloseable {
             }
         }
         LOG.info("{}", change);
-    }
-
-    /** Some datapath probe passed without any excuse: the path through the translator answers. */
-    private static boolean datapathPassedOnItsOwn(List<ProbeResult> results) {
-        for (ProbeResult r : results) {
-            if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Datapath && r.passed()
-                    && !r.reason().startsWith("upstream") && !r.reason().startsWith("busy")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private String reason(HealthState to, int ok, List<ProbeResult> results) {
-        String counts = ok + "/" + combine.total() + " probes passed (" + combine + " required)";
-        if (to == HealthState.UP) {
-            return counts + " for " + policy.rise() + " rounds in a row";
-        }
-        String failing = results.stream().filter(r -> !r.passed() && !isEvidence(r)).map(ProbeResult::summary)
-                .collect(Collectors.joining("; "));
-        return counts + " for " + policy.fall() + " rounds in a row: " + failing;
-    }
-
-    /**
-     * Why a round decided early took the instance down: the failures that decided it, then the
-     * last failure of each probe still running. The first to fail is often a symptom (the
-     * datapath probe's "no route" when the TUN went down), and the cause is in a probe that
-     * has not answered yet: its result of the round before (one of the {@code fall}) names it.
-     */
-    private String earlyReason(RunningRound round) {
-        List<String> failing = new ArrayList<>();
-        for (int i = 0; i < probes.size(); i++) {
-            ProbeResult r = round.arrived[i];
-            if (r != null && certainFail(i, r)) {
-                failing.add(r.summary());
-            }
-        }
-        for (int i = 0; i < probes.size(); i++) {
-            ProbeResult last = lastResult(i);
-            if (round.arrived[i] == null && !probes.get(i).evidenceOnly() && last != null && !last.passed()) {
-                failing.add(last.summary() + " (its last result; still running)");
-            }
-        }
-        return "at most " + (combine.total() - round.certain) + "/" + combine.total() + " probes can pass ("
-                + combine + " required) for " + policy.fall() + " rounds in a row: " + String.join("; ", failing)
-                + " (counted as soon as the round could no longer pass)";
-    }
-
-    private boolean isEvidence(ProbeResult r) {
-        for (Probe p : probes) {
-            if (p.name().equals(r.probe())) {
-                return p.evidenceOnly();
-            }
-        }
-        return false;
     }
 
     /** Stops probing: no round starts and no round in flight counts after this returns. */

@@ -86,31 +86,38 @@ public final class RouteProbe implements Probe, Watched {
             return;
         }
         reporter.attach(sink);
+        // The looks are made here, not per message: a lambda's class is made the first time its
+        // line runs, and these lines run first on a fault (docs/failover.md "The first fault").
+        Runnable onRoute = look("route event");
+        Runnable onLink = look("link event");
+        Runnable onOverrun = look("netlink overrun");
+        Runnable onRemoval = reporter.removalLook("route removal event", scheduler, ns.executor(),
+                AGAIN_AFTER_REMOVAL);
         monitor.addListener(new RtnetlinkMonitor.Listener() {
             @Override
             public void message(RtnetlinkMessage m) {
                 if (m instanceof RtnetlinkMessage.Route r && r.length() == length
                         && r.destination().equals(destination)) {
                     if (r.removed()) {
-                        reporter.removed("route removal event", scheduler, ns.executor(), AGAIN_AFTER_REMOVAL);
+                        onRemoval.run();
                     } else {
-                        lookOnNamespaceThread("route event");
+                        ns.executor().execute(onRoute);
                     }
                 } else if (m instanceof RtnetlinkMessage.Link l && (l.removed() || !l.state().isUp())) {
-                    lookOnNamespaceThread("link event");
+                    ns.executor().execute(onLink);
                 }
             }
 
             @Override
             public void lost() {
-                lookOnNamespaceThread("netlink overrun");
+                ns.executor().execute(onOverrun);
             }
         });
     }
 
-    /** /proc/thread-self/net shows the namespace of the thread that reads it. */
-    private void lookOnNamespaceThread(String what) {
-        ns.executor().execute(() -> reporter.changed(what));
+    /** A look, to run on the namespace's thread: /proc/thread-self/net shows the namespace of the thread that reads it. */
+    private Runnable look(String what) {
+        return () -> reporter.changed(what);
     }
 
     /** Null when the route is there; else why not. Call on the namespace's thread. */

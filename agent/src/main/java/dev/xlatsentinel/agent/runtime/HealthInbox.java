@@ -64,7 +64,8 @@ final class HealthInbox {
             }
         }
         queue.add(new Entry(from, change));
-        return sent.isEmpty() ? null : CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+        // No method reference: its class would be made here on the first DOWN of the agent's life.
+        return sent.isEmpty() ? null : CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
     }
 
     /** Loop, holding this lock: every change queued so far, oldest first. */

@@ -37,7 +37,8 @@ public final class FailoverBench {
                     + "    [--router bird2|bird2.17|bird3|frr10] [--soak MINUTES] [--logs DIR (agents' logs, per trial and soak)] [--keep-files]\n"
                     + "    [--bfd-realtime PRIORITY (agent.bfdRealtimePriority; in the soak BIRD too; 0: normal scheduling)]\n"
                     + "    [--settings fast|fast5 (probes every 10 ms; or every 5 ms, timeout 4 ms)] [--timeout MS]\n"
-                    + "    [--out FILE (lab/out/failover.md)]\n"
+                    + "    [--out FILE (lab/out/failover.md)] [--fresh-agent SECONDS (restart the primary's agent before\n"
+                    + "    every trial and let it run SECONDS: each fault is the first of its agent's life)]\n"
                     + "Every fault N times with a 1 ms UDP stream (and today's setup beside it unless --no-baseline);\n"
                     + "writes medians, worst cases, decision to wire and every trial's timeline as Markdown.");
             return;
@@ -86,9 +87,15 @@ public final class FailoverBench {
                 .append(" runs per fault.\n\n");
 
         String logs = option(args, "--logs", "");
+        Duration fresh = option(args, "--fresh-agent", "").isEmpty() ? null
+                : Duration.ofSeconds(Long.parseLong(option(args, "--fresh-agent", "")));
+        if (fresh != null) {
+            md.append("Every trial is the first fault of its agent's life: the primary's agent was restarted before it "
+                    + "and ran ").append(fresh.toSeconds()).append(" s with the lab steady.\n\n");
+        }
         if (runs > 0) {
             md.append(trials(runs, faults, withBaseline, tuning, router, upstream, spec,
-                    logs.isEmpty() ? null : Path.of(logs)));
+                    logs.isEmpty() ? null : Path.of(logs), fresh));
         }
         if (soakMinutes > 0) {
             int rt = Integer.parseInt(realtime);
@@ -102,14 +109,17 @@ public final class FailoverBench {
 
     /** Every fault {@code runs} times with the agent, and today's setup beside it: the two tables. */
     private static String trials(int runs, List<Fault> faults, boolean withBaseline, Nat64Lab.AgentTuning tuning,
-            Nat64Lab.RouterBfd router, UpstreamRouter.Kind upstream, Scenario.TrialSpec spec, Path logs)
-            throws IOException {
+            Nat64Lab.RouterBfd router, UpstreamRouter.Kind upstream, Scenario.TrialSpec spec, Path logs,
+            Duration fresh) throws IOException {
         StringBuilder md = new StringBuilder();
         Map<Fault, List<Trial>> agent = new LinkedHashMap<>();
         Lab lab = Lab.open("bench-agent");
         try (Scenario s = Scenario.start(lab, Scenario.Mode.AGENT, tuning, router, true, upstream)) {
             for (int r = 0; r < runs; r++) {
                 for (Fault f : faults) {
+                    if (fresh != null) {
+                        s.restartAgent(s.primary(), fresh);
+                    }
                     Trial t = s.trial(f, spec);
                     agent.computeIfAbsent(f, k -> new ArrayList<>()).add(t);
                     if (logs != null) {

@@ -138,6 +138,23 @@ public final class Scenario implements AutoCloseable {
     }
 
     /**
+     * Stops {@code g}'s agent (SIGTERM) and starts it again, then lets it run {@code settle}
+     * with the lab steady: the next fault is the first of that agent's life, after its start-up.
+     */
+    public void restartAgent(Nat64Lab.Gateway g, Duration settle) {
+        AgentProcess a = agent(g.name());
+        a.terminate(Duration.ofSeconds(20));
+        a.restart();
+        awaitSteady();
+        // A schedule, not a wait for an event: the agent runs this long before the fault.
+        long due = System.nanoTime() + settle.toNanos();
+        while (System.nanoTime() < due) {
+            LockSupport.parkNanos(due - System.nanoTime());
+        }
+        awaitSteady();
+    }
+
+    /**
      * Breaks the primary while traffic flows, and measures. Leaves the lab steady again
      * (repaired, route back on the primary) or throws saying what did not come back.
      */

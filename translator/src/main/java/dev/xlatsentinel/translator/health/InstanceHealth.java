@@ -481,12 +481,16 @@ public final class InstanceHealth implements AutoCloseable {
                 // A round that began before a fault event saw the world before it: its pass proves nothing.
                 boolean stale = passed && start < lastFaultEvent;
                 HealthState before = riseFall.state();
-                // A round that passes only by the rules' excuses (busy, starved, upstream, a late
-                // probe cut) keeps an UP instance UP: busy is not broken. It proves nothing for an
-                // instance that is not UP, and is neither a pass nor a failure there: a broken
-                // translator on a busy host must not rise on its excuses (it did: dropped
-                // translated traffic re-announced within 30 ms, docs/failover.md "The first fault").
-                boolean excusedOnly = passed && before != HealthState.UP && !combine.satisfied(count.passed(raw));
+                // A round that passes only by the rules' excuses (busy, starved, lossy, a late probe
+                // cut) keeps an UP instance UP: busy is not broken. It proves nothing for an instance
+                // that is not UP, and is neither a pass nor a failure there: a broken translator on a
+                // busy host must not rise on its excuses (it did: dropped translated traffic
+                // re-announced within 30 ms, docs/failover.md "The first fault"). Not so when the
+                // targets are silent natively too: the datapath cannot judge any translator then, and
+                // a gateway must not stay withdrawn through a probe-target outage (an agent restarted
+                // during one would never announce).
+                boolean excusedOnly = passed && before != HealthState.UP && !j.upstream()
+                        && !combine.satisfied(count.passed(raw));
                 // Decided early: already counted, and its change already told.
                 HealthState after = stale || round.decided || excusedOnly ? null : riseFall.record(passed);
                 if (after != null) {

@@ -23,46 +23,8 @@ import org.junit.jupiter.api.Test;
 class ExcusesDoNotRaiseTest {
     private static final Duration INTERVAL = Duration.ofMillis(5);
 
-    private enum Outcome { ANSWERS, TIMES_OUT, TIMES_OUT_STARVED }
-
-    /** The icmp datapath probe, its outcome set by the test; its last answer is the last ANSWERS run. */
-    private static final class Icmp implements Probe {
-        final ManualClock clock;
-        Outcome next = Outcome.ANSWERS;
-        long lastReply = Long.MIN_VALUE;
-
-        Icmp(ManualClock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public String name() {
-            return "icmp";
-        }
-
-        @Override
-        public CompletableFuture<ProbeResult> run(Duration timeout) {
-            ProbeResult r = switch (next) {
-                case ANSWERS -> {
-                    lastReply = clock.nanoTime();
-                    yield ProbeResult.pass("icmp", "2/2 targets answered")
-                            .withSignal(new Signal.Datapath(false, List.of(), lastReply));
-                }
-                // Waited 4.4 ms; the CPU denied for none of it (counted), or for 4 ms of it (starved).
-                case TIMES_OUT -> timedOut(new Signal.Load(4_400_000, 0, 0, 0, 0));
-                case TIMES_OUT_STARVED -> timedOut(new Signal.Load(4_400_000, 4_000_000, 0, 0, 0));
-            };
-            return CompletableFuture.completedFuture(r);
-        }
-
-        private ProbeResult timedOut(Signal.Load load) {
-            return ProbeResult.fail("icmp", "2/2 targets timed out after 4ms").withSignal(new Signal.Datapath(true,
-                    List.of("192.0.2.1", "192.0.2.2"), lastReply, load));
-        }
-    }
-
     private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final Icmp icmp = new Icmp(clock);
+    private final FakeIcmp icmp = new FakeIcmp(clock);
     private final List<HealthChange> changes = new ArrayList<>();
     private final InstanceHealth health = new InstanceHealth("tayga",
             new HealthPolicy(3, 2, INTERVAL, INTERVAL, Duration.ofMillis(4), 0), List.of(icmp), clock);
@@ -81,28 +43,28 @@ class ExcusesDoNotRaiseTest {
         assertThat(health.state()).isEqualTo(HealthState.UP);
 
         // Excused while UP: the instance stays UP (busy is not broken).
-        icmp.next = Outcome.TIMES_OUT_STARVED;
+        icmp.next = FakeIcmp.Outcome.TIMES_OUT_STARVED;
         rounds(10);
         assertThat(health.state()).isEqualTo(HealthState.UP);
 
-        icmp.next = Outcome.TIMES_OUT;
+        icmp.next = FakeIcmp.Outcome.TIMES_OUT;
         rounds(3);
         assertThat(health.state()).isEqualTo(HealthState.DOWN);
 
         // The same broken path on a starved host: excused, and it answered within the hung limit
         // (1 s), but nothing says it works. It stays DOWN (it rose after 3 rounds before).
-        icmp.next = Outcome.TIMES_OUT_STARVED;
+        icmp.next = FakeIcmp.Outcome.TIMES_OUT_STARVED;
         rounds(20);
         assertThat(health.state()).isEqualTo(HealthState.DOWN);
         assertThat(changes).extracting(HealthChange::to).containsExactly(HealthState.UP, HealthState.DOWN);
 
         // Real answers: rise 3, excused rounds between them neither count nor break the streak.
-        icmp.next = Outcome.ANSWERS;
+        icmp.next = FakeIcmp.Outcome.ANSWERS;
         rounds(2);
-        icmp.next = Outcome.TIMES_OUT_STARVED;
+        icmp.next = FakeIcmp.Outcome.TIMES_OUT_STARVED;
         rounds(1);
         assertThat(health.state()).isEqualTo(HealthState.DOWN);
-        icmp.next = Outcome.ANSWERS;
+        icmp.next = FakeIcmp.Outcome.ANSWERS;
         rounds(1);
         assertThat(health.state()).isEqualTo(HealthState.UP);
     }
@@ -140,7 +102,7 @@ class ExcusesDoNotRaiseTest {
                 new HealthPolicy(3, 2, INTERVAL, INTERVAL, Duration.ofMillis(4), 0), List.of(icmp, nat), clock);
         h.start();
         icmp.lastReply = clock.nanoTime();
-        icmp.next = Outcome.TIMES_OUT;
+        icmp.next = FakeIcmp.Outcome.TIMES_OUT;
         nat.outcome = Signal.NativeOutcome.SILENT;
         rounds(3);
         assertThat(h.state()).isEqualTo(HealthState.UP);
@@ -151,10 +113,10 @@ class ExcusesDoNotRaiseTest {
     void anInstanceNeverUpDoesNotRiseOnExcusesEither() {
         health.start();
         icmp.lastReply = clock.nanoTime(); // answered once, long enough ago to be nothing more
-        icmp.next = Outcome.TIMES_OUT_STARVED;
+        icmp.next = FakeIcmp.Outcome.TIMES_OUT_STARVED;
         rounds(20);
         assertThat(health.state()).isEqualTo(HealthState.STARTING);
-        icmp.next = Outcome.ANSWERS;
+        icmp.next = FakeIcmp.Outcome.ANSWERS;
         rounds(3);
         assertThat(health.state()).isEqualTo(HealthState.UP);
     }

@@ -8,7 +8,6 @@ import dev.xlatsentinel.translator.event.ProbeEvent;
 import dev.xlatsentinel.translator.event.Watched;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
-import dev.xlatsentinel.translator.probe.Signal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,34 +25,6 @@ import java.util.concurrent.Executor;
  * loaded in between stand between the two lines. Not a test by itself.
  */
 public final class FirstFaultRun {
-
-    /** A datapath probe whose runs time out, with what the real one measures, once told to. */
-    static final class Datapath implements Probe {
-        final ManualClock clock;
-        /** Made here, not at the first timeout: what is counted is the health's code, not this fake's. */
-        final Signal.Load load = new Signal.Load(4_400_000, 1_000_000, 0, 0, 0);
-        volatile boolean broken;
-
-        Datapath(ManualClock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public String name() {
-            return "icmp";
-        }
-
-        @Override
-        public CompletableFuture<ProbeResult> run(Duration timeout) {
-            if (!broken) {
-                return CompletableFuture.completedFuture(ProbeResult.pass("icmp", "2/2 targets answered")
-                        .withSignal(new Signal.Datapath(false, List.of(), clock.nanoTime())));
-            }
-            return CompletableFuture.completedFuture(ProbeResult.fail("icmp", "2/2 targets timed out after 4ms")
-                    .withSignal(new Signal.Datapath(true, List.of("192.0.2.1", "192.0.2.2"),
-                            clock.nanoTime() - 8_000_000, load)));
-        }
-    }
 
     /** A watched route probe: its removal messages are looked at as the real one does. */
     static final class Route implements Probe, Watched {
@@ -103,7 +74,7 @@ public final class FirstFaultRun {
         HealthPolicy policy = new HealthPolicy(1, 2, Duration.ofMillis(5), Duration.ofMillis(2), Duration.ofMillis(4), 0);
         InstanceHealthEventTest.WatchedProbe tayga = new InstanceHealthEventTest.WatchedProbe("tayga", EventMode.DOWN);
         InstanceHealth byEvents = new InstanceHealth("by-events", policy, List.of(tayga), clock);
-        Datapath icmp = new Datapath(clock);
+        FakeIcmp icmp = new FakeIcmp(clock);
         InstanceHealth byRounds = new InstanceHealth("by-rounds", policy, List.of(icmp), clock);
         Route egress = new Route(clock);
         InstanceHealth byRoute = new InstanceHealth("by-route", policy, List.of(egress), clock);
@@ -130,7 +101,7 @@ public final class FirstFaultRun {
         require(byRoute.state() == HealthState.DOWN, "DOWN by the route removal");
 
         System.out.println("MARK by-rounds fault");
-        icmp.broken = true;
+        icmp.next = FakeIcmp.Outcome.TIMES_OUT;
         for (int i = 0; i < 10 && byRounds.state() != HealthState.DOWN; i++) {
             clock.advance(Duration.ofMillis(5));
         }

@@ -103,7 +103,7 @@ public final class LoadTrial {
             if (load != null) {
                 rate = load.await();
             } else if (!spec.stream()) {
-                sleep(spec.length());
+                Scenario.hold(spec.length()); // the trial's length, not a wait for an event
             }
         } finally {
             if (spec.dropTargets()) {
@@ -159,7 +159,7 @@ public final class LoadTrial {
         try (Iperf.Load load = Iperf.client(n.client(), Iperf.Kind.UDP, Nat64Lab.TARGETS6.get(1), port, "500M", 4,
                 Duration.ofSeconds(5))) {
             RouteMonitor routes = RouteMonitor.start(n.router());
-            sleep(Duration.ofSeconds(2));
+            Scenario.hold(Duration.ofSeconds(2));
             long at = System.nanoTime();
             long faultMicros = UdpStream.nowMicros();
             fault.inject(s, g);
@@ -207,13 +207,5 @@ public final class LoadTrial {
             total += end - absentSince;
         }
         return total;
-    }
-
-    private static void sleep(Duration d) {
-        // The trial's length, not a wait for an event.
-        long due = System.nanoTime() + d.toNanos();
-        while (System.nanoTime() < due) {
-            java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
-        }
     }
 }

@@ -146,11 +146,7 @@ public final class Scenario implements AutoCloseable {
         a.terminate(Duration.ofSeconds(20));
         a.restart();
         awaitSteady();
-        // A schedule, not a wait for an event: the agent runs this long before the fault.
-        long due = System.nanoTime() + settle.toNanos();
-        while (System.nanoTime() < due) {
-            LockSupport.parkNanos(due - System.nanoTime());
-        }
+        hold(settle); // the agent runs this long before the fault
         awaitSteady();
     }
 
@@ -173,11 +169,7 @@ public final class Scenario implements AutoCloseable {
         fault.inject(this, g);
         long repairMicros = 0;
         if (spec.repairAfter() != null) {
-            // A schedule, not a wait for an event: the fault lasts this long.
-            long due = System.nanoTime() + spec.repairAfter().toNanos();
-            while (System.nanoTime() < due) {
-                LockSupport.parkNanos(due - System.nanoTime());
-            }
+            hold(spec.repairAfter()); // the fault lasts this long
             repairMicros = UdpStream.nowMicros();
             fault.repair(this, g);
         }
@@ -190,10 +182,7 @@ public final class Scenario implements AutoCloseable {
         awaitSteady();
         // Watch the route for a while after it came back: a flap shows as a further change. Read
         // the monitor's log only then: it may write the route's return after the route is seen.
-        long watchUntil = System.nanoTime() + Duration.ofMillis(500).toNanos();
-        while (System.nanoTime() < watchUntil) {
-            LockSupport.parkNanos(watchUntil - System.nanoTime());
-        }
+        hold(Duration.ofMillis(500));
         List<RouteMonitor.Event> events = routes.events(Nat64Lab.PREFIX);
         long repaired = repairMicros;
         long routeBack = events.stream()
@@ -213,6 +202,14 @@ public final class Scenario implements AutoCloseable {
                 bfdDown == null ? 0 : bfdDown.micros(), moved, firstBackup == null ? 0 : firstBackup.answeredMicros(),
                 repairMicros, routeBack, changesAfter, events.stream().filter(e -> e.micros() >= faultMicros).toList(),
                 checksumDrops);
+    }
+
+    /** Lets {@code d} pass: a schedule (a fault's length, a settling time), not a wait for an event. */
+    static void hold(Duration d) {
+        long due = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < due) {
+            LockSupport.parkNanos(due - System.nanoTime());
+        }
     }
 
     static String poolPrefix(Nat64Lab.Gateway g) {

@@ -72,6 +72,16 @@ public final class InstanceHealth implements AutoCloseable {
     /** Rounds in a row with a failure that a rule excused (cuts aside). */
     private long excusedStreak;
     private long upstreamRounds;
+    /**
+     * Scheduler time the current streak of failures began (the start of its first failed
+     * round, or its event); meaningful while {@code riseFall.fails() > 0}.
+     */
+    private long failingSince;
+    /**
+     * Rounds of the current streak of failures that passed only by an excuse while the path
+     * gave no answer since the streak began: counted neither way ({@link #finish}).
+     */
+    private int silentExcused;
     private long lateProbes;
     private long plannedStart;
     private long lastLateness;
@@ -232,7 +242,7 @@ public final class InstanceHealth implements AutoCloseable {
         }
         faultEvents++;
         HealthState before = riseFall.state();
-        HealthState after = e.mode() == EventMode.DOWN ? riseFall.forceDown() : riseFall.record(false);
+        HealthState after = e.mode() == EventMode.DOWN ? riseFall.forceDown() : recordFailure(e.atNanos());
         List<ProbeResult> results = new ArrayList<>(lastResults);
         ProbeResult seen = ProbeResult.fail(e.probe(), e.reason());
         if (i >= 0 && i < results.size()) {
@@ -367,7 +377,7 @@ public final class InstanceHealth implements AutoCloseable {
                 List<ProbeResult> results = withThisRound(round);
                 lastResults = results;
                 HealthState before = riseFall.state();
-                HealthState after = riseFall.record(false);
+                HealthState after = recordFailure(round.start);
                 LOG.debug("{}: round decided early by {}", instance, r.summary());
                 if (after != null) {
                     since = scheduler.now();
@@ -489,16 +499,28 @@ public final class InstanceHealth implements AutoCloseable {
                 // targets are silent natively too: the datapath cannot judge any translator then, and
                 // a gateway must not stay withdrawn through a probe-target outage (an agent restarted
                 // during one would never announce).
-                boolean excusedOnly = passed && before != HealthState.UP && !j.upstream()
-                        && !combine.satisfied(count.passed(raw));
+                boolean byExcuse = passed && !j.upstream() && !combine.satisfied(count.passed(raw));
+                // Nor does it break an UP instance's streak of failures when the path has given no
+                // answer since that streak began, not even a late one: the excuse says why this
+                // round's timeouts prove nothing, not that the path works. Counted failures with only
+                // such rounds between them are failures in a row (before, each "host starved" round
+                // between two counted ones reset the count, and dropped translated traffic stayed
+                // announced for up to 100 ms at 5 ms probes). A late answer is life: then the
+                // excused round resets the streak as before.
+                boolean silent = byExcuse && before == HealthState.UP && riseFall.fails() > 0
+                        && RoundCount.silentSince(raw, results, failingSince);
+                boolean excusedOnly = byExcuse && (before != HealthState.UP || silent);
+                silentExcused += silent ? 1 : 0;
+                int between = riseFall.fails() > 0 ? silentExcused : 0;
                 // Decided early: already counted, and its change already told.
-                HealthState after = stale || round.decided || excusedOnly ? null : riseFall.record(passed);
+                HealthState after = stale || round.decided || excusedOnly ? null
+                        : passed ? riseFall.record(true) : recordFailure(start);
                 if (after != null) {
                     since = scheduler.now();
                     // Written when first read: after the listeners have acted on the change.
                     List<ProbeResult> decided = List.copyOf(results);
-                    change = new HealthChange(instance, before, after, since, count.reasonLater(after, ok, decided, ""),
-                            decided);
+                    change = new HealthChange(instance, before, after, since, count.reasonLater(after, ok, decided,
+                            after == HealthState.DOWN && between > 0 ? RoundCount.silentBetween(between) : ""), decided);
                 }
                 Duration period = pullNext || stale ? policy.fastInterval()
                         : riseFall.pending() ? policy.fastInterval() : policy.interval();
@@ -538,6 +560,15 @@ public final class InstanceHealth implements AutoCloseable {
                 LOG.error("health listener failed on a round of {}", instance, ex);
             }
         }
+    }
+
+    /** Records a failure observed at {@code at} (scheduler time), noting when a streak of them begins. */
+    private HealthState recordFailure(long at) {
+        if (riseFall.fails() == 0) {
+            failingSince = at;
+            silentExcused = 0;
+        }
+        return riseFall.record(false);
     }
 
     /** Tells the listeners, then logs: the log line is never on the way to the router. */

@@ -66,6 +66,28 @@ final class RoundCount {
         return false;
     }
 
+    /**
+     * Some datapath probe's timeouts were excused in this round ({@code raw} failed, {@code judged}
+     * passed) although it has not answered since {@code since} (scheduler time), not even late:
+     * the excuse explains the timeouts away, but nothing shows the path alive.
+     */
+    static boolean silentSince(List<ProbeResult> raw, List<ProbeResult> judged, long since) {
+        for (int i = 0; i < raw.size() && i < judged.size(); i++) {
+            ProbeResult r = raw.get(i);
+            if (!r.passed() && judged.get(i).passed() && r.signal() instanceof Signal.Datapath d && d.onlyTimeouts()
+                    && d.lastReplyNanos() < since) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What a DOWN's reason adds when {@code n} silent excused rounds stood between its failures. */
+    static String silentBetween(int n) {
+        return " (" + n + " round" + (n == 1 ? "" : "s") + " between them excused by the do-no-harm rules, counted neither way:"
+                + " the path has not answered since the first failure, not even late)";
+    }
+
     /** Why a round's end moved the instance {@code to}, with {@code ok} probes passed. */
     String reason(HealthState to, int ok, List<ProbeResult> results) {
         String counts = ok + "/" + combine.total() + " probes passed (" + combine + " required)";

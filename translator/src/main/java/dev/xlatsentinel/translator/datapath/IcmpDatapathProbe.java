@@ -186,7 +186,7 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
             return;
         }
         run.measured = new Signal.Load(waited, r.cpuWaitSince(run.first), r.backlogDropsSince(run.first),
-                r.squeezesSince(run.first), run.extended);
+                r.squeezesSince(run.first), run.extended, r.translatorWaitSince(run.first));
         run.round.expire(Duration.ofNanos(budget));
     }
 

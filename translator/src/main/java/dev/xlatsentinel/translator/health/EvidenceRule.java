@@ -33,7 +33,8 @@ import java.util.List;
  * <li><b>The world is not the translator.</b> A datapath probe that failed only by timeouts is
  * excused when every target that timed out is silent natively too (over IPv4 from the gateway,
  * {@link Signal.Native}), with no local error: the fault is upstream or at the targets. This
- * raises the alarm. A local error (no route, network down) is the gateway's own fault and
+ * raises the alarm. A native check cut for lateness leaves its result of an earlier round, at
+ * most {@code hungLimit} old, as the evidence. A local error (no route, network down) is the gateway's own fault and
  * does not excuse anything; nor does a translator whose output does not leave the gateway (its
  * IPv4 link without carrier, an output firewall rule: silent natively too, but here).</li>
  * <li><b>A lossy world is not a broken translator.</b> Otherwise, the busy excuse for the same
@@ -98,6 +99,18 @@ final class EvidenceRule {
      */
     static Judged judge(List<ProbeResult> raw, long[] lastVerdict, long now, Duration replyWindow,
             Duration hungLimit, Signal.Forwarding recent, Signal.Forwarding saturatedLately) {
+        return judge(raw, lastVerdict, now, replyWindow, hungLimit, recent, saturatedLately, null);
+    }
+
+    /**
+     * @param recentNative the native check's latest result of an earlier round, at most {@code hungLimit}
+     *                     old (null: none), used when this round has none: the native check was
+     *                     itself cut for lateness, and a datapath timeout must not lose its
+     *                     evidence for the agent's own lateness (rule 1's bound)
+     */
+    static Judged judge(List<ProbeResult> raw, long[] lastVerdict, long now, Duration replyWindow,
+            Duration hungLimit, Signal.Forwarding recent, Signal.Forwarding saturatedLately,
+            Signal.Native recentNative) {
         Signal.Forwarding fwd = null;
         Signal.Native nat = null;
         for (ProbeResult r : raw) {
@@ -109,6 +122,14 @@ final class EvidenceRule {
         }
         if (fwd == null) {
             fwd = recent;
+        }
+        // The native check late: its result of a round ago stands in (during a probe-target
+        // outage a cut native check lost the upstream excuse, and two in a row withdrew a
+        // working gateway: lab/bench/load, targets case).
+        String nativeFrom = "";
+        if (nat == null && recentNative != null) {
+            nat = recentNative;
+            nativeFrom = " (the native check of an earlier round: this round's was late)";
         }
         boolean busyNow = busyTraffic(fwd);
         // What saturated it: this round's counters, or those of a flood that moved on moments ago.
@@ -159,7 +180,7 @@ final class EvidenceRule {
                     alarm = "probe targets " + String.join(", ", d.timedOut()) + " unreachable natively from the gateway "
                             + "too: the fault is upstream or at the targets, not this translator; staying announced";
                     out.add(r.rejudged(true, "upstream, not this translator: " + r.reason() + ", and "
-                            + String.join(", ", d.timedOut()) + " silent natively too"));
+                            + String.join(", ", d.timedOut()) + " silent natively too" + nativeFrom));
                     continue;
                 }
                 boolean lossyUpstream = nat != null && nat.lastLossNanos() != Long.MIN_VALUE
@@ -188,7 +209,7 @@ final class EvidenceRule {
                     : "the IPv4 side lost no native echo";
             String notUpstream = nat == null ? "no native check"
                     : !nat.local().isEmpty() ? "natively: local error " + nat.local()
-                    : "natively " + nat.targets();
+                    : "natively " + nat.targets() + nativeFrom;
             String host = d.load() == null ? "" : "; host: " + d.load().describe()
                     + (!d.load().starved() ? "" : ", starved but no answer through the path for " + ms(sinceReply));
             out.add(r.rejudged(false, r.reason() + " (counted: " + notBusy + "; " + notUpstream + host + ")"));

@@ -8,6 +8,7 @@ import dev.xlatsentinel.translator.probe.KOfN;
 import dev.xlatsentinel.translator.probe.Probe;
 import dev.xlatsentinel.translator.probe.ProbeResult;
 import dev.xlatsentinel.translator.probe.ProbeRunner;
+import dev.xlatsentinel.translator.probe.Signal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Early verdict: a round is counted as failed the moment a result of it
  * leaves too few probes able to pass (k of n), without waiting for its slowest probe. Only a
  * failure that no rule of {@link EvidenceRule} can excuse is certain: not a cut
- * ({@link dev.xlatsentinel.translator.probe.Signal.Hung}), not a datapath probe that failed only
+ * ({@link Signal.Hung}), not a datapath probe that failed only
  * by timeouts, not an evidence-only probe (a failed translator probe, {@code Signal.Forwarding},
  * is never excused). The round still runs to its end and does all its bookkeeping there; it is
  * counted once.
@@ -68,6 +69,9 @@ public final class InstanceHealth implements AutoCloseable {
     private final long[] lastVerdict;
     private String alarm;
     private final ForwardingMemory forwarding = new ForwardingMemory();
+    /** The native check's latest result and when its round ended (scheduler time): stands in for a late one. */
+    private Signal.Native lastNative;
+    private long lastNativeAt;
     private long busyRounds;
     /** Rounds in a row with a failure that a rule excused (cuts aside). */
     private long excusedStreak;
@@ -427,14 +431,19 @@ public final class InstanceHealth implements AutoCloseable {
                 current = null;
                 rounds++;
                 long now = scheduler.nanoTime();
+                Signal.Native recentNative =
+                        lastNative != null && now - lastNativeAt <= policy.hungLimit().toNanos() ? lastNative : null;
                 for (ProbeResult r : raw) {
-                    if (r.signal() instanceof dev.xlatsentinel.translator.probe.Signal.Forwarding f) {
+                    if (r.signal() instanceof Signal.Forwarding f) {
                         forwarding.record(f, now);
+                    } else if (r.signal() instanceof Signal.Native n) {
+                        lastNative = n;
+                        lastNativeAt = now;
                     }
                 }
                 EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, now, policy.replyWindow(),
                         policy.hungLimit(), forwarding.recent(now, policy.replyWindow()),
-                        forwarding.floodWithin(now, policy.hungLimit()));
+                        forwarding.floodWithin(now, policy.hungLimit()), recentNative);
                 results = j.results();
                 lastResults = results;
                 if (LOG.isDebugEnabled()) {
@@ -451,7 +460,7 @@ public final class InstanceHealth implements AutoCloseable {
                 String excused = null;
                 for (int i = 0; i < raw.size() && excused == null; i++) {
                     if (!raw.get(i).passed() && results.get(i).passed() && !(raw.get(i).signal()
-                            instanceof dev.xlatsentinel.translator.probe.Signal.Hung)) {
+                            instanceof Signal.Hung)) {
                         excused = raw.get(i).probe() + ": " + results.get(i).reason();
                     }
                 }

@@ -49,11 +49,16 @@ public interface HostLoad {
          * since {@code earlier} has been waiting for a CPU since then, at most: that time counts.
          */
         public long cpuWaitSince(Reading earlier) {
+            return Math.max(delta(cpuPressureMicros, earlier.cpuPressureMicros, 1000), translatorWaitSince(earlier));
+        }
+
+        /** The translator's own part of {@link #cpuWaitSince}, the wait still going on included (-1 unknown). */
+        public long translatorWaitSince(Reading earlier) {
             long own = delta(translatorWaitNanos, earlier.translatorWaitNanos, 1);
             if (own >= 0 && waitingSince(earlier)) {
                 own += atNanos - earlier.atNanos;
             }
-            return Math.max(delta(cpuPressureMicros, earlier.cpuPressureMicros, 1000), own);
+            return own;
         }
 
         /** Runnable now, known to have had no CPU since {@code earlier}: still waiting for one. */

@@ -39,8 +39,16 @@ public sealed interface Signal {
      * @param backlogDrops packets the host dropped for a full input backlog meanwhile
      * @param squeezes     times the host's packet processing ran out of budget meanwhile
      * @param extendedNanos how much the deadline was extended for the CPU the path was denied
+     * @param translatorWaitNanos the translator process's own part of {@code cpuWaitNanos} (its run delay and
+     *                     the wait still going on); -1 unknown (a kernel translator, or no pid)
      */
-    record Load(long waitedNanos, long cpuWaitNanos, long backlogDrops, long squeezes, long extendedNanos) {
+    record Load(long waitedNanos, long cpuWaitNanos, long backlogDrops, long squeezes, long extendedNanos,
+            long translatorWaitNanos) {
+        /** Without the translator's own part of the wait (unknown). */
+        public Load(long waitedNanos, long cpuWaitNanos, long backlogDrops, long squeezes, long extendedNanos) {
+            this(waitedNanos, cpuWaitNanos, backlogDrops, squeezes, extendedNanos, -1);
+        }
+
         /** The share of a run's wait the CPU must have been denied for it to be starved: 1 in {@value}. */
         public static final int STARVED_SHARE = 4;
 
@@ -56,6 +64,9 @@ public sealed interface Signal {
         public String describe() {
             StringBuilder b = new StringBuilder("waited ").append(waitedNanos / 100_000 / 10.0).append(" ms");
             b.append(", CPU wait ").append(cpuWaitNanos < 0 ? "unknown" : cpuWaitNanos / 100_000 / 10.0 + " ms");
+            if (translatorWaitNanos >= 0) {
+                b.append(" (the translator's own ").append(translatorWaitNanos / 100_000 / 10.0).append(" ms)");
+            }
             if (backlogDrops > 0) {
                 b.append(", ").append(backlogDrops).append(" backlog drops");
             }

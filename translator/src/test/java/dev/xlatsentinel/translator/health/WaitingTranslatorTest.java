@@ -28,7 +28,7 @@ class WaitingTranslatorTest {
         long waited = deadline.atNanos() - send.atNanos();
         return ProbeResult.fail("icmp", "2/2 targets timed out after 5ms").withSignal(new Signal.Datapath(true,
                 List.of("100.64.100.10", "100.64.100.11"), lastReply,
-                new Signal.Load(waited, deadline.cpuWaitSince(send), 0, 0, 0)));
+                new Signal.Load(waited, deadline.cpuWaitSince(send), 0, 0, 0, deadline.translatorWaitSince(send))));
     }
 
     private static EvidenceRule.Judged judge(ProbeResult icmp) {
@@ -47,7 +47,7 @@ class WaitingTranslatorTest {
         EvidenceRule.Judged j = judge(timedOut(send, deadline, NOW - 20 * MS));
         assertThat(j.results().get(0).passed()).isTrue();
         assertThat(j.results().get(0).reason()).startsWith("host starved, not broken: ")
-                .contains("CPU wait 5.2 ms");
+                .contains("CPU wait 5.2 ms (the translator's own 5.2 ms)");
     }
 
     @Test
@@ -60,7 +60,7 @@ class WaitingTranslatorTest {
         HostLoad.Reading dropped = new HostLoad.Reading(PSI, DELAY + 40_000, 0, 0, RAN + 60_000, false, 5_200_000);
         EvidenceRule.Judged j = judge(timedOut(send, dropped, NOW - 20 * MS));
         assertThat(j.results().get(0).passed()).isFalse();
-        assertThat(j.results().get(0).reason()).contains("(counted: ").contains("CPU wait 0.0 ms");
+        assertThat(j.results().get(0).reason()).contains("(counted: ").contains("CPU wait 0.0 ms (the translator's own 0.0 ms)");
         // Runnable again at the deadline but it had run since the send (its answers were not
         // lost to a wait): the brief 40 us of run delay does not excuse the timeout.
         HostLoad.Reading ranThenRunnable = new HostLoad.Reading(PSI, DELAY + 40_000, 0, 0, RAN + 60_000, true,

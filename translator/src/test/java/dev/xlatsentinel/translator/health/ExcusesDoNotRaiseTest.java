@@ -3,15 +3,11 @@ package dev.xlatsentinel.translator.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xlatsentinel.platform.time.ManualClock;
-import dev.xlatsentinel.translator.probe.Probe;
-import dev.xlatsentinel.translator.probe.ProbeResult;
 import dev.xlatsentinel.translator.probe.Signal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,27 +65,6 @@ class ExcusesDoNotRaiseTest {
         assertThat(health.state()).isEqualTo(HealthState.UP);
     }
 
-    /** The native check: whether the probe's targets answer from the gateway itself. */
-    private static final class NativeCheck implements Probe {
-        volatile Signal.NativeOutcome outcome = Signal.NativeOutcome.ANSWERED;
-
-        @Override
-        public String name() {
-            return "icmp native";
-        }
-
-        @Override
-        public boolean evidenceOnly() {
-            return true;
-        }
-
-        @Override
-        public CompletableFuture<ProbeResult> run(Duration timeout) {
-            return CompletableFuture.completedFuture(ProbeResult.pass("icmp native", "checked").withSignal(
-                    new Signal.Native(Map.of("192.0.2.1", outcome, "192.0.2.2", outcome), "", Long.MIN_VALUE)));
-        }
-    }
-
     /**
      * A probe-target outage is the exception: the targets silent natively too, the datapath
      * cannot judge any translator, and an instance that is not UP rises on its other probes as
@@ -97,7 +72,7 @@ class ExcusesDoNotRaiseTest {
      */
     @Test
     void anInstanceRisesThroughAProbeTargetOutage() {
-        NativeCheck nat = new NativeCheck();
+        FakeNative nat = new FakeNative();
         InstanceHealth h = new InstanceHealth("tayga",
                 new HealthPolicy(3, 2, INTERVAL, INTERVAL, Duration.ofMillis(4), 0), List.of(icmp, nat), clock);
         h.start();

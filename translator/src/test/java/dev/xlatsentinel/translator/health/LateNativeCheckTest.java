@@ -3,15 +3,11 @@ package dev.xlatsentinel.translator.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xlatsentinel.platform.time.ManualClock;
-import dev.xlatsentinel.translator.probe.Probe;
-import dev.xlatsentinel.translator.probe.ProbeResult;
 import dev.xlatsentinel.translator.probe.Signal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,35 +23,10 @@ class LateNativeCheckTest {
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final FakeIcmp icmp = new FakeIcmp(clock);
-    private final NativeCheck nat = new NativeCheck();
+    private final FakeNative nat = new FakeNative();
     private final List<HealthChange> changes = new ArrayList<>();
     private final InstanceHealth health = new InstanceHealth("tayga",
             new HealthPolicy(3, 2, INTERVAL, INTERVAL, Duration.ofMillis(4), 0), List.of(icmp, nat), clock);
-
-    /** The native check of the icmp probe's targets: answers with an outcome, or never (cut by the runner). */
-    private static final class NativeCheck implements Probe {
-        volatile Signal.NativeOutcome outcome = Signal.NativeOutcome.ANSWERED;
-        volatile boolean late;
-
-        @Override
-        public String name() {
-            return "icmp native";
-        }
-
-        @Override
-        public boolean evidenceOnly() {
-            return true;
-        }
-
-        @Override
-        public CompletableFuture<ProbeResult> run(Duration timeout) {
-            if (late) {
-                return new CompletableFuture<>();
-            }
-            return CompletableFuture.completedFuture(ProbeResult.pass("icmp native", "checked").withSignal(
-                    new Signal.Native(Map.of("192.0.2.1", outcome, "192.0.2.2", outcome), "", Long.MIN_VALUE)));
-        }
-    }
 
     private void rounds(int n) {
         for (int i = 0; i < n; i++) {

@@ -34,9 +34,10 @@ import java.util.List;
  * excused when every target that timed out is silent natively too (over IPv4 from the gateway,
  * {@link Signal.Native}), with no local error: the fault is upstream or at the targets. This
  * raises the alarm. A native check cut for lateness leaves its result of an earlier round, at
- * most {@code hungLimit} old, as the evidence. A local error (no route, network down) is the gateway's own fault and
- * does not excuse anything; nor does a translator whose output does not leave the gateway (its
- * IPv4 link without carrier, an output firewall rule: silent natively too, but here).</li>
+ * most {@code hungLimit} old, as the evidence. A local error (no route, network down) is the
+ * gateway's own fault and does not excuse anything; nor does a translator whose output does
+ * not leave the gateway (its IPv4 link without carrier, an output firewall rule: silent
+ * natively too, but here).</li>
  * <li><b>A lossy world is not a broken translator.</b> Otherwise, the busy excuse for the same
  * window when native echoes from the gateway went unanswered within {@code replyWindow}: the
  * IPv4 side itself is losing packets (congestion upstream), and losing a probe through the

@@ -520,7 +520,7 @@ public final class InstanceHealth implements AutoCloseable {
                         && RoundCount.silentSince(raw, results, failingSince);
                 boolean excusedOnly = byExcuse && (before != HealthState.UP || silent);
                 silentExcused += silent ? 1 : 0;
-                int between = riseFall.fails() > 0 ? silentExcused : 0;
+                int silentBetween = riseFall.fails() > 0 ? silentExcused : 0;
                 // Decided early: already counted, and its change already told.
                 HealthState after = stale || round.decided || excusedOnly ? null
                         : passed ? riseFall.record(true) : recordFailure(start);
@@ -528,8 +528,10 @@ public final class InstanceHealth implements AutoCloseable {
                     since = scheduler.now();
                     // Written when first read: after the listeners have acted on the change.
                     List<ProbeResult> decided = List.copyOf(results);
-                    change = new HealthChange(instance, before, after, since, count.reasonLater(after, ok, decided,
-                            after == HealthState.DOWN && between > 0 ? RoundCount.silentBetween(between) : ""), decided);
+                    String between = after == HealthState.DOWN && silentBetween > 0
+                            ? RoundCount.silentBetween(silentBetween) : "";
+                    change = new HealthChange(instance, before, after, since,
+                            count.reasonLater(after, ok, decided, between), decided);
                 }
                 Duration period = pullNext || stale ? policy.fastInterval()
                         : riseFall.pending() ? policy.fastInterval() : policy.interval();

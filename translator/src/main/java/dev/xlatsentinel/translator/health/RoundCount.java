@@ -84,8 +84,8 @@ final class RoundCount {
 
     /** What a DOWN's reason adds when {@code n} silent excused rounds stood between its failures. */
     static String silentBetween(int n) {
-        return " (" + n + " round" + (n == 1 ? "" : "s") + " between them excused by the do-no-harm rules, counted neither way:"
-                + " the path has not answered since the first failure, not even late)";
+        return " (" + n + " round" + (n == 1 ? "" : "s") + " between them excused by the do-no-harm rules,"
+                + " counted neither way: the path has not answered since the first failure, not even late)";
     }
 
     /** Why a round's end moved the instance {@code to}, with {@code ok} probes passed. */

@@ -16,136 +16,22 @@ import dev.xlatsentinel.bfd.auth.AuthType;
 import dev.xlatsentinel.bfd.auth.Secret;
 import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.codec.State;
-import dev.xlatsentinel.lab.Lab;
 import dev.xlatsentinel.lab.Netns;
 import dev.xlatsentinel.lab.Poll;
 import dev.xlatsentinel.platform.config.FieldException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
- * The engine's API with real sockets: two engines, one per namespace ("a" and "b"), each
- * opening its sockets through the namespace's setns thread.
+ * The engine's API with real sockets, between two engines ({@link TwoEngines}); hold-downs
+ * are {@link HoldDownIT}'s.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EngineIT {
-    private static final Duration UP = Duration.ofSeconds(15);
-    private static final int MANY = 100;
-
-    private Lab lab;
-    private Netns na;
-    private Netns nb;
-    /** Engine a's event loop, so a test can keep it busy. */
-    private final io.netty.channel.IoEventLoopGroup aLoop = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
-            io.netty.channel.epoll.EpollIoHandler.newFactory());
-    private BfdEngine a;
-    private BfdEngine b;
-    private final Listening eventsA = new Listening();
-    private final Listening eventsB = new Listening();
-    private final List<String> listenerThreads = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    void lab() {
-        lab = Lab.open("bfd-engine");
-        na = lab.netns("a");
-        nb = lab.netns("b");
-        lab.link(na, "eth0", nb, "eth0");
-        na.addr("eth0", "100.64.30.1/24").addr("eth0", "2001:db8:30::1/64");
-        nb.addr("eth0", "100.64.30.2/24");
-        StringBuilder batch = new StringBuilder();
-        for (int i = 0; i < MANY; i++) {
-            batch.append("addr add 2001:db8:30::2:").append(Integer.toHexString(i + 1))
-                    .append("/64 dev eth0 nodad\n");
-        }
-        nb.run("ip", "-batch", lab.file("many-addresses", batch.toString()).toString());
-        a = BfdEngine.builder().socketExecutor(na.executor()).eventLoopGroup(aLoop).build().start();
-        b = BfdEngine.builder().socketExecutor(nb.executor()).build().start();
-        a.addListener(eventsA);
-        a.addListener(c -> listenerThreads.add(Thread.currentThread().getName()));
-        b.addListener(eventsB);
-    }
-
-    @AfterAll
-    void teardown() {
-        try {
-            for (BfdEngine e : new BfdEngine[] {a, b}) {
-                if (e != null) {
-                    e.close();
-                }
-            }
-        } finally {
-            aLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            lab.close();
-        }
-    }
-
-    /** Keeps engine a's event loop busy until the returned latch is counted down (or 10 s pass). */
-    private CountDownLatch occupyLoopOfA() throws InterruptedException {
-        CountDownLatch busy = new CountDownLatch(1);
-        CountDownLatch free = new CountDownLatch(1);
-        aLoop.next().execute(() -> {
-            busy.countDown();
-            try {
-                free.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
-        return free;
-    }
-
-    private static SessionConfig.Builder v4(String peer, String local) {
-        return SessionConfig.builder().peer(peer).local(local).iface("eth0").interval(Duration.ofMillis(50));
-    }
-
-    /** A session from a to b and its mirror from b to a, over IPv4. */
-    private BfdSession[] pair(java.util.function.UnaryOperator<SessionConfig.Builder> extra) {
-        BfdSession sa = a.addSession(extra.apply(v4("100.64.30.2", "100.64.30.1")).build());
-        BfdSession sb = b.addSession(extra.apply(v4("100.64.30.1", "100.64.30.2")).build());
-        return new BfdSession[] {sa, sb};
-    }
-
-    private static void remove(BfdSession... sessions) {
-        for (BfdSession s : sessions) {
-            s.remove().join();
-        }
-    }
-
-    private static void awaitUp(BfdSession... sessions) {
-        Poll.until(UP, "sessions Up", () -> {
-            for (BfdSession s : sessions) {
-                if (s.snapshot().state() != State.UP) {
-                    return false;
-                }
-            }
-            return true;
-        });
-    }
-
-    /**
-     * The changes heard from {@code from} on, copied: the listener thread appends while the
-     * test reads, and a live sub-list of a copy-on-write list throws then.
-     */
-    private static <T> List<T> since(List<T> changes, int from) {
-        List<T> now = List.copyOf(changes);
-        return now.subList(from, now.size());
-    }
-
-    private static void awaitHeardUp(Listening events, BfdSession s) {
-        Poll.until(UP, "the listener heard " + s.key() + " come Up", () -> {
-            List<State> states = events.statesOf(s.key());
-            return !states.isEmpty() && states.get(states.size() - 1) == State.UP;
-        });
+class EngineIT extends TwoEngines {
+    @Override
+    String labName() {
+        return "bfd-engine";
     }
 
     @Test
@@ -198,135 +84,6 @@ class EngineIT {
             assertThat(listenerThreads).isNotEmpty().allSatisfy(t -> assertThat(t).isEqualTo("bfd-listeners"));
             assertThat(since(eventsB.changes, seenB))
                     .extracting(StateChange::newState).doesNotContain(State.DOWN);
-        } finally {
-            remove(sa, sb);
-        }
-    }
-
-    @Test
-    void holdDownBetweenTwoEnginesShowsPathDownAndTheHeldPeerNeverComesUp() {
-        BfdSession[] p = pair(c -> c);
-        BfdSession sa = p[0];
-        BfdSession sb = p[1];
-        try {
-            awaitUp(sa, sb);
-            // The listener runs on its own thread: count from the Up it was told, not from before it.
-            Poll.until(UP, "listener saw Up", () -> {
-                List<State> states = eventsB.statesOf(sb.key());
-                return !states.isEmpty() && states.get(states.size() - 1) == State.UP;
-            });
-            int seen = eventsB.statesOf(sb.key()).size();
-            sa.holdDown(Diagnostic.PATH_DOWN).join();
-            Poll.until(Duration.ofSeconds(2), "peer Down", () -> sb.snapshot().state() != State.UP);
-            assertThat(sb.snapshot().remote().diag()).isEqualTo(Diagnostic.PATH_DOWN);
-            Poll.until(UP, "peer Init", () -> sb.snapshot().state() == State.INIT);
-            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            while (System.nanoTime() < until) {
-                assertThat(sb.snapshot().state()).isNotEqualTo(State.UP);
-            }
-            assertThat(eventsB.statesOf(sb.key()).subList(seen, eventsB.statesOf(sb.key()).size()))
-                    .containsExactly(State.DOWN, State.INIT);
-            assertThat(sa.snapshot().heldDown()).isTrue();
-            assertThat(sa.snapshot().heldDownDiag()).isEqualTo(Diagnostic.PATH_DOWN);
-            sa.release().join();
-            awaitUp(sa, sb);
-        } finally {
-            remove(p);
-        }
-    }
-
-    /**
-     * Decision to wire (issue 16): with the engine idle, a hold-down is sent from the caller's
-     * thread before holdDown returns; the event loop, busy here, is not on the way.
-     */
-    @Test
-    void aHoldDownLeavesFromTheCallersThreadWithoutTheEventLoop() throws Exception {
-        BfdSession[] p = pair(c -> c);
-        BfdSession sa = p[0];
-        BfdSession sb = p[1];
-        try {
-            awaitUp(sa, sb);
-            awaitHeardUp(eventsA, sa);
-            int heard = eventsA.statesOf(sa.key()).size();
-            CountDownLatch free = occupyLoopOfA();
-            try {
-                CompletableFuture<Void> sent = sa.holdDown(Diagnostic.PATH_DOWN);
-                assertThat(sent).isCompleted();
-                // a's loop is still busy: only the packet sent from this thread can tell b Path Down.
-                Poll.until(Duration.ofSeconds(2), "peer hears Path Down",
-                        () -> sb.snapshot().remote().diag() == Diagnostic.PATH_DOWN);
-                assertThat(sb.snapshot().state()).isNotEqualTo(State.UP);
-                assertThat(eventsA.statesOf(sa.key())).hasSize(heard); // told by the loop, later
-            } finally {
-                free.countDown();
-            }
-            // Then the loop tells the listeners, and the session stays held with its timers running.
-            Poll.until(UP, "listener heard the Down", () -> eventsA.statesOf(sa.key()).size() > heard);
-            assertThat(eventsA.statesOf(sa.key()).get(heard)).isEqualTo(State.DOWN);
-            Poll.until(UP, "peer Init", () -> sb.snapshot().state() == State.INIT);
-            assertThat(sa.snapshot().heldDown()).isTrue();
-            sa.release().join();
-            awaitUp(sa, sb);
-        } finally {
-            remove(p);
-        }
-    }
-
-    /**
-     * A hold-down never overtakes an action still waiting for the event loop: a release
-     * posted before it applies first, so the session ends held (the agent's order: a release
-     * the loop decided, then a DOWN decided after it).
-     */
-    @Test
-    void aHoldDownOvertakesNoActionWaitingForTheEventLoop() throws Exception {
-        BfdSession[] p = pair(c -> c);
-        BfdSession sa = p[0];
-        BfdSession sb = p[1];
-        try {
-            awaitUp(sa, sb);
-            sa.holdDown(Diagnostic.PATH_DOWN).join();
-            CountDownLatch free = occupyLoopOfA();
-            CompletableFuture<Void> released;
-            CompletableFuture<Void> held;
-            try {
-                released = sa.release();
-                held = sa.holdDown(Diagnostic.CONCATENATED_PATH_DOWN);
-                assertThat(released).isNotDone();
-                assertThat(held).isNotDone();
-            } finally {
-                free.countDown();
-            }
-            released.join();
-            held.join();
-            assertThat(sa.snapshot().heldDown()).isTrue();
-            assertThat(sa.snapshot().heldDownDiag()).isEqualTo(Diagnostic.CONCATENATED_PATH_DOWN);
-            Poll.until(Duration.ofSeconds(2), "peer hears the second hold-down",
-                    () -> sb.snapshot().remote().diag() == Diagnostic.CONCATENATED_PATH_DOWN);
-            sa.release().join();
-            awaitUp(sa, sb);
-        } finally {
-            remove(p);
-        }
-    }
-
-    @Test
-    void aSessionAddedHeldDownNeverComesUpUntilReleased() {
-        BfdSession sb = b.addSession(v4("100.64.30.1", "100.64.30.2").interval(Duration.ofMillis(50)).build());
-        SessionConfig ca = v4("100.64.30.2", "100.64.30.1").interval(Duration.ofMillis(50)).build();
-        int seen = eventsA.statesOf(ca.key()).size(); // earlier tests used the same addresses
-        BfdSession sa = a.addSession(ca, Diagnostic.PATH_DOWN);
-        try {
-            Poll.until(UP, "peer hears the held session", () -> sb.snapshot().remote().discriminator() != 0);
-            assertThat(sb.snapshot().remote().diag()).isEqualTo(Diagnostic.PATH_DOWN);
-            long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
-            while (System.nanoTime() < until) {
-                assertThat(sb.snapshot().state()).isNotEqualTo(State.UP);
-            }
-            List<State> ours = eventsA.statesOf(ca.key());
-            assertThat(ours.subList(seen, ours.size())).doesNotContain(State.UP);
-            assertThat(sa.snapshot().heldDown()).isTrue();
-            sa.release().join();
-            awaitUp(sa, sb);
         } finally {
             remove(sa, sb);
         }

@@ -68,24 +68,11 @@ public final class InstanceHealth implements AutoCloseable {
     private List<ProbeResult> lastResults = List.of();
     private final long[] lastVerdict;
     private String alarm;
-    private final ForwardingMemory forwarding = new ForwardingMemory();
-    /** The native check's latest result and when its round ended (scheduler time): stands in for a late one. */
-    private Signal.Native lastNative;
-    private long lastNativeAt;
+    private final EvidenceMemory memory = new EvidenceMemory();
     private long busyRounds;
     /** Rounds in a row with a failure that a rule excused (cuts aside). */
     private long excusedStreak;
     private long upstreamRounds;
-    /**
-     * Scheduler time the current streak of failures began (the start of its first failed
-     * round, or its event); meaningful while {@code riseFall.fails() > 0}.
-     */
-    private long failingSince;
-    /**
-     * Rounds of the current streak of failures that passed only by an excuse while the path
-     * gave no answer since the streak began: counted neither way ({@link #finish}).
-     */
-    private int silentExcused;
     private long lateProbes;
     private long plannedStart;
     private long lastLateness;
@@ -246,7 +233,7 @@ public final class InstanceHealth implements AutoCloseable {
         }
         faultEvents++;
         HealthState before = riseFall.state();
-        HealthState after = e.mode() == EventMode.DOWN ? riseFall.forceDown() : recordFailure(e.atNanos());
+        HealthState after = e.mode() == EventMode.DOWN ? riseFall.forceDown() : riseFall.fail(e.atNanos());
         List<ProbeResult> results = new ArrayList<>(lastResults);
         ProbeResult seen = ProbeResult.fail(e.probe(), e.reason());
         if (i >= 0 && i < results.size()) {
@@ -381,7 +368,7 @@ public final class InstanceHealth implements AutoCloseable {
                 List<ProbeResult> results = withThisRound(round);
                 lastResults = results;
                 HealthState before = riseFall.state();
-                HealthState after = recordFailure(round.start);
+                HealthState after = riseFall.fail(round.start);
                 LOG.debug("{}: round decided early by {}", instance, r.summary());
                 if (after != null) {
                     since = scheduler.now();
@@ -431,19 +418,10 @@ public final class InstanceHealth implements AutoCloseable {
                 current = null;
                 rounds++;
                 long now = scheduler.nanoTime();
-                Signal.Native recentNative =
-                        lastNative != null && now - lastNativeAt <= policy.hungLimit().toNanos() ? lastNative : null;
-                for (ProbeResult r : raw) {
-                    if (r.signal() instanceof Signal.Forwarding f) {
-                        forwarding.record(f, now);
-                    } else if (r.signal() instanceof Signal.Native n) {
-                        lastNative = n;
-                        lastNativeAt = now;
-                    }
-                }
+                memory.record(raw, now);
                 EvidenceRule.Judged j = EvidenceRule.judge(raw, lastVerdict, now, policy.replyWindow(),
-                        policy.hungLimit(), forwarding.recent(now, policy.replyWindow()),
-                        forwarding.floodWithin(now, policy.hungLimit()), recentNative);
+                        policy.hungLimit(), memory.recent(now, policy.replyWindow()),
+                        memory.floodWithin(now, policy.hungLimit()), memory.nativeWithin(now, policy.hungLimit()));
                 results = j.results();
                 lastResults = results;
                 if (LOG.isDebugEnabled()) {
@@ -517,13 +495,15 @@ public final class InstanceHealth implements AutoCloseable {
                 // announced for up to 100 ms at 5 ms probes). A late answer is life: then the
                 // excused round resets the streak as before.
                 boolean silent = byExcuse && before == HealthState.UP && riseFall.fails() > 0
-                        && RoundCount.silentSince(raw, results, failingSince);
+                        && RoundCount.silentSince(raw, results, riseFall.failingSince());
                 boolean excusedOnly = byExcuse && (before != HealthState.UP || silent);
-                silentExcused += silent ? 1 : 0;
-                int silentBetween = riseFall.fails() > 0 ? silentExcused : 0;
+                if (silent) {
+                    riseFall.skipSilent();
+                }
+                int silentBetween = riseFall.silentInStreak();
                 // Decided early: already counted, and its change already told.
                 HealthState after = stale || round.decided || excusedOnly ? null
-                        : passed ? riseFall.record(true) : recordFailure(start);
+                        : passed ? riseFall.record(true) : riseFall.fail(start);
                 if (after != null) {
                     since = scheduler.now();
                     // Written when first read: after the listeners have acted on the change.
@@ -571,15 +551,6 @@ public final class InstanceHealth implements AutoCloseable {
                 LOG.error("health listener failed on a round of {}", instance, ex);
             }
         }
-    }
-
-    /** Records a failure observed at {@code at} (scheduler time), noting when a streak of them begins. */
-    private HealthState recordFailure(long at) {
-        if (riseFall.fails() == 0) {
-            failingSince = at;
-            silentExcused = 0;
-        }
-        return riseFall.record(false);
     }
 
     /** Tells the listeners, then logs: the log line is never on the way to the router. */

@@ -1,7 +1,8 @@
 package dev.xlatsentinel.translator.health;
 
 /**
- * Consecutive pass/fail counting: the whole state machine of an instance, without time.
+ * Consecutive pass/fail counting: the whole state machine of an instance, without a clock (the
+ * time a streak of failures began is passed in).
  * STARTING goes UP after {@code rise} passes in a row and DOWN after {@code fall} failures in
  * a row; UP goes DOWN after {@code fall} failures in a row; DOWN goes UP after {@code rise}
  * passes in a row. A round against the current direction resets the other streak.
@@ -12,6 +13,10 @@ final class RiseFall {
     private HealthState state = HealthState.STARTING;
     private int passes;
     private int fails;
+    /** When the current streak of failures began (scheduler time); meaningful while {@code fails > 0}. */
+    private long failingSince;
+    /** Rounds of the current streak of failures counted neither way ({@link #skipSilent}). */
+    private int silent;
 
     RiseFall(int rise, int fall) {
         this.rise = rise;
@@ -44,6 +49,30 @@ final class RiseFall {
         passes = 0;
         fails = 0;
         return next;
+    }
+
+    /** Records a failure observed at {@code at} (scheduler time); returns the new state if it changed. */
+    HealthState fail(long at) {
+        if (fails == 0) {
+            failingSince = at;
+            silent = 0;
+        }
+        return record(false);
+    }
+
+    /** When the current streak of failures began (its first failure's time); meaningful while {@link #fails} > 0. */
+    long failingSince() {
+        return failingSince;
+    }
+
+    /** A round within the current streak of failures, counted neither way (InstanceHealth, "Rounds and states"). */
+    void skipSilent() {
+        silent++;
+    }
+
+    /** Rounds counted neither way within the current streak of failures; 0 when there is none. */
+    int silentInStreak() {
+        return fails > 0 ? silent : 0;
     }
 
     /**

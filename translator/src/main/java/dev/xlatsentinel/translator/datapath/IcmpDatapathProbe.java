@@ -89,6 +89,11 @@ public final class IcmpDatapathProbe implements Probe, AutoCloseable {
         return name;
     }
 
+    @Override
+    public long lastAnswerNanos() {
+        return lastReplyNanos;
+    }
+
     public List<Inet6Address> destinations() {
         return List.copyOf(destinations);
     }

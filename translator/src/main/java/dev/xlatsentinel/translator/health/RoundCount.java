@@ -67,15 +67,18 @@ final class RoundCount {
     }
 
     /**
-     * Some datapath probe's timeouts were excused in this round ({@code raw} failed, {@code judged}
-     * passed) although it has not answered since {@code since} (scheduler time), not even late:
-     * the excuse explains the timeouts away, but nothing shows the path alive.
+     * Some datapath probe's timeouts, or its cut, were excused in this round ({@code raw} failed,
+     * {@code judged} passed) although it has not answered since {@code since} (scheduler time), not
+     * even late: the excuse explains the failure away, but nothing shows the path alive.
      */
     static boolean silentSince(List<ProbeResult> raw, List<ProbeResult> judged, long since) {
         for (int i = 0; i < raw.size() && i < judged.size(); i++) {
             ProbeResult r = raw.get(i);
-            if (!r.passed() && judged.get(i).passed() && r.signal() instanceof Signal.Datapath d && d.onlyTimeouts()
-                    && d.lastReplyNanos() < since) {
+            if (r.passed() || !judged.get(i).passed()) {
+                continue;
+            }
+            if (r.signal() instanceof Signal.Datapath d && d.onlyTimeouts() && d.lastReplyNanos() < since
+                    || r.signal() instanceof Signal.Hung h && h.lastAnswerNanos() < since) {
                 return true;
             }
         }

@@ -38,4 +38,14 @@ public interface Probe {
     default boolean evidenceOnly() {
         return false;
     }
+
+    /**
+     * For a probe of a path (the datapath probe): the scheduler time of its latest answer, late
+     * ones included, {@link Long#MIN_VALUE} if none yet. A cut of it carries this, so that the
+     * health can tell a cut of a silent path from one of a path that still answers. Any other
+     * probe: {@link Long#MAX_VALUE} (a cut of it never says a path is silent).
+     */
+    default long lastAnswerNanos() {
+        return Long.MAX_VALUE;
+    }
 }

@@ -34,7 +34,8 @@ public final class ProbeRunner {
         Duration deadline = probe.longestRun(timeout);
         Scheduler.Timer cut = scheduler.schedule(deadline.plus(grace(deadline)),
                 () -> out.complete(ProbeResult.fail(probe.name(), "no result within " + Durations.format(deadline)
-                        + " (probe hung; cut)").withLatency(elapsed(start)).withSignal(new Signal.Hung())));
+                        + " (probe hung; cut)").withLatency(elapsed(start))
+                        .withSignal(new Signal.Hung(probe.lastAnswerNanos()))));
         CompletableFuture<ProbeResult> running;
         try {
             running = probe.run(timeout);

@@ -186,7 +186,16 @@ public sealed interface Signal {
         }
     }
 
-    /** The probe gave no result in time and was cut: the agent's own lateness, or a real hang. */
-    record Hung() implements Signal {
+    /**
+     * The probe gave no result in time and was cut: the agent's own lateness, or a real hang.
+     *
+     * @param lastAnswerNanos the probe's {@link Probe#lastAnswerNanos()} when it was cut:
+     *        {@link Long#MAX_VALUE} for a probe that is not of a path
+     */
+    record Hung(long lastAnswerNanos) implements Signal {
+        /** A cut of a probe that is not of a path. */
+        public Hung() {
+            this(Long.MAX_VALUE);
+        }
     }
 }

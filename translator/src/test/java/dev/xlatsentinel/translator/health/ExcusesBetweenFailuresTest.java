@@ -56,6 +56,28 @@ class ExcusesBetweenFailuresTest {
     }
 
     @Test
+    void aCutOfTheSilentPathBetweenFailuresCountsNeitherWay() {
+        up();
+        round(FakeIcmp.Outcome.TIMES_OUT);
+        round(FakeIcmp.Outcome.HANGS); // cut when the next round starts: late, excused, counted neither way
+        round(FakeIcmp.Outcome.TIMES_OUT);
+        assertThat(health.state()).isEqualTo(HealthState.DOWN);
+        assertThat(changes.get(changes.size() - 1).reason())
+                .contains("1 round between them excused by the do-no-harm rules, counted neither way");
+    }
+
+    @Test
+    void aCutOfAPathThatAnsweredSinceResetsTheStreakAsBefore() {
+        up();
+        round(FakeIcmp.Outcome.TIMES_OUT);
+        icmp.lastReply = clock.nanoTime(); // the timed-out echo's answer came, late
+        round(FakeIcmp.Outcome.HANGS);
+        round(FakeIcmp.Outcome.TIMES_OUT);
+        assertThat(health.state()).isEqualTo(HealthState.UP);
+        assertThat(health.status().failsInARow()).isEqualTo(1);
+    }
+
+    @Test
     void aLateAnswerIsLifeAndTheExcusedRoundResetsTheStreakAsBefore() {
         up();
         round(FakeIcmp.Outcome.TIMES_OUT);

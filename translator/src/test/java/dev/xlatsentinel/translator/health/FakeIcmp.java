@@ -11,11 +11,11 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The icmp datapath probe on a hand-driven clock, its outcome set by the test: it answers, or
  * its two targets time out after 4.4 ms with the CPU denied for none of the wait (counted) or
- * for 4 ms of it (starved); its last answer is its last ANSWERS run. What it signals is made
+ * for 4 ms of it (starved), or it hangs until cut; its last answer is its last ANSWERS run. What it signals is made
  * when it is built, so a test that counts the classes a fault makes counts the health's only.
  */
 final class FakeIcmp implements Probe {
-    enum Outcome { ANSWERS, TIMES_OUT, TIMES_OUT_STARVED }
+    enum Outcome { ANSWERS, TIMES_OUT, TIMES_OUT_STARVED, HANGS }
 
     private static final List<String> TARGETS = List.of("192.0.2.1", "192.0.2.2");
     private final ManualClock clock;
@@ -43,8 +43,17 @@ final class FakeIcmp implements Probe {
             }
             case TIMES_OUT -> timedOut(idle);
             case TIMES_OUT_STARVED -> timedOut(starved);
+            case HANGS -> null;
         };
+        if (r == null) {
+            return new CompletableFuture<>(); // never completes: the runner cuts it
+        }
         return CompletableFuture.completedFuture(r);
+    }
+
+    @Override
+    public long lastAnswerNanos() {
+        return lastReply;
     }
 
     private ProbeResult timedOut(Signal.Load load) {

@@ -4,11 +4,13 @@ import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.health.HealthChange;
 import dev.xlatsentinel.translator.health.HealthListener;
 import dev.xlatsentinel.translator.probe.ProbeResult;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,15 @@ import org.slf4j.LoggerFactory;
  */
 final class InstanceListener implements HealthListener {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    static {
+        // Loaded and linked with this class, at the agent's start, not on its first DOWN.
+        try {
+            MethodHandles.lookup().ensureInitialized(HeldDown.class);
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String name;
     private final HealthInbox inbox;
@@ -50,17 +61,41 @@ final class InstanceListener implements HealthListener {
             boolean here = sent.isDone();
             // The loop wakes once the Down has left (on a 2-CPU machine a thread woken
             // meanwhile competes with the BFD loop for a CPU); no later than TAKE_AFTER_HOLD.
-            sent.whenComplete((v, e) -> {
-                // Sent here: timed as the hold-downs returned, not after whatever delays this thread next.
-                Duration took = Duration.between(change.at(), here ? offered : loop.now());
-                loop.schedule(Duration.ZERO, evaluate);
-                LOG.info("instance {} DOWN: its BFD sessions held down {} us after the decision, {}", name,
-                        took.toNanos() / 1000, here ? "from the deciding thread" : "by the BFD event loop");
-                observers.forEach(o -> o.heldDown(name, took, here));
-            });
+            sent.whenComplete(new HeldDown(change, here, offered));
             loop.schedule(AgentCore.TAKE_AFTER_HOLD, evaluate);
         }
         observers.forEach(o -> o.health(change));
+    }
+
+    /**
+     * A DOWN's hold-downs done: the figure logged and told, the agent loop woken (its status says
+     * WITHDRAWN from then on). A class of its own, linked when this one is, not a lambda: a
+     * lambda's class is made the first time its line runs, the agent's first DOWN, and that
+     * delayed the loop's wake-up, and so the status, by 3-10 ms (docs/failover.md "The first
+     * fault"; {@code FirstDownLinkedTest}).
+     */
+    final class HeldDown implements BiConsumer<Void, Throwable> {
+        private final HealthChange change;
+        private final boolean here;
+        private final Instant offered;
+
+        HeldDown(HealthChange change, boolean here, Instant offered) {
+            this.change = change;
+            this.here = here;
+            this.offered = offered;
+        }
+
+        @Override
+        public void accept(Void v, Throwable e) {
+            // Sent here: timed as the hold-downs returned, not after whatever delays this thread next.
+            Duration took = Duration.between(change.at(), here ? offered : loop.now());
+            loop.schedule(Duration.ZERO, evaluate);
+            LOG.info("instance {} DOWN: its BFD sessions held down {} us after the decision, {}", name,
+                    took.toNanos() / 1000, here ? "from the deciding thread" : "by the BFD event loop");
+            for (Agent.Observer o : observers) {
+                o.heldDown(name, took, here);
+            }
+        }
     }
 
     @Override

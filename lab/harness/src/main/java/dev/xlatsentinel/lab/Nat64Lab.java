@@ -218,7 +218,9 @@ public final class Nat64Lab {
         }
         b.append("    health: {interval: ").append(ms(t.interval())).append(", fastInterval: ")
                 .append(ms(t.fastInterval())).append(", timeout: ").append(ms(t.timeout())).append(", rise: ")
-                .append(t.rise()).append(", fall: ").append(t.fall()).append("}\n")
+                .append(t.rise()).append(", fall: ").append(t.fall())
+                // A benchmark's choice (--confirm-early): a silent round's next one starts beside it.
+                .append(Boolean.getBoolean("lab.confirmEarly") ? ", confirmEarly: true" : "").append("}\n")
                 .append("    probes:\n");
         if (g.probe() != null) {
             b.append("      - {type: icmp, prefix: ").append(PREFIX).append(", targets: [")

@@ -12,11 +12,13 @@ import java.time.Duration;
  * @param required   probes that must pass for a round to pass (k of n); null: all
  * @param maxTimeout ceiling of the datapath probes' adaptive deadline (RFC 6298 SRTT + 4 x
  *                   RTTVAR); left out: ten times the timeout, at most 1s; equal to timeout: fixed
+ * @param confirmEarly while UP, a round whose datapath has not answered by fastInterval starts
+ *                   the next one beside it ({@link HealthPolicy#confirmEarly}); left out: false
  */
 public record HealthSpec(Integer rise, Integer fall, Duration interval, Duration fastInterval, Duration timeout,
-        Integer required, Duration maxTimeout) {
+        Integer required, Duration maxTimeout, Boolean confirmEarly) {
     /** {@code health:} left out. */
-    public static final HealthSpec DEFAULT = new HealthSpec(null, null, null, null, null, null, null);
+    public static final HealthSpec DEFAULT = new HealthSpec(null, null, null, null, null, null, null, null);
 
     public HealthSpec {
         HealthPolicy d = HealthPolicy.DEFAULTS;
@@ -26,17 +28,23 @@ public record HealthSpec(Integer rise, Integer fall, Duration interval, Duration
         fastInterval = fastInterval == null ? min(d.fastInterval(), interval) : fastInterval;
         timeout = timeout == null ? min(d.timeout(), interval) : timeout;
         maxTimeout = maxTimeout == null ? HealthPolicy.defaultMaxTimeout(timeout) : maxTimeout;
+        confirmEarly = confirmEarly != null && confirmEarly;
+    }
+
+    public HealthSpec(Integer rise, Integer fall, Duration interval, Duration fastInterval, Duration timeout,
+            Integer required, Duration maxTimeout) {
+        this(rise, fall, interval, fastInterval, timeout, required, maxTimeout, null);
     }
 
     public HealthSpec(Integer rise, Integer fall, Duration interval, Duration fastInterval, Duration timeout,
             Integer required) {
-        this(rise, fall, interval, fastInterval, timeout, required, null);
+        this(rise, fall, interval, fastInterval, timeout, required, null, null);
     }
 
     /** The policy this spec means; call it on a checked spec ({@link ConfigValidator}). */
     public HealthPolicy policy() {
         return new HealthPolicy(rise, fall, interval, fastInterval, timeout, required == null ? 0 : required,
-                maxTimeout);
+                maxTimeout, confirmEarly);
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -14,9 +14,14 @@ import java.time.Duration;
  * @param required     probes that must pass for a round to pass; 0 means all
  * @param maxTimeout   the ceiling of a datapath probe's adaptive deadline (its RTT history,
  *                     RFC 6298); equal to {@code timeout}: fixed
+ * @param confirmEarly while UP, a round whose datapath probes have not answered
+ *                     {@code fastInterval} after its start starts the next round then, beside it,
+ *                     instead of after its end: a silent path fails its second round one deadline
+ *                     sooner. The price: a silence of about {@code fastInterval} + the deadline
+ *                     fails {@code fall} 2 rounds, where it took two deadlines
  */
 public record HealthPolicy(int rise, int fall, Duration interval, Duration fastInterval, Duration timeout,
-        int required, Duration maxTimeout) {
+        int required, Duration maxTimeout, boolean confirmEarly) {
     /**
      * Defaults: rise 3 and fall 3 as ExaBGP's healthcheck; interval 1 s as keepalived's
      * vrrp_script; fast interval 200 ms (ExaBGP's 1:5 ratio of fast to normal interval);
@@ -24,11 +29,22 @@ public record HealthPolicy(int rise, int fall, Duration interval, Duration fastI
      * adaptive deadline of datapath probes up to 1 s.
      */
     public static final HealthPolicy DEFAULTS = new HealthPolicy(3, 3, Duration.ofSeconds(1), Duration.ofMillis(200),
-            Duration.ofMillis(500), 0, Duration.ofSeconds(1));
+            Duration.ofMillis(500), 0, Duration.ofSeconds(1), false);
+
+    /** Rounds one after another ({@code confirmEarly} off). */
+    public HealthPolicy(int rise, int fall, Duration interval, Duration fastInterval, Duration timeout,
+            int required, Duration maxTimeout) {
+        this(rise, fall, interval, fastInterval, timeout, required, maxTimeout, false);
+    }
 
     /** A fixed timeout: {@code maxTimeout} equal to {@code timeout}. */
     public HealthPolicy(int rise, int fall, Duration interval, Duration fastInterval, Duration timeout, int required) {
-        this(rise, fall, interval, fastInterval, timeout, required, timeout);
+        this(rise, fall, interval, fastInterval, timeout, required, timeout, false);
+    }
+
+    /** The same policy with {@code confirmEarly} set. */
+    public HealthPolicy withConfirmEarly(boolean on) {
+        return new HealthPolicy(rise, fall, interval, fastInterval, timeout, required, maxTimeout, on);
     }
 
     /**

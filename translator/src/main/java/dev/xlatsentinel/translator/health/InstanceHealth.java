@@ -23,9 +23,13 @@ import org.slf4j.LoggerFactory;
  * The health of one translator instance: runs all its probes in rounds, combines each round
  * (all, or k of n), feeds rise/fall and tells listeners every change.
  *
- * <p>Rounds never overlap. The next round starts {@code interval} after the previous one
- * started ({@code fastInterval} while a change is pending), or as soon as the previous
- * round ended if that is later. The first round starts at {@link #start()}.
+ * <p>The next round starts {@code interval} after the previous one started ({@code
+ * fastInterval} while a change is pending), or as soon as the previous round ended if that is
+ * later. The first round starts at {@link #start()}. With {@link HealthPolicy#confirmEarly}, an
+ * UP instance's round whose datapath probes have not answered {@code fastInterval} after its
+ * start (not even late) has the next round start then, beside it: at most two rounds run, the
+ * rounds are counted in the order they started, and a round that ends after a newer one was
+ * counted counts nothing (it saw an older world).
  *
  * <p>Events ({@link #event}): a watched probe ({@link Watched}) reports between rounds what
  * the kernel announced and its own look confirmed. A fault counts at once as one failed round
@@ -86,10 +90,17 @@ public final class InstanceHealth implements AutoCloseable {
     private final Runnable roundTask = this::round;
     private boolean started;
     private boolean closed;
-    /** A round is running (between round() and finish()). */
-    private boolean inFlight;
-    /** The running round, null between rounds: an early verdict or a finish of another round is not this one's. */
-    private RunningRound current;
+    /**
+     * The rounds running (between round() and finish()), oldest first: one, or two with
+     * confirmEarly; an overtaken one until its probes end. An early verdict or a finish of a
+     * round not here is not counted.
+     */
+    private final List<RunningRound> inFlight = new ArrayList<>(3);
+    /** The round a pending confirmEarly check is for, and its timer. */
+    private RunningRound confirmFor;
+    private Scheduler.Timer confirmTimer;
+    /** The confirmEarly check, made once (as roundTask). */
+    private final Runnable confirmTask = this::confirm;
     /** Held from computing a change to telling it (before {@code this}): changes reach listeners in order. */
     private final Object publishing = new Object();
     private long lastRoundStart;
@@ -100,6 +111,8 @@ public final class InstanceHealth implements AutoCloseable {
     /** Per probe: a fault event of it already counted since the last round ended. */
     private final boolean[] eventCounted;
     private long faultEvents;
+    /** Rounds started beside a silent one (confirmEarly). */
+    private long besideRounds;
 
     public InstanceHealth(String instance, HealthPolicy policy, List<? extends Probe> probes, Scheduler scheduler) {
         this(instance, policy, probes, List.of(), scheduler);
@@ -176,6 +189,11 @@ public final class InstanceHealth implements AutoCloseable {
                 w.watch(this::event);
             }
         }
+    }
+
+    /** Rounds started beside a silent one since start ({@link HealthPolicy#confirmEarly}). */
+    public synchronized long besideRounds() {
+        return besideRounds;
     }
 
     /** Fault events counted since start (each also counted as a failed round or a DOWN). */
@@ -277,7 +295,7 @@ public final class InstanceHealth implements AutoCloseable {
 
     /** Starts the next round as soon as allowed: now, but not sooner than fastInterval after the last one started. */
     private void pullRound() {
-        if (inFlight) {
+        if (liveRounds() > 0) {
             pullNext = true;
             return;
         }
@@ -303,19 +321,83 @@ public final class InstanceHealth implements AutoCloseable {
     }
 
     private void round() {
+        startRound(false);
+    }
+
+    /** confirmEarly: the round checked is still alone, its instance UP and its path silent: the next one starts now. */
+    private void confirm() {
+        startRound(true);
+    }
+
+    /** {@code counted} is being counted: the rounds still running that started before it count nothing. */
+    private void overtake(RunningRound counted) {
+        for (RunningRound r : inFlight) {
+            if (r != counted && r.start <= counted.start) {
+                r.overtaken = true;
+            }
+        }
+    }
+
+    /** Rounds running that will be counted (not overtaken). */
+    private int liveRounds() {
+        int n = 0;
+        for (RunningRound r : inFlight) {
+            n += r.overtaken ? 0 : 1;
+        }
+        return n;
+    }
+
+    /**
+     * No datapath probe of {@code r} has answered since it started, not even late, and none of
+     * its results passed; false without a datapath probe.
+     */
+    private boolean pathSilent(RunningRound r) {
+        boolean path = false;
+        for (int i = 0; i < probes.size(); i++) {
+            long last = probes.get(i).lastAnswerNanos();
+            if (last == Long.MAX_VALUE) {
+                continue; // not a probe of a path
+            }
+            path = true;
+            if (last >= r.start || r.arrived[i] != null && r.arrived[i].passed()) {
+                return false;
+            }
+        }
+        return path;
+    }
+
+    /** {@code beside}: a confirmEarly start, next to the one running round. */
+    private void startRound(boolean beside) {
         long start = scheduler.nanoTime();
         RunningRound round;
         synchronized (this) {
-            if (closed || inFlight) {
+            if (closed) {
                 return;
             }
-            inFlight = true;
+            if (beside) {
+                RunningRound checked = confirmFor;
+                confirmFor = null;
+                confirmTimer = null;
+                if (checked == null || inFlight.size() != 1 || inFlight.get(0) != checked
+                        || riseFall.state() != HealthState.UP || !pathSilent(checked)) {
+                    return;
+                }
+                besideRounds++;
+            } else {
+                if (liveRounds() > 0) {
+                    return;
+                }
+                // Round lateness: the agent's own (scheduling, GC, CPU), exported so it can be seen.
+                lastLateness = Math.max(0, start - plannedStart);
+                maxLateness = Math.max(maxLateness, lastLateness);
+            }
             round = new RunningRound(start, probes.size());
-            current = round;
+            inFlight.add(round);
             lastRoundStart = start;
-            // Round lateness: the agent's own (scheduling, GC, CPU), exported so it can be seen.
-            lastLateness = Math.max(0, start - plannedStart);
-            maxLateness = Math.max(maxLateness, lastLateness);
+            if (policy.confirmEarly() && inFlight.size() == 1 && riseFall.state() == HealthState.UP) {
+                confirmFor = round;
+                confirmTimer = scheduler.schedule(policy.fastInterval(), confirmTask);
+            }
         }
         List<CompletableFuture<ProbeResult>> running = new ArrayList<>(probes.size());
         for (Probe p : probes) {
@@ -346,7 +428,7 @@ public final class InstanceHealth implements AutoCloseable {
         if (!count.certainFail(probe, r)) {
             // The usual result: kept for the reason, without waiting for a change being told.
             synchronized (this) {
-                if (current == round) {
+                if (inFlight.contains(round)) {
                     round.arrived[probe] = r;
                 }
             }
@@ -355,7 +437,7 @@ public final class InstanceHealth implements AutoCloseable {
         synchronized (publishing) {
             HealthChange change = null;
             synchronized (this) {
-                if (closed || current != round || round.decided) {
+                if (closed || round.overtaken || !inFlight.contains(round) || round.decided) {
                     return;
                 }
                 round.arrived[probe] = r;
@@ -364,6 +446,7 @@ public final class InstanceHealth implements AutoCloseable {
                     return;
                 }
                 round.decided = true;
+                overtake(round);
                 String why = count.earlyReason(round, lastResults);
                 List<ProbeResult> results = withThisRound(round);
                 lastResults = results;
@@ -404,6 +487,7 @@ public final class InstanceHealth implements AutoCloseable {
     private void finish(RunningRound round, List<ProbeResult> raw) {
         long start = round.start;
         HealthChange change = null;
+        boolean last;
         String excuseLog = null;
         String alarmChange = null;
         boolean alarmChanged = false;
@@ -415,7 +499,18 @@ public final class InstanceHealth implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                current = null;
+                boolean counted = inFlight.remove(round) && !round.overtaken;
+                if (round == confirmFor) {
+                    confirmTimer.cancel();
+                    confirmFor = null;
+                    confirmTimer = null;
+                }
+                if (!counted) {
+                    return; // overtaken: a newer round was counted first, and scheduled the next
+                }
+                overtake(round);
+                // A newer round runs (confirmEarly): it is counted after this one, and schedules the next.
+                last = liveRounds() == 0;
                 rounds++;
                 long now = scheduler.nanoTime();
                 memory.record(raw, now);
@@ -472,7 +567,6 @@ public final class InstanceHealth implements AutoCloseable {
                     }
                 }
                 java.util.Arrays.fill(eventCounted, false);
-                inFlight = false;
                 // Its certain failures are failures after the rules too, and preconditions only fail.
                 assert !(round.decided && passed) : "a round decided early passed at its end";
                 // A round that began before a fault event saw the world before it: its pass proves nothing.
@@ -513,19 +607,23 @@ public final class InstanceHealth implements AutoCloseable {
                     change = new HealthChange(instance, before, after, since,
                             count.reasonLater(after, ok, decided, between), decided);
                 }
-                Duration period = pullNext || stale ? policy.fastInterval()
-                        : riseFall.pending() ? policy.fastInterval() : policy.interval();
-                pullNext = false;
-                now = scheduler.nanoTime();
-                long wait = Math.max(0, start + period.toNanos() - now);
-                plannedStart = now + wait;
-                next = null; // scheduled below, once the listeners have acted
+                if (last) {
+                    Duration period = pullNext || stale ? policy.fastInterval()
+                            : riseFall.pending() ? policy.fastInterval() : policy.interval();
+                    pullNext = false;
+                    now = scheduler.nanoTime();
+                    long wait = Math.max(0, start + period.toNanos() - now);
+                    plannedStart = now + wait;
+                    next = null; // scheduled below, once the listeners have acted
+                }
             }
             // The decision first: listeners act on it (the agent withdraws) before anything is logged.
             if (change != null) {
                 publish(change);
             }
-            scheduleNext();
+            if (last) {
+                scheduleNext();
+            }
         }
         if (excuseLog != null) {
             LOG.info("{}", excuseLog);
@@ -571,6 +669,9 @@ public final class InstanceHealth implements AutoCloseable {
         closed = true;
         if (next != null) {
             next.cancel();
+        }
+        if (confirmTimer != null) {
+            confirmTimer.cancel();
         }
     }
 

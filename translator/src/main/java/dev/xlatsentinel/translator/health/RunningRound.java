@@ -14,6 +14,8 @@ final class RunningRound {
     int certain;
     /** Counted as failed before its end: its finish does not count it again. */
     boolean decided;
+    /** A newer round was counted first (confirmEarly): this one's results came from an older world and count nothing. */
+    boolean overtaken;
 
     RunningRound(long start, int probes) {
         this.start = start;

@@ -37,6 +37,7 @@ public final class FailoverBench {
                     + "    [--router bird2|bird2.17|bird3|frr10] [--soak MINUTES] [--logs DIR (agents' logs, per trial and soak)] [--keep-files]\n"
                     + "    [--bfd-realtime PRIORITY (agent.bfdRealtimePriority; in the soak BIRD too; 0: normal scheduling)]\n"
                     + "    [--settings fast|fast5 (probes every 10 ms; or every 5 ms, timeout 4 ms)] [--timeout MS]\n"
+                    + "    [--confirm-early (health.confirmEarly: a silent round's next one starts beside it)]\n"
                     + "    [--out FILE (lab/out/failover.md)] [--fresh-agent SECONDS (restart the primary's agent before\n"
                     + "    every trial and let it run SECONDS: each fault is the first of its agent's life)]\n"
                     + "Every fault N times with a 1 ms UDP stream (and today's setup beside it unless --no-baseline);\n"
@@ -56,6 +57,10 @@ public final class FailoverBench {
         String realtime = option(args, "--bfd-realtime", "0");
         if (Integer.parseInt(realtime) > 0) {
             System.setProperty("lab.bfdRealtimePriority", realtime);
+        }
+        boolean confirmEarly = List.of(args).contains("--confirm-early");
+        if (confirmEarly) {
+            System.setProperty("lab.confirmEarly", "true");
         }
         Path out = Path.of(option(args, "--out", "lab/out/failover.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -82,7 +87,7 @@ public final class FailoverBench {
         md.append("Settings: probes every ").append(tuning.interval().toMillis()).append(" ms (fast ")
                 .append(tuning.fastInterval().toNanos() / 1e6).append(" ms, timeout ")
                 .append(tuning.timeout().toMillis()).append(" ms), rise ").append(tuning.rise()).append(", fall ")
-                .append(tuning.fall()).append("; BFD ").append(tuning.bfdInterval().toMillis()).append(" ms x ")
+                .append(tuning.fall()).append(confirmEarly ? ", confirmEarly" : "").append("; BFD ").append(tuning.bfdInterval().toMillis()).append(" ms x ")
                 .append(tuning.bfdMultiplier()).append(" on both sides; stream 1 datagram per ms; ").append(runs)
                 .append(" runs per fault.\n\n");
 

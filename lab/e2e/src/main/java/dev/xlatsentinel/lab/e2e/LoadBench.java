@@ -22,6 +22,7 @@ import java.util.Locale;
  * lab/bench/load --cases udp,tcp,targets,idle --settings fast,production --seconds 180 [--last-resort] --out lab/out/load.md
  *     [--logs DIR]   (keeps each case's agent logs there)
  *     [--bfd-realtime PRIORITY]   (agents' BFD event loops and BIRD under SCHED_FIFO)
+ *     [--confirm-early]   (the agents' health.confirmEarly)
  * </pre>
  */
 public final class LoadBench {
@@ -40,12 +41,17 @@ public final class LoadBench {
             // The agents' BFD event loops under SCHED_FIFO (agent.bfdRealtimePriority), BIRD too (chrt).
             System.setProperty("lab.bfdRealtimePriority", Integer.toString(realtime));
         }
+        boolean confirmEarly = List.of(args).contains("--confirm-early");
+        if (confirmEarly) {
+            System.setProperty("lab.confirmEarly", "true");
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" CPUs, load average ").append(Files.readString(Path.of("/proc/loadavg")).split(" ")[0])
                 .append(" at the start").append(realtime > 0 ? "; BFD (agents' event loops and BIRD) under SCHED_FIFO "
-                        + "priority " + realtime : "").append(".\n\n");
+                        + "priority " + realtime : "").append(confirmEarly ? "; health.confirmEarly on" : "")
+                .append(".\n\n");
         md.append("| settings | case | withdrawals (gwa + gwb) | BFD Downs | no route at the router | route changes "
                 + "| load reported | other traffic lost | upstream alarm after |\n");
         md.append("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n");

@@ -112,6 +112,14 @@ public final class RealtimeThreads implements AutoCloseable {
             throw new IllegalArgumentException("SCHED_FIFO priority must be 0-99, got " + priority);
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadCpuTimeSupported()) {
+            LOG.warn("{} threads stay at normal scheduling: this JVM cannot read a thread's CPU time, which the "
+                    + "guard needs", purpose);
+            return OFF;
+        }
+        if (!mx.isThreadCpuTimeEnabled()) {
+            mx.setThreadCpuTimeEnabled(true);
+        }
         SystemScheduler guard = new SystemScheduler("rt-guard");
         return new RealtimeThreads(purpose, priority, guard, t -> mx.getThreadCpuTime(t.getId()), SYSTEM, guard);
     }
@@ -182,9 +190,17 @@ public final class RealtimeThreads implements AutoCloseable {
     private void sample() {
         long now = clock.nanoTime();
         for (Watched w : watched) {
-            long used = w.thread().isAlive() ? cpu.cpuNanos(w.thread()) : -1;
-            if (used < 0) {
+            if (!w.thread().isAlive()) {
                 watched.remove(w);
+                continue;
+            }
+            long used = cpu.cpuNanos(w.thread());
+            if (used < 0) {
+                // Alive but unmeasurable: it must not stay real-time unguarded.
+                watched.remove(w);
+                String failed = kernel.lower(w.tid());
+                LOG.warn("{} thread {}: its CPU time cannot be read: {}", purpose, w.thread().getName(),
+                        failed == null ? "put back to SCHED_OTHER for good" : "cannot demote it: " + failed);
                 continue;
             }
             CpuBudget b = w.budget();

@@ -101,12 +101,24 @@ class RealtimeThreadsTest {
     }
 
     @Test
-    void anEndedThreadIsDropped() {
-        cpu.put(Thread.currentThread(), 0L);
-        threads.raiseCurrentThread();
-        cpu.remove(Thread.currentThread()); // the CPU clock answers -1, as for a thread that ended
+    void anEndedThreadIsDropped() throws InterruptedException {
+        Thread t = new Thread(threads::raiseCurrentThread, "short-lived");
+        t.start();
+        t.join();
+        assertThat(calls).containsExactly("raise 4242 7");
         clock.advance(Duration.ofMillis(100));
         assertThat(threads.threadNames()).isEmpty();
+        assertThat(calls).as("nothing to demote").hasSize(1);
+    }
+
+    @Test
+    void aLiveThreadWhoseCpuTimeCannotBeReadIsDemotedForGood() {
+        threads.raiseCurrentThread(); // no CPU time given: the clock answers -1
+        clock.advance(Duration.ofMillis(100));
+        assertThat(calls).containsExactly("raise 4242 7", "lower 4242");
+        assertThat(threads.threadNames()).isEmpty();
+        run(20_000, 0.0);
+        assertThat(calls).hasSize(2);
     }
 
     @Test

@@ -58,14 +58,19 @@ class RealtimeThreadsIT {
                         .start();
                 String childSched = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                // A Java thread it starts (e.g. Subprocess's reader threads) is a clone too.
+                CompletableFuture<Integer> started = new CompletableFuture<>();
+                Thread t = new Thread(() -> started.complete(Realtime.policy(0)), "rt-started");
+                t.start();
                 return new String[] {own, childSched, Integer.toString(Realtime.policy(0)),
-                        Boolean.toString(Realtime.resetsOnFork(0))};
+                        Boolean.toString(Realtime.resetsOnFork(0)), Integer.toString(started.get(10, TimeUnit.SECONDS))};
             });
             assertThat(policyIn(seen[0])).as("the thread: SCHED_FIFO").isEqualTo(Realtime.SCHED_FIFO);
             assertThat(seen[0]).containsPattern("(?m)^prio\\s+:\\s+" + (99 - 6) + "$");
             assertThat(seen[2]).isEqualTo("1");
             assertThat(seen[3]).as("SCHED_RESET_ON_FORK set").isEqualTo("true");
             assertThat(policyIn(seen[1])).as("its child (cat): SCHED_OTHER").isEqualTo(Realtime.SCHED_OTHER);
+            assertThat(seen[4]).as("a thread it started: SCHED_OTHER").isEqualTo("0");
             assertThat(threads.threadNames()).containsExactly("rt-raised");
         }
     }

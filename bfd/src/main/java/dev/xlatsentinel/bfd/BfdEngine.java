@@ -4,9 +4,9 @@ import dev.xlatsentinel.bfd.codec.Diagnostic;
 import dev.xlatsentinel.bfd.session.Session;
 import dev.xlatsentinel.bfd.session.SessionTable;
 import dev.xlatsentinel.bfd.session.WireAddress;
-import dev.xlatsentinel.bfd.transport.RealtimeScheduling;
 import dev.xlatsentinel.bfd.transport.UdpTransport;
 import dev.xlatsentinel.platform.config.FieldException;
+import dev.xlatsentinel.platform.sched.Realtime;
 import dev.xlatsentinel.platform.time.Clock;
 import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoopGroup;
@@ -112,7 +112,7 @@ public final class BfdEngine implements AutoCloseable {
             table.onAuthFailure(handOver::authFailure);
             timer = new SessionTimer(loop, table, clock);
             if (realtimePriority > 0) {
-                String failed = RealtimeScheduling.applyToCurrentThread(realtimePriority);
+                String failed = Realtime.raiseCurrentThread(realtimePriority);
                 if (failed == null) {
                     LOG.info("BFD event loop {} runs SCHED_FIFO at priority {}", Thread.currentThread().getName(),
                             realtimePriority);

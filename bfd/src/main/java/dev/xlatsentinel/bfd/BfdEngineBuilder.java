@@ -42,7 +42,8 @@ public final class BfdEngineBuilder {
      * {@code priority} (1-99; 0, the default, leaves it alone), so that other work on a
      * busy machine does not delay packets. Needs CAP_SYS_NICE; without it the engine logs
      * a warning and runs at normal priority. With a shared event-loop group, the loop
-     * carrying this engine gets it.
+     * carrying this engine gets it. No CPU guard: the loop sleeps between its wake-up slots
+     * and uses little CPU (and the kernel caps real-time tasks at 95 % of each second).
      */
     public BfdEngineBuilder realtimePriority(int priority) {
         if (priority < 0 || priority > 99) {

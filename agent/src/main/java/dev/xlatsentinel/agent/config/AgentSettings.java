@@ -18,9 +18,14 @@ import java.util.List;
  * @param hooks           commands run on state changes
  * @param bfdRealtimePriority SCHED_FIFO priority (1-99) of the BFD event loop; 0 (default): normal
  *                        scheduling. Needs CAP_SYS_NICE; read at start (a reload does not change it)
+ * @param detectionRealtimePriority SCHED_FIFO priority (1-99) of the threads that decide a DOWN
+ *                        (kernel events, probe timer, ICMP receivers, namespace threads), each
+ *                        demoted while it uses more than its CPU budget; 0 (default): normal
+ *                        scheduling. Needs CAP_SYS_NICE; read at start
  */
 public record AgentSettings(Path controlSocket, String controlGroup, Path maintenanceFile, MetricsSettings metrics,
-        Duration shutdownGrace, DampingConfig damping, List<HookConfig> hooks, Integer bfdRealtimePriority) {
+        Duration shutdownGrace, DampingConfig damping, List<HookConfig> hooks, Integer bfdRealtimePriority,
+        Integer detectionRealtimePriority) {
 
     /** The root-namespace agent's socket; an agent of xlat-sentinel@NAME uses /run/xlat-sentinel/NAME/. */
     public static final Path DEFAULT_CONTROL_SOCKET = Path.of("/run/xlat-sentinel/agent/control.sock");
@@ -34,6 +39,7 @@ public record AgentSettings(Path controlSocket, String controlGroup, Path mainte
         damping = damping == null ? DampingConfig.DEFAULT : damping;
         hooks = hooks == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(hooks));
         bfdRealtimePriority = bfdRealtimePriority == null ? 0 : bfdRealtimePriority;
+        detectionRealtimePriority = detectionRealtimePriority == null ? 0 : detectionRealtimePriority;
     }
 
     /** control.sock in the first of systemd's RuntimeDirectory= directories, if any. */
@@ -45,7 +51,7 @@ public record AgentSettings(Path controlSocket, String controlGroup, Path mainte
     }
 
     public static AgentSettings defaults() {
-        return new AgentSettings(null, null, null, null, null, null, null, null);
+        return new AgentSettings(null, null, null, null, null, null, null, null, null);
     }
 
     /** {@code metrics:}: where the Prometheus exporter listens (loopback only by default). */

@@ -80,6 +80,10 @@ final class ConfigValidator {
             error("agent.bfdRealtimePriority", Reasons.outside(a.bfdRealtimePriority(), 0, 99)
                     + " (0: normal scheduling, 1-99: SCHED_FIFO priority)");
         }
+        if (a.detectionRealtimePriority() < 0 || a.detectionRealtimePriority() > 99) {
+            error("agent.detectionRealtimePriority", Reasons.outside(a.detectionRealtimePriority(), 0, 99)
+                    + " (0: normal scheduling, 1-99: SCHED_FIFO priority)");
+        }
         AgentSettings.DampingConfig d = a.damping();
         duration("agent.damping.minHold", d.minHold(), Duration.ZERO, Duration.ofHours(1));
         duration("agent.damping.halfLife", d.halfLife(), Duration.ofSeconds(1), Duration.ofHours(6));

@@ -15,6 +15,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -60,6 +61,11 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
     }
 
     public Metrics(Supplier<AgentSnapshot> snapshot) {
+        this(snapshot, () -> 0);
+    }
+
+    /** {@code realtimeDemotions}: how many times the CPU guard demoted a real-time deciding thread. */
+    public Metrics(Supplier<AgentSnapshot> snapshot, LongSupplier realtimeDemotions) {
         probeLatency = Histogram.builder().name("xlat_probe_latency_seconds")
                 .help("Time a probe took to pass or fail").labelNames("instance", "probe")
                 .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)
@@ -82,6 +88,10 @@ public final class Metrics implements Agent.Observer, AutoCloseable {
         bfdTransitions = io.prometheus.metrics.core.metrics.Counter.builder().name("xlat_bfd_transitions_total")
                 .help("BFD session state changes, by the state entered and local diagnostic")
                 .labelNames("peer", "local", "state", "diag").register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("xlat_realtime_demotions_total")
+                .help("Times a thread at agent.detectionRealtimePriority used more than its CPU budget and was put "
+                        + "back to normal scheduling (the log names the thread)")
+                .callback(c -> c.call(realtimeDemotions.getAsLong())).register(registry);
         registry.register(new StateMetrics(snapshot));
     }
 

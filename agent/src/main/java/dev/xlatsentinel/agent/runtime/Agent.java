@@ -102,7 +102,7 @@ public final class Agent implements AutoCloseable {
             return t;
         });
         this.resources = new LiveResources(change -> observers.forEach(o -> o.bfd(change)),
-                config.config().agent().bfdRealtimePriority());
+                config.config().agent().bfdRealtimePriority(), config.config().agent().detectionRealtimePriority());
         this.hooks = new HookRunner(List.of());
         this.core = new AgentCore(new LoopScheduler(loop), resources, hooks, observers);
         core.onRebuild(() -> {
@@ -346,6 +346,11 @@ public final class Agent implements AutoCloseable {
     /** A consistent picture of everything, for status and metrics. */
     public AgentSnapshot snapshot() {
         return onLoop(() -> core.snapshot(resources.bfdReceive()));
+    }
+
+    /** Times a deciding thread at {@code agent.detectionRealtimePriority} was demoted for its CPU use. */
+    public long realtimeDemotions() {
+        return resources.detection().demotions();
     }
 
     // ------------------------------------------------------------------ stop

@@ -233,7 +233,7 @@ public final class AgentService implements AgentCommands.Service {
                 off = true;
             } else if (metrics == null) {
                 newMetrics = r.prepare("metrics listener " + to, () -> {
-                    Metrics m = new Metrics(agent::snapshot);
+                    Metrics m = new Metrics(agent::snapshot, agent::realtimeDemotions);
                     m.serve(to);
                     return m;
                 }, Metrics::close);
@@ -286,7 +286,7 @@ public final class AgentService implements AgentCommands.Service {
         if (a.metrics() == null) {
             return;
         }
-        Metrics m = new Metrics(agent::snapshot);
+        Metrics m = new Metrics(agent::snapshot, agent::realtimeDemotions);
         m.serve(a.metrics().listen());
         agent.addObserver(m);
         metrics = m;

@@ -19,6 +19,7 @@ import dev.xlatsentinel.frr.route.FrrRoutesConfig;
 import dev.xlatsentinel.frr.route.RouteSpec;
 import dev.xlatsentinel.frr.vty.VtyClientConfig;
 import dev.xlatsentinel.frr.vty.VtyEndpoint;
+import dev.xlatsentinel.platform.sched.RealtimeThreads;
 import dev.xlatsentinel.platform.time.SystemScheduler;
 import dev.xlatsentinel.translator.config.InstanceSpec;
 import dev.xlatsentinel.translator.health.HealthListener;
@@ -33,9 +34,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The real {@link Resources}: probes on their own scheduler thread, one BFD engine per
  * network namespace on one event loop, the FRR clients and the thread their commands run on.
+ * With {@code detectionRealtimePriority} the threads that decide a DOWN (and send the BFD
+ * Down from there) run SCHED_FIFO under a CPU guard: the probes' timer thread, and the
+ * translator's events, ICMP receiver and namespace threads (docs/failover.md).
  */
 final class LiveResources implements Resources {
-    private final SystemScheduler probes = new SystemScheduler("probes");
+    private final RealtimeThreads detection;
+    private final SystemScheduler probes;
     private final BfdEngines engines;
     private final ExecutorService frrThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "frr");
@@ -46,8 +51,13 @@ final class LiveResources implements Resources {
     private volatile FrrRoutes frrRoutes;
     private volatile Runnable namespaceChange = () -> { };
 
-    /** {@code bfdRealtimePriority}: SCHED_FIFO priority of the BFD event loop, 0 for normal scheduling. */
-    LiveResources(SessionListener bfdListener, int bfdRealtimePriority) {
+    /**
+     * {@code bfdRealtimePriority}: SCHED_FIFO priority of the BFD event loop;
+     * {@code detectionRealtimePriority}: of the deciding threads; 0 for normal scheduling.
+     */
+    LiveResources(SessionListener bfdListener, int bfdRealtimePriority, int detectionRealtimePriority) {
+        this.detection = RealtimeThreads.of("detection", detectionRealtimePriority);
+        this.probes = new SystemScheduler("probes", detection::raiseCurrentThread);
         this.engines = new BfdEngines(bfdListener, bfdRealtimePriority, () -> namespaceChange.run());
     }
 
@@ -57,7 +67,7 @@ final class LiveResources implements Resources {
 
     @Override
     public InstanceRuntime instance(String name, InstanceSpec spec, HealthListener listener) {
-        return ProbedInstance.build(name, spec, probes, listener);
+        return ProbedInstance.build(name, spec, probes, detection, listener);
     }
 
     @Override
@@ -166,9 +176,15 @@ final class LiveResources implements Resources {
                 }, routesState);
     }
 
+    /** The deciding threads' priority and guard (its demotions), {@link RealtimeThreads#OFF} when not set. */
+    RealtimeThreads detection() {
+        return detection;
+    }
+
     @Override
     public void close() {
         probes.close();
+        detection.close();
         engines.close(false);
         frrThread.shutdown();
         try {

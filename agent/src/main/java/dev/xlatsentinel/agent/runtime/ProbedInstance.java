@@ -1,6 +1,7 @@
 package dev.xlatsentinel.agent.runtime;
 
 import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.sched.RealtimeThreads;
 import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.assembly.TranslatorHealth;
 import dev.xlatsentinel.translator.config.InstanceSpec;
@@ -29,9 +30,13 @@ final class ProbedInstance implements InstanceRuntime {
         this.entered = entered;
     }
 
-    /** Builds the instance's probes (opens namespaces and sockets); nothing runs until {@link #start}. */
-    static ProbedInstance build(String name, InstanceSpec spec, Scheduler scheduler, HealthListener listener) {
-        TranslatorHealth h = TranslatorHealth.create(new TranslatorConfig(Map.of(name, spec)), scheduler);
+    /**
+     * Builds the instance's probes (opens namespaces and sockets), their deciding threads raised
+     * by {@code realtime}; nothing runs until {@link #start}.
+     */
+    static ProbedInstance build(String name, InstanceSpec spec, Scheduler scheduler, RealtimeThreads realtime,
+            HealthListener listener) {
+        TranslatorHealth h = TranslatorHealth.create(new TranslatorConfig(Map.of(name, spec)), scheduler, realtime);
         h.addListener(listener);
         Map<String, Long> entered = new LinkedHashMap<>();
         remember(entered, spec.namespace());

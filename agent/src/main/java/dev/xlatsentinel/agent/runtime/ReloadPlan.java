@@ -107,6 +107,11 @@ record ReloadPlan(boolean first, List<Change<InstanceSpec>> instances, List<Chan
             notes.add("bfdRealtimePriority " + was.agent().bfdRealtimePriority() + " -> "
                     + now.agent().bfdRealtimePriority() + " is read at start: it applies after a restart");
         }
+        if (!Objects.equals(was.agent().detectionRealtimePriority(), now.agent().detectionRealtimePriority())
+                && running != NOTHING) {
+            notes.add("detectionRealtimePriority " + was.agent().detectionRealtimePriority() + " -> "
+                    + now.agent().detectionRealtimePriority() + " is read at start: it applies after a restart");
+        }
         if (!was.frr().equals(now.frr()) && running != NOTHING && usesFrr(was)) {
             notes.add("frr: settings changed: the FRR clients already open keep theirs until a restart");
         }

@@ -87,6 +87,16 @@ class MetricsTest {
     }
 
     @Test
+    void realtimeDemotionsAreReadAtEachScrape() throws Exception {
+        java.util.concurrent.atomic.AtomicLong demotions = new java.util.concurrent.atomic.AtomicLong();
+        try (Metrics m = new Metrics(() -> EMPTY, demotions::get)) {
+            assertThat(scrape(m)).contains("xlat_realtime_demotions_total 0.0");
+            demotions.set(2);
+            assertThat(scrape(m)).contains("xlat_realtime_demotions_total 2.0");
+        }
+    }
+
+    @Test
     void decisionToWireIsAHistogramPerInstanceAndSender() throws Exception {
         try (Metrics m = new Metrics(() -> EMPTY)) {
             m.heldDown("tayga", Duration.ofNanos(310_000), true);

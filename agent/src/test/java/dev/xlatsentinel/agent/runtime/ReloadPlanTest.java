@@ -146,14 +146,16 @@ class ReloadPlanTest {
     @Test
     void listenersAndSettingsAreNamed() {
         String group = f.config().replace("agent:\n", "agent:\n  controlGroup: nogroup\n"
-                + "  metrics: {listen: 127.0.0.1:9999}\n  bfdRealtimePriority: 5\n  shutdownGrace: 1s\n");
+                + "  metrics: {listen: 127.0.0.1:9999}\n  bfdRealtimePriority: 5\n  shutdownGrace: 1s\n"
+                + "  detectionRealtimePriority: 3\n");
         ReloadPlan p = plan(f.config(), group);
         assertThat(p.control().changes()).isTrue();
         assertThat(p.control().to().group()).isEqualTo("nogroup");
         assertThat(p.metrics().from()).isNull();
         assertThat(p.summary()).isEqualTo("control socket " + f.dir.resolve("control.sock") + " (root only) -> "
                 + f.dir.resolve("control.sock") + " (group nogroup); metrics off -> 127.0.0.1:9999; agent settings:"
-                + " shutdownGrace 2s -> 1s; bfdRealtimePriority 0 -> 5 is read at start: it applies after a restart");
+                + " shutdownGrace 2s -> 1s; bfdRealtimePriority 0 -> 5 is read at start: it applies after a restart;"
+                + " detectionRealtimePriority 0 -> 3 is read at start: it applies after a restart");
     }
 
     @Test

@@ -209,6 +209,9 @@ public final class Nat64Lab {
                 // A benchmark's choice (lab/bench/failover --bfd-realtime N): the BFD loop under SCHED_FIFO.
                 .append(Integer.getInteger("lab.bfdRealtimePriority", 0) > 0 ? "  bfdRealtimePriority: "
                         + Integer.getInteger("lab.bfdRealtimePriority") + "\n" : "")
+                // lab/bench/failover --detect-realtime N: the deciding threads under SCHED_FIFO.
+                .append(Integer.getInteger("lab.detectionRealtimePriority", 0) > 0 ? "  detectionRealtimePriority: "
+                        + Integer.getInteger("lab.detectionRealtimePriority") + "\n" : "")
                 .append(t.minHold() == null ? "" : "  damping: {minHold: " + t.minHold().toMillis() + "ms"
                         + (t.damping() ? "" : ", penalty: 0") + "}\n");
         b.append("instances:\n  tayga:\n")

@@ -41,7 +41,13 @@ public interface Libc {
     int EAGAIN = 11;
     int ESRCH = 3;
     int ENOBUFS = 105;
+    int SCHED_OTHER = 0;
     int SCHED_FIFO = 1;
+    /**
+     * OR-ed into a policy for sched_setscheduler(2): children the thread forks or clones start
+     * at SCHED_OTHER, whatever the thread runs at.
+     */
+    int SCHED_RESET_ON_FORK = 0x40000000;
     short POLLERR = 0x8;
     short POLLHUP = 0x10;
     short POLLNVAL = 0x20;
@@ -143,9 +149,16 @@ public interface Libc {
 
     int SIGKILL = 9;
 
-    /** sched_setscheduler(2); pid 0 is the calling thread. */
+    /** sched_setscheduler(2); pid 0 is the calling thread, else a thread id ({@link #gettid()}). */
     @SaveError
     int sched_setscheduler(int pid, int policy, @In int[] param);
+
+    /** sched_getscheduler(2): the policy, with {@link #SCHED_RESET_ON_FORK} OR-ed in when set. */
+    @SaveError
+    int sched_getscheduler(int pid);
+
+    /** gettid(2): the calling thread's id, what /proc/self/task lists (glibc 2.30+). */
+    int gettid();
 
     /**
      * if_nametoindex(3): the index of an interface in the calling thread's namespace, or 0.

@@ -13,8 +13,19 @@ public final class SystemScheduler extends SystemClock implements Scheduler, Aut
     private final ScheduledThreadPoolExecutor executor;
 
     public SystemScheduler(String threadName) {
+        this(threadName, () -> { });
+    }
+
+    /**
+     * With {@code onStart} run first on the timer thread, before any task (e.g. to raise its
+     * scheduling priority); again on a replacement, should a task's Error end the thread.
+     */
+    public SystemScheduler(String threadName, Runnable onStart) {
         executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, threadName);
+            Thread t = new Thread(() -> {
+                onStart.run();
+                r.run();
+            }, threadName);
             t.setDaemon(true);
             return t;
         });

@@ -1,6 +1,7 @@
 package dev.xlatsentinel.translator.assembly;
 
 import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.sched.RealtimeThreads;
 import dev.xlatsentinel.translator.event.DirectoryWatch;
 import dev.xlatsentinel.translator.event.KernelEvents;
 import dev.xlatsentinel.translator.host.Rtnetlink;
@@ -15,25 +16,37 @@ import java.util.Map;
 /**
  * Opens each namespace (and its netlink sockets) once, however many probes use it, and the
  * events thread when a probe is watched.
+ *
+ * <p>The threads it starts are on the way from a fault to the wire, and are raised by
+ * {@code realtime}: the events thread decides on kernel events, and a namespace's thread runs
+ * a route probe's look after a route or link event and the namespace-side checks whose answer
+ * can complete a round (tayga, route, interface).
  */
 final class Namespaces implements AutoCloseable {
     private final String owner;
+    private final RealtimeThreads realtime;
     private final Map<String, NetworkNamespace> open = new LinkedHashMap<>();
     private final Map<String, Rtnetlink> netlink = new LinkedHashMap<>();
     private final Map<String, RtnetlinkMonitor> monitors = new LinkedHashMap<>();
     private KernelEvents events;
     private final Map<java.nio.file.Path, DirectoryWatch> directories = new LinkedHashMap<>();
 
-    /** {@code owner} names the events thread ({@code events-OWNER}). */
-    Namespaces(String owner) {
+    /** {@code owner} names the events thread ({@code events-OWNER}); {@code realtime} raises the threads. */
+    Namespaces(String owner, RealtimeThreads realtime) {
         this.owner = owner;
+        this.realtime = realtime;
+    }
+
+    /** What raises the threads on the way from a fault to the wire (ICMP receivers too). */
+    RealtimeThreads realtime() {
+        return realtime;
     }
 
     /** The events thread, started on first use. */
     synchronized KernelEvents events() {
         if (events == null) {
             try {
-                events = KernelEvents.start("events-" + owner);
+                events = KernelEvents.start("events-" + owner, realtime);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -76,7 +89,14 @@ final class Namespaces implements AutoCloseable {
     /** The namespace {@code nameOrPath}, or the host's for null. */
     synchronized NetworkNamespace get(String nameOrPath) {
         String key = nameOrPath == null ? HOST : nameOrPath;
-        return open.computeIfAbsent(key, k -> k.equals(HOST) ? NetworkNamespace.host() : NetworkNamespace.open(k));
+        return open.computeIfAbsent(key, k -> {
+            NetworkNamespace ns = k.equals(HOST) ? NetworkNamespace.host() : NetworkNamespace.open(k);
+            if (realtime.priority() > 0) {
+                // One thread per namespace that never changes: raising it once, from inside, is enough.
+                ns.executor().execute(realtime::raiseCurrentThread);
+            }
+            return ns;
+        });
     }
 
     synchronized Rtnetlink rtnetlink(String nameOrPath) {

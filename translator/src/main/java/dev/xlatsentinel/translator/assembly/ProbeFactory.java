@@ -56,7 +56,7 @@ final class ProbeFactory {
                 : instance.probeNamespace() == null ? null : instance.probeNamespace().name();
         if (spec instanceof IcmpProbeSpec s) {
             try {
-                IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), s.source());
+                IcmpEchoSocket socket = IcmpEchoSocket.open(namespaces.get(probeNs), s.source(), namespaces.realtime());
                 owned.add(socket);
                 return new IcmpDatapathProbe(name, socket, s.prefix(), s.targets(),
                         s.required() == null ? 1 : s.required(), scheduler, instance.health().maxTimeout(),
@@ -140,7 +140,7 @@ final class ProbeFactory {
         }
         String name = (s.name() != null ? s.name() : s.type()) + " native";
         try {
-            IcmpEchoSocket socket = IcmpEchoSocket.openIpv4(namespaces.get(instance.namespace()));
+            IcmpEchoSocket socket = IcmpEchoSocket.openIpv4(namespaces.get(instance.namespace()), namespaces.realtime());
             owned.add(socket);
             return new NativeIcmpProbe(name, socket, s.targets(), scheduler, instance.health().maxTimeout());
         } catch (IOException e) {

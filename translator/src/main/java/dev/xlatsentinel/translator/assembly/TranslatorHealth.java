@@ -1,5 +1,6 @@
 package dev.xlatsentinel.translator.assembly;
 
+import dev.xlatsentinel.platform.sched.RealtimeThreads;
 import dev.xlatsentinel.platform.time.Scheduler;
 import dev.xlatsentinel.translator.config.ConfigValidator;
 import dev.xlatsentinel.translator.config.InstanceSpec;
@@ -51,8 +52,17 @@ public final class TranslatorHealth implements AutoCloseable {
 
     /** Validates {@code config} and builds every instance; nothing runs until {@link #start()}. */
     public static TranslatorHealth create(TranslatorConfig config, Scheduler scheduler) {
+        return create(config, scheduler, RealtimeThreads.OFF);
+    }
+
+    /**
+     * As {@link #create(TranslatorConfig, Scheduler)}, with the threads it starts on the way
+     * from a fault to the wire (events, ICMP receivers, namespace threads) raised by
+     * {@code realtime}. The scheduler's own thread is the caller's to raise.
+     */
+    public static TranslatorHealth create(TranslatorConfig config, Scheduler scheduler, RealtimeThreads realtime) {
         ConfigValidator.check(config);
-        Namespaces namespaces = new Namespaces(String.join("+", config.instances().keySet()));
+        Namespaces namespaces = new Namespaces(String.join("+", config.instances().keySet()), realtime);
         List<AutoCloseable> owned = new ArrayList<>();
         Map<String, InstanceHealth> built = new LinkedHashMap<>();
         try {

@@ -3,6 +3,7 @@ package dev.xlatsentinel.translator.datapath;
 import dev.xlatsentinel.platform.libc.Libc;
 import dev.xlatsentinel.platform.net.IpAddresses;
 import dev.xlatsentinel.platform.netns.NetworkNamespace;
+import dev.xlatsentinel.platform.sched.RealtimeThreads;
 import dev.xlatsentinel.platform.time.Durations;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -65,12 +66,16 @@ public final class IcmpEchoSocket implements AutoCloseable {
         void reply(Duration rtt, boolean late);
     }
 
-    private IcmpEchoSocket(int fd, String where, boolean ipv4) {
+    private IcmpEchoSocket(int fd, String where, boolean ipv4, RealtimeThreads realtime) {
         this.ipv4 = ipv4;
         this.fd = fd;
         this.id = RANDOM.nextInt(0x10000);
         this.where = where;
-        this.receiver = new Thread(this::receiveLoop, "icmp6-rx-" + where);
+        // The receiver completes a round with the answer that decides it.
+        this.receiver = new Thread(() -> {
+            realtime.raiseCurrentThread();
+            receiveLoop();
+        }, "icmp6-rx-" + where);
         receiver.setDaemon(true);
         receiver.start();
     }
@@ -81,9 +86,15 @@ public final class IcmpEchoSocket implements AutoCloseable {
      * @throws IOException naming the failed call and errno (e.g. EPERM without CAP_NET_RAW)
      */
     public static IcmpEchoSocket open(NetworkNamespace ns, Inet6Address source) throws IOException {
+        return open(ns, source, RealtimeThreads.OFF);
+    }
+
+    /** As {@link #open(NetworkNamespace, Inet6Address)}, the receiver thread raised by {@code realtime}. */
+    public static IcmpEchoSocket open(NetworkNamespace ns, Inet6Address source, RealtimeThreads realtime)
+            throws IOException {
         try {
             int fd = ns.call(() -> openHere(source)).join();
-            return new IcmpEchoSocket(fd, ns.name(), false);
+            return new IcmpEchoSocket(fd, ns.name(), false, realtime);
         } catch (java.util.concurrent.CompletionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) {
@@ -98,9 +109,14 @@ public final class IcmpEchoSocket implements AutoCloseable {
      * translation) from the gateway; the same matching, timeouts and late answers.
      */
     public static IcmpEchoSocket openIpv4(NetworkNamespace ns) throws IOException {
+        return openIpv4(ns, RealtimeThreads.OFF);
+    }
+
+    /** As {@link #openIpv4(NetworkNamespace)}, the receiver thread raised by {@code realtime}. */
+    public static IcmpEchoSocket openIpv4(NetworkNamespace ns, RealtimeThreads realtime) throws IOException {
         try {
             int fd = ns.call(IcmpEchoSocket::openIpv4Here).join();
-            return new IcmpEchoSocket(fd, ns.name(), true);
+            return new IcmpEchoSocket(fd, ns.name(), true, realtime);
         } catch (java.util.concurrent.CompletionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) {

@@ -1,6 +1,7 @@
 package dev.xlatsentinel.translator.event;
 
 import dev.xlatsentinel.platform.libc.Libc;
+import dev.xlatsentinel.platform.sched.RealtimeThreads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -81,21 +82,32 @@ public final class KernelEvents implements AutoCloseable {
     private final byte[] counter = new byte[8];
     private volatile boolean closed;
 
-    private KernelEvents(int wakeFd, String name) {
+    private KernelEvents(int wakeFd, String name, RealtimeThreads realtime) {
         this.wakeFd = wakeFd;
-        this.thread = new Thread(this::loop, name);
+        this.thread = new Thread(() -> {
+            realtime.raiseCurrentThread();
+            loop();
+        }, name);
         thread.setDaemon(true);
         // An event that withdraws a route must not wait behind probe work.
         thread.setPriority(Thread.MAX_PRIORITY);
     }
 
-    /** Starts the events thread called {@code name}. */
+    /** Starts the events thread called {@code name}, at normal scheduling. */
     public static KernelEvents start(String name) throws IOException {
+        return start(name, RealtimeThreads.OFF);
+    }
+
+    /**
+     * Starts the events thread called {@code name}, raised by {@code realtime} (it decides a
+     * DOWN as soon as the kernel tells; {@link RealtimeThreads#OFF} for normal scheduling).
+     */
+    public static KernelEvents start(String name, RealtimeThreads realtime) throws IOException {
         int fd = C.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
         if (fd < 0) {
             throw new IOException("eventfd: " + Libc.lastError());
         }
-        KernelEvents k = new KernelEvents(fd, name);
+        KernelEvents k = new KernelEvents(fd, name, realtime);
         k.thread.start();
         return k;
     }

@@ -24,7 +24,9 @@ import java.util.Map;
  * Markdown table ({@code --logs DIR}: the agents' log lines of every trial). {@code --soak MINUTES}: steady traffic at the same settings, counting
  * false withdrawals. {@code --settings fast} (the lab's, probes every 10 ms) or {@code fast5} (probes
  * every 5 ms, timeout 4 ms: issue 16); {@code --timeout MS} changes the probe timeout alone. {@code --bfd-realtime PRIORITY}: the agents' BFD event loops run under SCHED_FIFO at that priority (the agent's
- * {@code bfdRealtimePriority}), and in the soak the router's BIRD too, same timers. Never part of the test command.
+ * {@code bfdRealtimePriority}), and in the soak the router's BIRD too, same timers. {@code --detect-realtime PRIORITY}:
+ * the agents' deciding threads (kernel events, probe timer, ICMP receivers, namespace threads) run under SCHED_FIFO
+ * at that priority, with the CPU guard (the agent's {@code detectionRealtimePriority}). Never part of the test command.
  */
 public final class FailoverBench {
     private FailoverBench() {
@@ -36,6 +38,8 @@ public final class FailoverBench {
                     java.util.Arrays.stream(Fault.values()).map(Fault::name).toList()) + " (all)] [--no-baseline]\n"
                     + "    [--router bird2|bird2.17|bird3|frr10] [--soak MINUTES] [--logs DIR (agents' logs, per trial and soak)] [--keep-files]\n"
                     + "    [--bfd-realtime PRIORITY (agent.bfdRealtimePriority; in the soak BIRD too; 0: normal scheduling)]\n"
+                    + "    [--detect-realtime PRIORITY (agent.detectionRealtimePriority: the deciding threads, kernel events,\n"
+                    + "    probe timer, ICMP receivers, namespace threads, under SCHED_FIFO with a CPU guard; 0: normal)]\n"
                     + "    [--settings fast|fast5 (probes every 10 ms; or every 5 ms, timeout 4 ms)] [--timeout MS]\n"
                     + "    [--confirm-early (health.confirmEarly: a silent round's next one starts beside it)]\n"
                     + "    [--out FILE (lab/out/failover.md)] [--fresh-agent SECONDS (restart the primary's agent before\n"
@@ -62,6 +66,10 @@ public final class FailoverBench {
         if (confirmEarly) {
             System.setProperty("lab.confirmEarly", "true");
         }
+        String detectRealtime = option(args, "--detect-realtime", "0");
+        if (Integer.parseInt(detectRealtime) > 0) {
+            System.setProperty("lab.detectionRealtimePriority", detectRealtime);
+        }
         Path out = Path.of(option(args, "--out", "lab/out/failover.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Nat64Lab.AgentTuning tuning = switch (option(args, "--settings", "fast")) {
@@ -83,7 +91,9 @@ public final class FailoverBench {
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(Instant.now()).append(" on ").append(hostInfo()).append("; router ")
                 .append(upstream.label()).append(Integer.parseInt(realtime) > 0 ? "; BFD event loop under SCHED_FIFO "
-                        + "priority " + realtime : "").append("\n\n");
+                        + "priority " + realtime : "")
+                .append(Integer.parseInt(detectRealtime) > 0 ? "; deciding threads under SCHED_FIFO priority "
+                        + detectRealtime : "").append("\n\n");
         md.append("Settings: probes every ").append(tuning.interval().toMillis()).append(" ms (fast ")
                 .append(tuning.fastInterval().toNanos() / 1e6).append(" ms, timeout ")
                 .append(tuning.timeout().toMillis()).append(" ms), rise ").append(tuning.rise()).append(", fall ")

@@ -146,9 +146,10 @@ public final class LoadBench {
     static Nat64Lab.AgentTuning tuning(String name) {
         return switch (name) {
             case "fast" -> Nat64Lab.AgentTuning.FAST;
+            case "fast5" -> Nat64Lab.AgentTuning.FAST_5MS;
             case "production" -> Nat64Lab.AgentTuning.PRODUCTION_LIKE;
             case "production-defaults" -> Nat64Lab.AgentTuning.PRODUCTION_LIKE.withDampingDefaults();
-            default -> throw new IllegalArgumentException("--settings: fast, production or production-defaults, not "
+            default -> throw new IllegalArgumentException("--settings: fast, fast5, production or production-defaults, not "
                     + name);
         };
     }

@@ -23,6 +23,7 @@ import java.util.Locale;
  *     [--logs DIR]   (keeps each case's agent logs there)
  *     [--bfd-realtime PRIORITY]   (agents' BFD event loops and BIRD under SCHED_FIFO)
  *     [--confirm-early]   (the agents' health.confirmEarly)
+ *     [--detect-realtime PRIORITY]   (the agents' deciding threads under SCHED_FIFO: agent.detectionRealtimePriority)
  * </pre>
  */
 public final class LoadBench {
@@ -45,12 +46,17 @@ public final class LoadBench {
         if (confirmEarly) {
             System.setProperty("lab.confirmEarly", "true");
         }
+        int detectRealtime = Integer.parseInt(option(args, "--detect-realtime", "0"));
+        if (detectRealtime > 0) {
+            System.setProperty("lab.detectionRealtimePriority", Integer.toString(detectRealtime));
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" CPUs, load average ").append(Files.readString(Path.of("/proc/loadavg")).split(" ")[0])
                 .append(" at the start").append(realtime > 0 ? "; BFD (agents' event loops and BIRD) under SCHED_FIFO "
                         + "priority " + realtime : "").append(confirmEarly ? "; health.confirmEarly on" : "")
+                .append(detectRealtime > 0 ? "; deciding threads under SCHED_FIFO priority " + detectRealtime : "")
                 .append(".\n\n");
         md.append("| settings | case | withdrawals (gwa + gwb) | BFD Downs | no route at the router | route changes "
                 + "| load reported | other traffic lost | upstream alarm after |\n");

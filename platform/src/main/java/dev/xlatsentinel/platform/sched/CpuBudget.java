@@ -9,7 +9,7 @@ import java.util.ArrayDeque;
  * {@code quiet}. Pure: times are passed in, so tests drive it by hand.
  *
  * <p>The check is of CPU used, not of the time since the window began: a thread that spins
- * is over a 200 ms budget 200 ms after it started, not one second later.
+ * is over a 500 ms budget 500 ms after it started, not one second later.
  */
 public final class CpuBudget {
     /** What to do with the thread after a sample. */

@@ -92,7 +92,7 @@ class RealtimeThreadsIT {
             long spun = onThread("rt-spinner", () -> {
                 threads.raiseCurrentThread();
                 assertThat(Realtime.policy(0)).isEqualTo(Realtime.SCHED_FIFO);
-                // Spin at most 1.5 s: the guard should demote within its 200 ms budget plus a sample.
+                // Spin at most 1.5 s: the guard should demote within its 500 ms budget plus a sample.
                 long start = System.nanoTime();
                 long deadline = start + 1_500_000_000L;
                 while (Realtime.policy(0) == Realtime.SCHED_FIFO && System.nanoTime() < deadline) {

@@ -67,16 +67,18 @@ class RealtimeThreadsTest {
     }
 
     @Test
-    void aSpinningThreadIsDemotedWithinThreeSamplesAndRaisedAgainAfterTenQuietSeconds() {
+    void aSpinningThreadIsDemotedOnceOverItsBudgetAndRaisedAgainAfterTenQuietSeconds() {
         cpu.put(Thread.currentThread(), 0L);
         threads.raiseCurrentThread();
         clock.runDue();
-        run(300, 1.0);
+        run(500, 1.0);
+        assertThat(calls).as("500 ms of CPU in a second is the budget, not over it").containsExactly("raise 4242 7");
+        run(100, 1.0);
         assertThat(calls).containsExactly("raise 4242 7", "lower 4242");
         assertThat(threads.isDemoted(Thread.currentThread().getName())).isTrue();
         assertThat(threads.demotions()).isEqualTo(1);
-        // The 300 ms of spinning stay in the trailing second until 1.1 s: quiet from 1.0 s on.
-        run(10_600, 0.0);
+        // The 600 ms of spinning keep the trailing second over 500 ms until 1.1 s: quiet from 1.0 s on.
+        run(10_300, 0.0);
         assertThat(calls).as("10.9 s: not yet ten quiet seconds").hasSize(2);
         run(100, 0.0);
         assertThat(calls).containsExactly("raise 4242 7", "lower 4242", "raise 4242 7");

@@ -24,8 +24,14 @@ public final class CpuBudget {
     /** When the thread was last seen over its budget (demoted only). */
     private long lastOver;
     private long used;
+    private final long judgedFrom;
 
     public CpuBudget(long windowNanos, long budgetNanos, long quietNanos) {
+        this(windowNanos, budgetNanos, quietNanos, Long.MIN_VALUE);
+    }
+
+    /** Never demoted by a sample before {@code judgedFrom} (the thread's start: not held against it). */
+    public CpuBudget(long windowNanos, long budgetNanos, long quietNanos, long judgedFrom) {
         if (windowNanos <= 0 || budgetNanos <= 0 || budgetNanos > windowNanos || quietNanos < 0) {
             throw new IllegalArgumentException("need 0 < budget <= window and quiet >= 0, got window " + windowNanos
                     + " ns, budget " + budgetNanos + " ns, quiet " + quietNanos + " ns");
@@ -33,6 +39,7 @@ public final class CpuBudget {
         this.windowNanos = windowNanos;
         this.budgetNanos = budgetNanos;
         this.quietNanos = quietNanos;
+        this.judgedFrom = judgedFrom;
     }
 
     /** Takes the thread's CPU time {@code cpuNanos} read at {@code nowNanos}. */
@@ -49,7 +56,7 @@ public final class CpuBudget {
         used = cpuNanos - samples.peekFirst()[1];
         boolean over = used > budgetNanos;
         if (!demoted) {
-            if (over) {
+            if (over && (judgedFrom == Long.MIN_VALUE || nowNanos - judgedFrom >= 0)) {
                 demoted = true;
                 lastOver = nowNanos;
                 return Verdict.DEMOTE;

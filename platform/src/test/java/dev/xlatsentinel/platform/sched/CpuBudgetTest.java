@@ -35,6 +35,14 @@ class CpuBudgetTest {
     }
 
     @Test
+    void nothingBeforeItsStartIsOverIsHeldAgainstIt() {
+        CpuBudget started = new CpuBudget(1000 * MS, 200 * MS, 10_000 * MS, 1000 * MS);
+        assertThat(started.sample(0, 0)).isEqualTo(Verdict.KEEP);
+        assertThat(started.sample(900 * MS, 900 * MS)).as("a busy start").isEqualTo(Verdict.KEEP);
+        assertThat(started.sample(1000 * MS, 1000 * MS)).as("still busy after it").isEqualTo(Verdict.DEMOTE);
+    }
+
+    @Test
     void onlyTheTrailingWindowCounts() {
         // 150 ms of CPU early, then 100 ms more two seconds later: never 200 ms in one second.
         at(0, 0);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,7 +89,7 @@ class RealtimeThreadsIT {
 
     @Test
     void theGuardDemotesAThreadThatSpins() throws Exception {
-        try (RealtimeThreads threads = RealtimeThreads.of("test", 1)) {
+        try (RealtimeThreads threads = RealtimeThreads.of("test", 1, Duration.ZERO)) {
             long spun = onThread("rt-spinner", () -> {
                 threads.raiseCurrentThread();
                 assertThat(Realtime.policy(0)).isEqualTo(Realtime.SCHED_FIFO);

@@ -39,7 +39,7 @@ class RealtimeThreadsTest {
         }
     };
     private final RealtimeThreads threads = new RealtimeThreads("detection", 7, clock,
-            t -> cpu.getOrDefault(t, -1L), kernel);
+            t -> cpu.getOrDefault(t, -1L), kernel, Duration.ZERO);
 
     /** Moves the clock by {@code ms}, the calling thread using {@code share} of a CPU meanwhile. */
     private void run(long ms, double share) {
@@ -83,6 +83,20 @@ class RealtimeThreadsTest {
         run(100, 0.0);
         assertThat(calls).containsExactly("raise 4242 7", "lower 4242", "raise 4242 7");
         assertThat(threads.isDemoted(Thread.currentThread().getName())).isFalse();
+    }
+
+    @Test
+    void aThreadsStartIsNotHeldAgainstItButABusyThreadAfterItIs() {
+        RealtimeThreads graced = new RealtimeThreads("detection", 7, clock, t -> cpu.getOrDefault(t, -1L), kernel,
+                Duration.ofSeconds(2));
+        cpu.put(Thread.currentThread(), 0L);
+        graced.raiseCurrentThread();
+        clock.runDue();
+        run(1900, 1.0);
+        assertThat(calls).as("a busy start").containsExactly("raise 4242 7");
+        run(200, 1.0);
+        assertThat(calls).as("still busy once its start is over").containsExactly("raise 4242 7", "lower 4242");
+        assertThat(graced.demotions()).isEqualTo(1);
     }
 
     @Test

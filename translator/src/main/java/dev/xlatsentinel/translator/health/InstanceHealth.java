@@ -90,15 +90,8 @@ public final class InstanceHealth implements AutoCloseable {
     private final Runnable roundTask = this::round;
     private boolean started;
     private boolean closed;
-    /**
-     * The rounds running (between round() and finish()), oldest first: one, or two with
-     * confirmEarly; an overtaken one until its probes end. An early verdict or a finish of a
-     * round not here is not counted.
-     */
-    private final List<RunningRound> inFlight = new ArrayList<>(3);
-    /** The round a pending confirmEarly check is for, and its timer. */
-    private RunningRound confirmFor;
-    private Scheduler.Timer confirmTimer;
+    /** The rounds running, and the pending confirmEarly check. */
+    private final RoundsInFlight inFlight = new RoundsInFlight();
     /** The confirmEarly check, made once (as roundTask). */
     private final Runnable confirmTask = this::confirm;
     /** Held from computing a change to telling it (before {@code this}): changes reach listeners in order. */
@@ -295,7 +288,7 @@ public final class InstanceHealth implements AutoCloseable {
 
     /** Starts the next round as soon as allowed: now, but not sooner than fastInterval after the last one started. */
     private void pullRound() {
-        if (liveRounds() > 0) {
+        if (inFlight.live() > 0) {
             pullNext = true;
             return;
         }
@@ -329,43 +322,6 @@ public final class InstanceHealth implements AutoCloseable {
         startRound(true);
     }
 
-    /** {@code counted} is being counted: the rounds still running that started before it count nothing. */
-    private void overtake(RunningRound counted) {
-        for (RunningRound r : inFlight) {
-            if (r != counted && r.start <= counted.start) {
-                r.overtaken = true;
-            }
-        }
-    }
-
-    /** Rounds running that will be counted (not overtaken). */
-    private int liveRounds() {
-        int n = 0;
-        for (RunningRound r : inFlight) {
-            n += r.overtaken ? 0 : 1;
-        }
-        return n;
-    }
-
-    /**
-     * No datapath probe of {@code r} has answered since it started, not even late, and none of
-     * its results passed; false without a datapath probe.
-     */
-    private boolean pathSilent(RunningRound r) {
-        boolean path = false;
-        for (int i = 0; i < probes.size(); i++) {
-            long last = probes.get(i).lastAnswerNanos();
-            if (last == Long.MAX_VALUE) {
-                continue; // not a probe of a path
-            }
-            path = true;
-            if (last >= r.start || r.arrived[i] != null && r.arrived[i].passed()) {
-                return false;
-            }
-        }
-        return path;
-    }
-
     /** {@code beside}: a confirmEarly start, next to the one running round. */
     private void startRound(boolean beside) {
         long start = scheduler.nanoTime();
@@ -375,16 +331,13 @@ public final class InstanceHealth implements AutoCloseable {
                 return;
             }
             if (beside) {
-                RunningRound checked = confirmFor;
-                confirmFor = null;
-                confirmTimer = null;
-                if (checked == null || inFlight.size() != 1 || inFlight.get(0) != checked
-                        || riseFall.state() != HealthState.UP || !pathSilent(checked)) {
+                RunningRound checked = inFlight.confirmDue();
+                if (checked == null || riseFall.state() != HealthState.UP || !count.pathSilent(checked)) {
                     return;
                 }
                 besideRounds++;
             } else {
-                if (liveRounds() > 0) {
+                if (inFlight.live() > 0) {
                     return;
                 }
                 // Round lateness: the agent's own (scheduling, GC, CPU), exported so it can be seen.
@@ -394,9 +347,8 @@ public final class InstanceHealth implements AutoCloseable {
             round = new RunningRound(start, probes.size());
             inFlight.add(round);
             lastRoundStart = start;
-            if (policy.confirmEarly() && inFlight.size() == 1 && riseFall.state() == HealthState.UP) {
-                confirmFor = round;
-                confirmTimer = scheduler.schedule(policy.fastInterval(), confirmTask);
+            if (policy.confirmEarly() && inFlight.alone(round) && riseFall.state() == HealthState.UP) {
+                inFlight.confirmLater(round, scheduler.schedule(policy.fastInterval(), confirmTask));
             }
         }
         List<CompletableFuture<ProbeResult>> running = new ArrayList<>(probes.size());
@@ -446,7 +398,7 @@ public final class InstanceHealth implements AutoCloseable {
                     return;
                 }
                 round.decided = true;
-                overtake(round);
+                inFlight.overtakeOlder(round);
                 String why = count.earlyReason(round, lastResults);
                 List<ProbeResult> results = withThisRound(round);
                 lastResults = results;
@@ -499,18 +451,11 @@ public final class InstanceHealth implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                boolean counted = inFlight.remove(round) && !round.overtaken;
-                if (round == confirmFor) {
-                    confirmTimer.cancel();
-                    confirmFor = null;
-                    confirmTimer = null;
-                }
-                if (!counted) {
+                if (!inFlight.finish(round)) {
                     return; // overtaken: a newer round was counted first, and scheduled the next
                 }
-                overtake(round);
                 // A newer round runs (confirmEarly): it is counted after this one, and schedules the next.
-                last = liveRounds() == 0;
+                last = inFlight.live() == 0;
                 rounds++;
                 long now = scheduler.nanoTime();
                 memory.record(raw, now);
@@ -670,9 +615,7 @@ public final class InstanceHealth implements AutoCloseable {
         if (next != null) {
             next.cancel();
         }
-        if (confirmTimer != null) {
-            confirmTimer.cancel();
-        }
+        inFlight.cancelConfirm();
     }
 
     @Override

@@ -85,6 +85,25 @@ final class RoundCount {
         return false;
     }
 
+    /**
+     * No datapath probe of {@code r} has answered since it started, not even late, and none of
+     * its results passed; false without a datapath probe.
+     */
+    boolean pathSilent(RunningRound r) {
+        boolean path = false;
+        for (int i = 0; i < probes.size(); i++) {
+            long last = probes.get(i).lastAnswerNanos();
+            if (last == Long.MAX_VALUE) {
+                continue; // not a probe of a path
+            }
+            path = true;
+            if (last >= r.start || r.arrived[i] != null && r.arrived[i].passed()) {
+                return false;
+            }
+        }
+        return path;
+    }
+
     /** What a DOWN's reason adds when {@code n} silent excused rounds stood between its failures. */
     static String silentBetween(int n) {
         return " (" + n + " round" + (n == 1 ? "" : "s") + " between them excused by the do-no-harm rules,"
